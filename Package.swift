@@ -1,0 +1,44 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// The architecture, bottom to top (imports flow one way):
+//   CNeuriteKernels  C kernels (GEMM, dispatch by CPU at run time)
+//   CZlib            the system zlib, for gzip-compressed IDX files
+//   Neurite          tensors, autograd, layers, losses, optimizers, data
+//   neurite          the command-line tool
+let package = Package(
+    name: "Neurite",
+    products: [
+        .library(name: "Neurite", targets: ["Neurite"]),
+        .executable(name: "neurite", targets: ["NeuriteCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        .target(name: "CNeuriteKernels"),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+        .target(
+            name: "Neurite",
+            dependencies: [
+                "CNeuriteKernels",
+                "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources/MNIST")]
+        ),
+        .executableTarget(
+            name: "NeuriteCLI",
+            dependencies: [
+                "Neurite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "NeuriteTests", dependencies: ["Neurite"]),
+    ]
+)

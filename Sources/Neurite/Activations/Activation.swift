@@ -1,0 +1,43 @@
+/// The activation function g of a layer, chosen by name: `Dense(784, 128, activation: .relu)`.
+///
+/// An `Activation` is also a ``Layer`` on its own, so it can stand in a ``Sequential`` between
+/// layers that have none.
+public enum Activation: String, CaseIterable, Sendable, Codable {
+    /// g(z) = z. The output of a regression head over all real numbers, or logits for a loss
+    /// that applies its own softmax or sigmoid.
+    case linear
+    /// g(z) = 1/(1+e⁻ᶻ). Binary classification heads, and one per label for multi-label.
+    case sigmoid
+    /// g(z) = tanh z.
+    case tanh
+    /// g(z) = max(0, z). Hidden layers; also a head for non-negative regression.
+    case relu
+    /// g(z)ᵢ = eᶻⁱ/Σⱼeᶻʲ over the last axis. Multiclass heads.
+    case softmax
+
+    /// g applied to `z`.
+    public func callAsFunction(_ z: Tensor) throws -> Tensor {
+        switch self {
+        case .linear: return z
+        case .sigmoid: return Neurite.sigmoid(z)
+        case .tanh: return Neurite.tanh(z)
+        case .relu: return Neurite.relu(z)
+        case .softmax: return try Neurite.softmax(z)
+        }
+    }
+
+    /// g′(z), element-wise: 1, g(1−g), 1−g², [z > 0]. Softmax's derivative is a Jacobian per
+    /// row; this returns its diagonal ∂gᵢ/∂zᵢ = gᵢ(1−gᵢ) (the loss functions never need more,
+    /// because cross-entropy's gradient with respect to the logits is simply g − y).
+    public func derivative(at z: Tensor) throws -> Tensor {
+        let g = try withoutGradient { try self(z) }
+        switch self {
+        case .linear: return Tensor.ones(z.shape)
+        case .sigmoid, .softmax: return Kernels.map(g) { $0 * (1 - $0) }
+        case .tanh: return Kernels.map(g) { 1 - $0 * $0 }
+        case .relu: return Kernels.map(z) { $0 > 0 ? 1 : 0 }
+        }
+    }
+}
+
+extension Activation: Layer {}

@@ -1,0 +1,57 @@
+/// The entry points of reverse-mode differentiation.
+///
+/// Inside the closure, operations on the model's parameters (or on the given tensors) are
+/// recorded; the gradient of the scalar result with respect to each of them is then computed in
+/// one backward sweep. The recorded graph is released before these functions return.
+
+/// The loss and its gradient with respect to every trainable parameter of `model`.
+///
+/// ```swift
+/// let (loss, gradients) = try valueWithGradient(of: model) { model in
+///     try crossEntropy(logits: model(batch.inputs), labels: batch.labels)
+/// }
+/// ```
+/// - Throws: what `body` throws, or ``TensorError/invalidShape(_:reason:)`` if it returns more
+///   than one element.
+public func valueWithGradient<Model: Layer>(
+    of model: Model, _ body: (Model) throws -> Tensor
+) throws -> (value: Tensor, gradients: Gradients) {
+    let parameters = model.namedParameters.filter { $0.parameter.isTrainable }
+    let (value, leafGradients) = try differentiate(at: parameters.map(\.parameter.value)) { tracked in
+        for (entry, tensor) in zip(parameters, tracked) { entry.parameter.value = tensor }
+        defer { for entry in parameters { entry.parameter.value = entry.parameter.value.detached } }
+        return try body(model)
+    }
+    let entries = zip(parameters, leafGradients).map { entry, gradient in
+        Gradients.Entry(name: entry.name, parameter: entry.parameter, gradient: gradient)
+    }
+    return (value, Gradients(entries))
+}
+
+/// The value of `body` at `points` and its gradient with respect to each of them.
+public func valueWithGradient(
+    at points: [Tensor], of body: ([Tensor]) throws -> Tensor
+) throws -> (value: Tensor, gradients: [Tensor]) {
+    try differentiate(at: points, body)
+}
+
+/// The gradient of `body` at `point`.
+public func gradient(at point: Tensor, of body: (Tensor) throws -> Tensor) throws -> Tensor {
+    try differentiate(at: [point]) { try body($0[0]) }.gradients[0]
+}
+
+private func differentiate(
+    at points: [Tensor], _ body: ([Tensor]) throws -> Tensor
+) throws -> (value: Tensor, gradients: [Tensor]) {
+    let leaves = points.indices.map { GradientNode(leafIdentifier: $0) }
+    let tracked = zip(points, leaves).map { point, leaf in Tensor(shape: point.shape, storage: point.storage, node: leaf) }
+    let value = try GradientRecording.$isEnabled.withValue(true) { try body(tracked) }
+    guard value.count == 1 else {
+        throw TensorError.invalidShape(value.shape, reason: "differentiation needs a scalar result")
+    }
+    if let root = value.node {
+        backpropagate(from: root, seed: Tensor.ones(value.shape))
+    }
+    let gradients = zip(points, leaves).map { point, leaf in leaf.gradient ?? Tensor.zeros(point.shape) }
+    return (value.detached, gradients)
+}

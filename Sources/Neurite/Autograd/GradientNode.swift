@@ -1,0 +1,66 @@
+/// One recorded operation in the autograd graph.
+///
+/// A node knows the nodes of its tracked inputs and a closure that turns the gradient of its
+/// output into gradients for those inputs (the chain rule for one operation). The graph lives
+/// only as long as the tensors that point into it: once a step's loss and activations go out of
+/// scope, the whole graph is freed, so nothing is retained between training steps.
+final class GradientNode {
+    let inputs: [GradientNode]
+    /// Maps ∂loss/∂output to ∂loss/∂input for each entry of `inputs`, in order.
+    let backward: (Tensor) -> [Tensor]
+    /// Set for leaves: the tensor whose gradient the caller asked for.
+    let leafIdentifier: Int?
+
+    /// The gradient accumulated so far during one backward pass.
+    var gradient: Tensor?
+
+    init(inputs: [GradientNode], backward: @escaping (Tensor) -> [Tensor]) {
+        self.inputs = inputs
+        self.backward = backward
+        self.leafIdentifier = nil
+    }
+
+    init(leafIdentifier: Int) {
+        self.inputs = []
+        self.backward = { _ in [] }
+        self.leafIdentifier = leafIdentifier
+    }
+
+    /// Adds `contribution`, so a value used by several operations collects all their gradients.
+    func accumulate(_ contribution: Tensor) {
+        if let existing = gradient {
+            gradient = Kernels.add(existing, contribution)
+        } else {
+            gradient = contribution.detached
+        }
+    }
+}
+
+/// Reverse-mode sweep from `root`: each node's gradient is complete before it is passed on,
+/// because nodes are visited in reverse topological order.
+func backpropagate(from root: GradientNode, seed: Tensor) {
+    var order: [GradientNode] = []
+    var visited = Set<ObjectIdentifier>()
+    // Iterative depth-first search: deep graphs (long chains of layers) must not overflow the stack.
+    var stack: [(node: GradientNode, expanded: Bool)] = [(root, false)]
+    while let (node, expanded) = stack.popLast() {
+        if expanded {
+            order.append(node)
+            continue
+        }
+        guard visited.insert(ObjectIdentifier(node)).inserted else { continue }
+        stack.append((node, true))
+        for input in node.inputs where !visited.contains(ObjectIdentifier(input)) {
+            stack.append((input, false))
+        }
+    }
+    root.accumulate(seed)
+    for node in order.reversed() {
+        guard let gradient = node.gradient, !node.inputs.isEmpty else { continue }
+        let inputGradients = node.backward(gradient)
+        for (input, inputGradient) in zip(node.inputs, inputGradients) {
+            input.accumulate(inputGradient)
+        }
+        node.gradient = nil  // interior gradients are not needed again: free them early
+    }
+}

@@ -1,0 +1,38 @@
+/// A fully connected layer: every output unit sees every input, a = g(x·W + b).
+///
+/// `W` is stored as `[inputSize, outputSize]`, so column j holds the weights of unit j (reshape a
+/// first-layer column to 28×28 to see what a unit looks for in an MNIST digit), and the forward
+/// pass is one matrix product of the batch `[n, inputSize]` with `W`, with the bias and the
+/// activation applied while the product is still in registers.
+public struct Dense: Layer {
+    @Parameter public var weight: Tensor
+    public let bias: ParameterReference?
+    public let activation: Activation
+
+    /// - Parameters:
+    ///   - initializer: for the weights; defaults to He before ReLU and Xavier otherwise.
+    ///     Biases start at zero.
+    ///   - seed: makes the initial weights reproducible; by default each layer draws a fresh seed.
+    public init(
+        _ inputSize: Int, _ outputSize: Int, activation: Activation = .linear, initializer: Initializer? = nil,
+        useBias: Bool = true, seed: UInt64? = nil
+    ) {
+        precondition(inputSize > 0 && outputSize > 0, "Dense needs positive sizes, got \(inputSize)→\(outputSize)")
+        var generator = RandomGenerator(seed: seed ?? UInt64.random(in: .min ... .max))
+        let initializer = initializer ?? .default(for: activation)
+        _weight = Parameter(
+            wrappedValue: initializer.make([inputSize, outputSize], fanIn: inputSize, fanOut: outputSize, using: &generator))
+        bias = useBias ? ParameterReference(.zeros([outputSize])) : nil
+        self.activation = activation
+    }
+
+    public var inputSize: Int { weight.shape[0] }
+    public var outputSize: Int { weight.shape[1] }
+
+    public func callAsFunction(_ input: Tensor) throws -> Tensor {
+        guard input.rank >= 1, input.shape[input.rank - 1] == inputSize else {
+            throw TensorError.layerInput(layer: "Dense(\(inputSize), \(outputSize))", expected: "[batch, \(inputSize)]", got: input.shape)
+        }
+        return try denseForward(input, weight: weight, bias: bias?.value, activation: activation)
+    }
+}

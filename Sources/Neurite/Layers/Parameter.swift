@@ -1,0 +1,36 @@
+/// A tensor that training updates: a layer's weights and biases.
+///
+/// Declare one with the property wrapper, `@Parameter var weight: Tensor`; the layer reads and
+/// writes it like any tensor. The value lives in a shared ``ParameterReference``, which is how an
+/// optimizer, a checkpoint loader or the autograd engine find and update it from outside the
+/// layer without the layer listing its parameters by hand. As in PyTorch and MLX, copies of a
+/// model therefore share their parameters; save the model to keep a snapshot.
+@propertyWrapper
+public struct Parameter {
+    public let reference: ParameterReference
+
+    public init(wrappedValue: Tensor, trainable: Bool = true) {
+        reference = ParameterReference(wrappedValue, isTrainable: trainable)
+    }
+
+    public var wrappedValue: Tensor {
+        get { reference.value }
+        nonmutating set { reference.value = newValue }
+    }
+
+    public var projectedValue: ParameterReference { reference }
+}
+
+/// The shared home of one parameter's value.
+public final class ParameterReference: @unchecked Sendable {
+    /// The current value. While ``valueWithGradient(of:_:)`` runs, it is tracked by autograd.
+    public var value: Tensor
+    /// Whether optimizers update it. Non-trainable state, such as batch normalisation's running
+    /// statistics, is saved with the model but not trained.
+    public let isTrainable: Bool
+
+    public init(_ value: Tensor, isTrainable: Bool = true) {
+        self.value = value
+        self.isTrainable = isTrainable
+    }
+}

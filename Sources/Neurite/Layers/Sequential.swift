@@ -1,0 +1,31 @@
+/// Layers applied one after another: the output of each is the input of the next.
+///
+/// ```swift
+/// let model = Sequential {
+///     Dense(784, 128, activation: .relu)
+///     Dense(128, 10)
+/// }
+/// ```
+public struct Sequential: Layer {
+    public var layers: [any Layer]
+
+    public init(_ layers: [any Layer]) { self.layers = layers }
+
+    public init(@LayerBuilder _ build: () -> [any Layer]) { self.layers = build() }
+
+    public func callAsFunction(_ input: Tensor) throws -> Tensor {
+        try layers.reduce(input) { activation, layer in try layer(activation) }
+    }
+}
+
+/// Lets ``Sequential`` list its layers one per line.
+@resultBuilder
+public enum LayerBuilder {
+    public static func buildExpression(_ layer: any Layer) -> [any Layer] { [layer] }
+    public static func buildExpression(_ layers: [any Layer]) -> [any Layer] { layers }
+    public static func buildBlock(_ parts: [any Layer]...) -> [any Layer] { parts.flatMap { $0 } }
+    public static func buildArray(_ parts: [[any Layer]]) -> [any Layer] { parts.flatMap { $0 } }
+    public static func buildOptional(_ part: [any Layer]?) -> [any Layer] { part ?? [] }
+    public static func buildEither(first part: [any Layer]) -> [any Layer] { part }
+    public static func buildEither(second part: [any Layer]) -> [any Layer] { part }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// Softmax cross-entropy from logits, averaged over the batch: the multiclass loss.
+///
+/// For a row z with label c: −log softmax(z)_c = log Σⱼ e^(zⱼ−m) − (z_c − m) with m = max z
+/// (log-sum-exp: no exponent overflows). Softmax and the logarithm are fused, so the gradient
+/// with respect to the logits is (softmax(z) − onehot(c))/n, computed in the same pass.
+///
+/// - Parameters:
+///   - logits: `[n, classes]`, unnormalised scores (no softmax on the model's last layer).
+///   - labels: n class indices in `0..<classes`.
+/// - Throws: ``TensorError`` when the shapes disagree or a label is out of range.
+public func crossEntropy(logits: Tensor, labels: [Int]) throws -> Tensor {
+    guard logits.rank == 2, logits.shape[0] == labels.count else {
+        throw TensorError.shapeMismatch(operation: "crossEntropy", lhs: logits.shape, rhs: [labels.count])
+    }
+    let rows = logits.shape[0], classes = logits.shape[1]
+    if let bad = labels.first(where: { $0 < 0 || $0 >= classes }) {
+        throw TensorError.invalidArgument("crossEntropy: label \(bad) is outside 0..<\(classes)")
+    }
+    let layout = try AxisLayout(shape: logits.shape, axis: 1)
+    let logProbabilities = Kernels.softmax(logits, along: layout, logarithm: true)
+    var total: Double = 0
+    for (row, label) in labels.enumerated() { total -= Double(logProbabilities.storage.base[row * classes + label]) }
+    let n = Float(max(rows, 1))
+    return Tensor(Float(total) / n).recorded(from: [logits]) { gradient, _ in
+        let scale = gradient.scalar / n
+        let result = Kernels.map(logProbabilities) { Foundation.exp($0) * scale }
+        for (row, label) in labels.enumerated() { result.storage.base[row * classes + label] -= scale }
+        return [result]
+    }
+}
+
+/// Softmax cross-entropy against target distributions (one-hot or soft labels), `[n, classes]`:
+/// −mean over rows of Σⱼ yⱼ log softmax(z)ⱼ.
+public func crossEntropy(logits: Tensor, probabilities targets: Tensor) throws -> Tensor {
+    guard logits.rank == 2, logits.shape == targets.shape else {
+        throw TensorError.shapeMismatch(operation: "crossEntropy", lhs: logits.shape, rhs: targets.shape)
+    }
+    let perRow = try (targets * logSoftmax(logits)).sum(alongAxis: 1)
+    return -perRow.mean()
+}

@@ -1,0 +1,41 @@
+/// Stochastic gradient descent, with optional momentum and L2 weight decay.
+///
+/// With momentum μ the step follows a running sum of past gradients, v ← μ·v + g, w ← w − η·v
+/// (PyTorch's formulation), which damps the zig-zag across narrow valleys and speeds progress
+/// along them. Weight decay λ adds λ·w to the gradient, pulling weights toward zero.
+public struct SGD: Optimizer {
+    public var learningRate: Float
+    public var momentum: Float
+    public var weightDecay: Float
+    private var velocities: [ObjectIdentifier: Tensor] = [:]
+
+    public init(learningRate: Float, momentum: Float = 0, weightDecay: Float = 0) {
+        precondition(learningRate > 0 && momentum >= 0 && momentum < 1 && weightDecay >= 0, "invalid SGD settings")
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+    }
+
+    public mutating func step(_ parameter: ParameterReference, gradient: Tensor) {
+        precondition(parameter.value.shape == gradient.shape, "gradient shape \(gradient.shape) ≠ parameter shape \(parameter.value.shape)")
+        let rate = learningRate, decay = weightDecay, mu = momentum
+        let g = gradient.storage.base
+        let key = ObjectIdentifier(parameter)
+        if mu == 0 {
+            parameter.value.withUnsafeMutableBuffer { w in
+                for index in w.indices { w[index] -= rate * (g[index] + decay * w[index]) }
+            }
+            return
+        }
+        var velocity = velocities.removeValue(forKey: key) ?? Tensor.zeros(gradient.shape)
+        velocity.withUnsafeMutableBuffer { v in
+            parameter.value.withUnsafeMutableBuffer { w in
+                for index in w.indices {
+                    v[index] = mu * v[index] + g[index] + decay * w[index]
+                    w[index] -= rate * v[index]
+                }
+            }
+        }
+        velocities[key] = velocity
+    }
+}
