@@ -6,6 +6,6 @@ struct NeuriteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "neurite",
         abstract: "Build, train and inspect neural networks.",
-        subcommands: []
+        subcommands: [Train.self, Evaluate.self]
     )
 }

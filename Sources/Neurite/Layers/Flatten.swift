@@ -1,0 +1,23 @@
+/// Folds each sample into a vector, `[n, c, h, w] → [n, c·h·w]`: the bridge from convolutional
+/// feature maps to dense layers.
+public struct Flatten: Layer {
+    public init() {}
+
+    public func callAsFunction(_ input: Tensor) throws -> Tensor {
+        try input.flattenedBatch()
+    }
+}
+
+/// Gives each sample a new shape, `[n, …] → [n] + shape`, e.g. MNIST's 784 pixels to `[1, 28, 28]`.
+public struct Reshape: Layer {
+    public let shape: [Int]
+
+    public init(_ shape: [Int]) { self.shape = shape }
+
+    public func callAsFunction(_ input: Tensor) throws -> Tensor {
+        guard input.rank >= 1, input.count == input.shape[0] * shape.reduce(1, *) else {
+            throw TensorError.layerInput(layer: "Reshape(\(shape))", expected: "[batch, \(shape.reduce(1, *)) elements]", got: input.shape)
+        }
+        return try input.reshaped([input.shape[0]] + shape)
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+
+/// A model written as text, one layer after another:
+///
+///     dense(128, relu) dense(10)
+///     reshape(1,28,28) conv(6, 5, padding: 2) relu maxpool(2) flatten dense(10)
+///
+/// Each layer is a name, optionally followed by arguments in parentheses (positional first, then
+/// `key: value`). Input sizes are inferred from the shape of one sample, so only output sizes
+/// are written. The text is saved with a trained model, which is how `neurite evaluate` rebuilds
+/// the network before loading its weights, and how users try a new architecture without Swift.
+public struct Architecture: Sendable, CustomStringConvertible {
+    /// One layer of the description.
+    public struct LayerSpecification: Sendable, CustomStringConvertible {
+        public let name: String
+        public let arguments: [String]
+        public let options: [String: String]
+
+        public var description: String {
+            let all = arguments + options.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+            return all.isEmpty ? name : "\(name)(\(all.joined(separator: ", ")))"
+        }
+
+        /// The positional argument at `index` as an integer, or `fallback` when absent.
+        public func integer(_ index: Int, named name: String, default fallback: Int? = nil) throws -> Int {
+            let text = index < arguments.count ? arguments[index] : options[name]
+            guard let text else {
+                guard let fallback else { throw ArchitectureError.invalidArgument(self.name, "missing \(name)") }
+                return fallback
+            }
+            guard let value = Int(text), value >= 0 else { throw ArchitectureError.invalidArgument(self.name, "\(name) '\(text)' is not a count") }
+            return value
+        }
+    }
+
+    public let layers: [LayerSpecification]
+
+    /// Parses a description.
+    /// - Throws: ``ArchitectureError`` for unbalanced parentheses, an empty description or an
+    ///   unknown layer name.
+    public init(_ text: String) throws {
+        var layers: [LayerSpecification] = []
+        var rest = Substring(text)
+        while true {
+            rest = rest.drop { $0.isWhitespace || $0 == "," || $0 == ">" || $0 == "-" }
+            guard let first = rest.first else { break }
+            guard first.isLetter else { throw ArchitectureError.syntax("unexpected '\(first)' in \"\(text)\"") }
+            let name = rest.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+            rest = rest.dropFirst(name.count)
+            var arguments: [String] = [], options: [String: String] = [:]
+            if rest.first == "(" {
+                guard let close = rest.firstIndex(of: ")") else { throw ArchitectureError.syntax("missing ')' after \(name)") }
+                for part in rest[rest.index(after: rest.startIndex)..<close].split(separator: ",") {
+                    let pieces = part.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                    if pieces.count == 2 { options[pieces[0].lowercased()] = pieces[1] } else if !pieces[0].isEmpty { arguments.append(pieces[0]) }
+                }
+                rest = rest[rest.index(after: close)...]
+            }
+            let lowered = name.lowercased()
+            guard Architecture.builders[lowered] != nil else {
+                throw ArchitectureError.unknownLayer(String(name), known: Architecture.builders.keys.sorted())
+            }
+            layers.append(LayerSpecification(name: lowered, arguments: arguments, options: options))
+        }
+        guard !layers.isEmpty else { throw ArchitectureError.syntax("the description has no layers") }
+        self.layers = layers
+    }
+
+    public var description: String { layers.map(\.description).joined(separator: " ") }
+
+    /// The model for samples of `inputShape` (without the batch dimension).
+    /// - Throws: ``ArchitectureError`` when a layer cannot take the shape its predecessor produces.
+    public func build(inputShape: [Int], seed: UInt64) throws -> Sequential {
+        var shape = inputShape
+        var built: [any Layer] = []
+        for (index, layer) in layers.enumerated() {
+            let (made, output) = try Architecture.builders[layer.name]!(layer, shape, seed &+ UInt64(index) &* 7919)
+            built.append(made)
+            shape = output
+        }
+        return Sequential(built)
+    }
+
+    /// Makes one layer for an input of the given sample shape, returning it and its output shape.
+    public typealias Builder = @Sendable (LayerSpecification, _ inputShape: [Int], _ seed: UInt64) throws -> (any Layer, [Int])
+
+    static let builders: [String: Builder] = coreBuilders.merging(convolutionalBuilders) { first, _ in first }
+
+    static let coreBuilders: [String: Builder] = {
+        var builders: [String: Builder] = [
+            "dense": { layer, input, seed in
+                guard input.count == 1 else {
+                    throw ArchitectureError.invalidArgument("dense", "needs flat samples, got \(input); add flatten before it")
+                }
+                let units = try layer.integer(0, named: "units")
+                guard units > 0 else { throw ArchitectureError.invalidArgument("dense", "needs at least one unit") }
+                let words = Array(layer.arguments.dropFirst()) + [layer.options["activation"], layer.options["initializer"]].compactMap { $0 }
+                var activation = Activation.linear
+                var initializer: Initializer?
+                for word in words {
+                    if let parsed = Activation(rawValue: word.lowercased()) { activation = parsed }
+                    else if let parsed = Initializer(name: word) { initializer = parsed }
+                    else { throw ArchitectureError.invalidArgument("dense", "'\(word)' is neither an activation nor an initializer") }
+                }
+                return (Dense(input[0], units, activation: activation, initializer: initializer, seed: seed), [units])
+            },
+            "flatten": { _, input, _ in (Flatten(), [input.reduce(1, *)]) },
+            "reshape": { layer, input, _ in
+                let shape = try layer.arguments.indices.map { try layer.integer($0, named: "dimension") }
+                guard shape.reduce(1, *) == input.reduce(1, *) else {
+                    throw ArchitectureError.invalidArgument("reshape", "\(shape) does not hold the \(input.reduce(1, *)) values of \(input)")
+                }
+                return (Reshape(shape), shape)
+            },
+        ]
+        for activation in Activation.allCases {
+            builders[activation.rawValue] = { _, input, _ in (activation, input) }
+        }
+        return builders
+    }()
+}
+
+/// What is wrong with an architecture description.
+public enum ArchitectureError: Error, Equatable, CustomStringConvertible {
+    case syntax(String)
+    case unknownLayer(String, known: [String])
+    case invalidArgument(String, String)
+
+    public var description: String {
+        switch self {
+        case let .syntax(message): return "architecture: \(message)"
+        case let .unknownLayer(name, known): return "architecture: unknown layer '\(name)' (known: \(known.joined(separator: ", ")))"
+        case let .invalidArgument(layer, message): return "architecture: \(layer): \(message)"
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import Neurite
+
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure a saved model on the MNIST test set: accuracy, loss and accuracy per class.")
+
+    @Argument(help: "A model saved by 'neurite train --output'.")
+    var model: String
+
+    @Option(help: "A directory with the four MNIST-format files instead of the bundled copy.")
+    var dataDir: String?
+
+    func run() throws {
+        let url = URL(fileURLWithPath: model)
+        let (_, metadata) = try Safetensors.read(from: url)
+        guard let text = metadata["neurite.architecture"],
+              let shape = metadata["neurite.input-shape"]?.split(separator: ",").compactMap({ Int($0) })
+        else { throw ValidationError("\(model) has no Neurite architecture metadata; was it saved by 'neurite train'?") }
+        let network = try Architecture(text).build(inputShape: shape, seed: 0)
+        try network.load(from: url)
+        let test = try MNIST.load(from: dataDir.map { URL(fileURLWithPath: $0, isDirectory: true) }).test
+
+        let logits = try network.predict(test.inputs)
+        let loss = try crossEntropy(logits: logits, labels: test.labels).scalar
+        let predicted = try logits.argmax(alongAxis: -1)
+        var correct = Array(repeating: 0, count: 10), total = Array(repeating: 0, count: 10)
+        for (guess, label) in zip(predicted, test.labels) {
+            total[label] += 1
+            if guess == label { correct[label] += 1 }
+        }
+        print("model: \(text)  (\(network.parameterCount) parameters)")
+        print(String(format: "test accuracy %.2f%%  loss %.4f  on %d images",
+                     100 * Double(correct.reduce(0, +)) / Double(test.count), loss, test.count))
+        for digit in 0..<10 where total[digit] > 0 {
+            print(String(format: "  digit %d: %.2f%% of %d", digit, 100 * Double(correct[digit]) / Double(total[digit]), total[digit]))
+        }
+    }
+}

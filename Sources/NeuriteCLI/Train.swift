@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import Neurite
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a network on a dataset and report loss and accuracy per epoch.")
+
+    enum DatasetName: String, ExpressibleByArgument, CaseIterable { case mnist }
+
+    @Argument(help: "The dataset: mnist (the copy shipped with Neurite, or --data-dir).")
+    var dataset: DatasetName
+
+    @Option(help: "The architecture, e.g. \"dense(128, relu) dense(10)\", or the name of a file holding one. Default: an MLP built from --hidden and --activation.")
+    var model: String?
+
+    @Option(parsing: .upToNextOption, help: "Hidden layer sizes of the default MLP.")
+    var hidden: [Int] = [128]
+
+    @Option(help: "Activation of the hidden layers: relu, sigmoid, tanh, linear.")
+    var activation: Activation = .relu
+
+    @Option(help: "Weight initializer: he, he-uniform, xavier, xavier-normal, small-random, zeros. Default: he for relu, xavier otherwise.")
+    var initializer: InitializerName?
+
+    @Option(help: "Passes over the training set.")
+    var epochs: Int = 5
+
+    @Option(help: "Samples per gradient step.")
+    var batchSize: Int = 64
+
+    @Option(help: "SGD step size.")
+    var learningRate: Float = 0.05
+
+    @Option(help: "Learning rate over the epochs: cosine (decays from --learning-rate toward 0) or constant.")
+    var schedule: LearningRateSchedule = .cosine
+
+    @Option(help: "SGD momentum (0 for plain SGD).")
+    var momentum: Float = 0.9
+
+    @Option(help: "Scale gradients to at most this global norm before each step.")
+    var clipNorm: Float?
+
+    @Option(help: "Seed for initialization and shuffling; the same seed gives the same run.")
+    var seed: UInt64 = 1
+
+    @Option(help: "A directory with the four MNIST-format files (e.g. Fashion-MNIST) instead of the bundled copy.")
+    var dataDir: String?
+
+    @Option(help: "Save the trained model here (safetensors).")
+    var output: String?
+
+    func validate() throws {
+        guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+        guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be a positive number") }
+        guard (0..<1).contains(momentum) else { throw ValidationError("--momentum must be in [0, 1)") }
+        guard hidden.allSatisfy({ $0 > 0 }) else { throw ValidationError("--hidden sizes must be positive") }
+        if activation == .softmax { throw ValidationError("--activation softmax is for output layers only") }
+    }
+
+    func run() throws {
+        let description = try architectureDescription()
+        let data = try loadData()
+        var network = try description.build(inputShape: data.train.sampleShape, seed: seed)
+        var optimizer = SGD(learningRate: learningRate, momentum: momentum)
+        print("model: \(description)  (\(network.parameterCount) parameters)")
+        print("data: \(data.train.count) training and \(data.test.count) test samples; batch \(batchSize), SGD learning rate \(learningRate) (\(schedule.rawValue)), momentum \(momentum), seed \(seed)")
+
+        let progress = ProgressBar(total: data.train.count)
+        for epoch in 1...epochs {
+            let started = ContinuousClock.now
+            optimizer.learningRate = schedule.rate(base: learningRate, epoch: epoch, of: epochs)
+            progress.start(label: "epoch \(epoch)/\(epochs)")
+            let (loss, trainAccuracy) = try trainEpoch(
+                &network, optimizer: &optimizer, on: data.train, batchSize: batchSize, seed: seed &+ UInt64(epoch),
+                clippingNorm: clipNorm, progress: progress.update)
+            let seconds = (ContinuousClock.now - started).seconds
+            let testAccuracy = try network.accuracy(on: data.test)
+            progress.finish()
+            print(String(
+                format: "epoch %d/%d  lr %.4f  loss %.4f  train %.2f%%  test %.2f%%  %.2fs  (%.0f samples/s)",
+                epoch, epochs, optimizer.learningRate, loss, 100 * trainAccuracy, 100 * testAccuracy, seconds, Double(data.train.count) / seconds))
+        }
+        if let output {
+            try network.save(to: URL(fileURLWithPath: output), metadata: [
+                "neurite.architecture": description.description,
+                "neurite.input-shape": data.train.sampleShape.map(String.init).joined(separator: ","),
+            ])
+            print("saved \(output)")
+        }
+    }
+
+    private func architectureDescription() throws -> Architecture {
+        if let model {
+            let text = FileManager.default.fileExists(atPath: model) ? try String(contentsOfFile: model, encoding: .utf8) : model
+            return try Architecture(text)
+        }
+        let initializerWord = initializer.map { ", \($0.rawValue)" } ?? ""
+        let hiddenLayers = hidden.map { "dense(\($0), \(activation.rawValue)\(initializerWord))" }
+        return try Architecture((hiddenLayers + ["dense(10\(initializerWord.isEmpty ? "" : ", linear" + initializerWord))"]).joined(separator: " "))
+    }
+
+    private func loadData() throws -> MNIST {
+        try MNIST.load(from: dataDir.map { URL(fileURLWithPath: $0, isDirectory: true) })
+    }
+}
+
+extension Activation: ExpressibleByArgument {}
+extension LearningRateSchedule: ExpressibleByArgument {}
+
+enum InitializerName: String, ExpressibleByArgument, CaseIterable {
+    case he, heUniform = "he-uniform", xavier, xavierNormal = "xavier-normal", smallRandom = "small-random", zeros
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

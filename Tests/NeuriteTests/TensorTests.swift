@@ -1,0 +1,105 @@
+import Testing
+@testable import Neurite
+
+@Suite("Tensor")
+struct TensorTests {
+    @Test func creation() throws {
+        #expect(Tensor.zeros([2, 3]).scalars == Array(repeating: 0, count: 6))
+        #expect(Tensor.ones([2]).scalars == [1, 1])
+        #expect(Tensor.full([1, 2], 7).scalars == [7, 7])
+        #expect(Tensor.arange(0, 5).scalars == [0, 1, 2, 3, 4])
+        #expect(Tensor.arange(1, 2, step: 0.25).scalars == [1, 1.25, 1.5, 1.75])
+        let matrix = try Tensor(rows: [[1, 2, 3], [4, 5, 6]])
+        #expect(matrix.shape == [2, 3])
+        #expect(matrix[1, 2] == 6)
+        #expect(throws: TensorError.self) { try Tensor(shape: [2, 2], scalars: [1, 2, 3]) }
+        #expect(throws: TensorError.self) { try Tensor(rows: [[1, 2], [3]]) }
+        #expect(throws: TensorError.self) { try Tensor(shape: [-1, 2], scalars: []) }
+    }
+
+    @Test func valueSemantics() throws {
+        let original = Tensor([1, 2, 3])
+        var copy = original
+        copy[0] = 10
+        #expect(original.scalars == [1, 2, 3])
+        #expect(copy.scalars == [10, 2, 3])
+    }
+
+    @Test func seededRandomIsReproducible() {
+        #expect(Tensor.randomNormal([100], seed: 42) == Tensor.randomNormal([100], seed: 42))
+        #expect(Tensor.randomNormal([100], seed: 42) != Tensor.randomNormal([100], seed: 43))
+        let uniform = Tensor.randomUniform([10_000], from: -2, to: 3, seed: 1).scalars
+        #expect(uniform.allSatisfy { $0 >= -2 && $0 < 3 })
+        let normal = Tensor.randomNormal([100_000], mean: 1, standardDeviation: 2, seed: 7)
+        let statistics = TensorStatistics(normal)
+        #expect(abs(statistics.mean - 1) < 0.03)
+        #expect(abs(statistics.standardDeviation - 2) < 0.03)
+    }
+
+    @Test func broadcastingArithmetic() throws {
+        let matrix = try Tensor(rows: [[1, 2, 3], [4, 5, 6]])
+        #expect(try (matrix + Tensor([10, 20, 30])).scalars == [11, 22, 33, 14, 25, 36])
+        #expect(try (matrix * Tensor(shape: [2, 1], scalars: [1, -1])).scalars == [1, 2, 3, -4, -5, -6])
+        #expect(try (Tensor(shape: [2, 1], scalars: [1, 2]) - Tensor([1, 2, 3])).shape == [2, 3])
+        #expect(try (matrix / Tensor(2)).scalars == [0.5, 1, 1.5, 2, 2.5, 3])
+        #expect(throws: TensorError.shapeMismatch(operation: "add", lhs: [2, 3], rhs: [2])) { try matrix + Tensor([1, 2]) }
+    }
+
+    @Test func matrixProductMatchesHandComputation() throws {
+        let a = try Tensor(rows: [[1, 2], [3, 4], [5, 6]])
+        let b = try Tensor(rows: [[1, 0, 2], [0, 1, 3]])
+        #expect(try matmul(a, b).scalars == [1, 2, 8, 3, 4, 18, 5, 6, 28])
+        let batch = try a.reshaped([1, 3, 2])
+        #expect(try matmul(batch, b).shape == [1, 3, 3])
+        #expect(throws: TensorError.self) { try matmul(a, a) }
+    }
+
+    @Test func matrixProductMatchesNaiveReferenceOnOddSizes() throws {
+        for (m, k, n) in [(1, 1, 1), (7, 13, 5), (17, 33, 65), (64, 67, 3)] {
+            let a = Tensor.randomNormal([m, k], seed: UInt64(m)), b = Tensor.randomNormal([k, n], seed: UInt64(n))
+            let product = try matmul(a, b)
+            for i in 0..<m {
+                for j in 0..<n {
+                    var expected: Double = 0
+                    for p in 0..<k { expected += Double(a[i, p]) * Double(b[p, j]) }
+                    #expect(abs(Double(product[i, j]) - expected) <= 1e-5 * max(1, abs(expected)) * Double(k).squareRoot())
+                }
+            }
+        }
+    }
+
+    @Test func reductionsAndIndexing() throws {
+        let matrix = try Tensor(rows: [[1, 5, 3], [4, 2, 6]])
+        #expect(matrix.sum().scalar == 21)
+        #expect(matrix.mean().scalar == 3.5)
+        #expect(try matrix.sum(alongAxis: 0).scalars == [5, 7, 9])
+        #expect(try matrix.sum(alongAxis: 1, keepingDimension: true).shape == [2, 1])
+        #expect(try matrix.max(alongAxis: 1).scalars == [5, 6])
+        #expect(try matrix.max().scalar == 6)
+        #expect(try matrix.argmax(alongAxis: 1) == [1, 2])
+        #expect(try matrix.argmax(alongAxis: 0) == [1, 0, 1])
+        #expect(try matrix.transposed().scalars == [1, 4, 5, 2, 3, 6])
+        #expect(try matrix.rows([1]).scalars == [4, 2, 6])
+        #expect(try matrix.reshaped([3, -1]).shape == [3, 2])
+        #expect(throws: TensorError.self) { try matrix.reshaped([4, 2]) }
+        #expect(throws: TensorError.self) { try matrix.sum(alongAxis: 2) }
+        #expect(throws: TensorError.self) { try matrix.rows([2]) }
+    }
+
+    @Test func comparisonsAndWhere() throws {
+        let values = Tensor([-1, 0, 2])
+        #expect((values .> 0).scalars == [0, 0, 1])
+        #expect((values .<= 0).scalars == [1, 1, 0])
+        #expect(try `where`(values .> 0, values, Tensor.full([3], 9)).scalars == [9, 9, 2])
+    }
+
+    @Test func noGradientRecordsNothing() throws {
+        let tracked = try valueWithGradient(at: [Tensor([1, 2])]) { inputs in
+            let inside = withoutGradient { inputs[0] * 2 }
+            #expect(!inside.isTracked)
+            #expect((inputs[0] * 2).isTracked)
+            return inputs[0].sum()
+        }
+        #expect(tracked.gradients[0].scalars == [1, 1])
+    }
+}

@@ -1,0 +1,78 @@
+import Testing
+@testable import Neurite
+
+@Suite("Training end to end")
+struct TrainingTests {
+    @Test func learnsXORWithTwoFourOneNetwork() throws {
+        let model = Sequential {
+            Dense(2, 4, activation: .tanh, seed: 3)
+            Dense(4, 1, seed: 4)
+        }
+        let inputs = try Tensor(rows: [[0, 0], [0, 1], [1, 0], [1, 1]])
+        let targets = try Tensor(shape: [4, 1], scalars: [0, 1, 1, 0])
+        var optimizer = SGD(learningRate: 0.5, momentum: 0.9)
+        var trained = model
+        for _ in 0..<500 {
+            let (_, gradients) = try valueWithGradient(of: model) { model in
+                try binaryCrossEntropy(logits: model(inputs), targets: targets)
+            }
+            optimizer.update(&trained, along: gradients)
+        }
+        let probabilities = try sigmoid(model(inputs)).scalars
+        #expect(probabilities[0] < 0.1 && probabilities[3] < 0.1)
+        #expect(probabilities[1] > 0.9 && probabilities[2] > 0.9)
+    }
+
+    @Test func linearRegressionRecoversItsCoefficients() throws {
+        // y = 3·x₁ − 2·x₂ + 0.5 plus small noise.
+        let inputs = Tensor.randomNormal([256, 2], seed: 8)
+        let noise = Tensor.randomNormal([256, 1], standardDeviation: 0.01, seed: 9)
+        let targets = try matmul(inputs, Tensor(shape: [2, 1], scalars: [3, -2])) + 0.5 + noise
+        var model = Dense(2, 1, seed: 10)
+        var optimizer = SGD(learningRate: 0.1)
+        for _ in 0..<200 {
+            let (_, gradients) = try valueWithGradient(of: model) { model in
+                try meanSquaredError(predictions: model(inputs), targets: targets)
+            }
+            optimizer.update(&model, along: gradients)
+        }
+        #expect(abs(model.weight[0, 0] - 3) < 0.01)
+        #expect(abs(model.weight[1, 0] + 2) < 0.01)
+        #expect(abs(model.bias!.value[0] - 0.5) < 0.01)
+    }
+
+    @Test func gradientClippingBoundsNormAndValues() throws {
+        let model = Dense(3, 2, seed: 1)
+        let (_, gradients) = try valueWithGradient(of: model) { model in
+            try model(Tensor.full([4, 3], 100)).sum()
+        }
+        #expect(gradients.globalNorm > 5)
+        #expect(abs(gradients.clipped(toNorm: 5).globalNorm - 5) < 1e-3)
+        let byValue = gradients.clipped(toValue: 2)
+        #expect(byValue.entries.allSatisfy { $0.gradient.scalars.allSatisfy { abs($0) <= 2 } })
+        #expect(gradients.statistics.map(\.name) == ["weight", "bias"])
+        // The weight gradient is Σ over the batch of x = 4·100 per element.
+        #expect(gradients.statistics[0].statistics.maximumMagnitude == 400)
+    }
+
+    @Test func mnistSubsetTrainsAboveAccuracyFloor() throws {
+        let mnist = try MNIST.load()
+        #expect(mnist.train.count == 60_000 && mnist.test.count == 10_000)
+        let train = mnist.train.prefix(6_000), test = mnist.test.prefix(2_000)
+        var model = Sequential {
+            Dense(784, 64, activation: .relu, seed: 1)
+            Dense(64, 10, seed: 2)
+        }
+        var optimizer = SGD(learningRate: 0.05, momentum: 0.9)
+        for epoch in 1...2 {
+            for batch in train.batches(size: 64, shuffled: true, seed: UInt64(epoch)) {
+                let (_, gradients) = try valueWithGradient(of: model) { model in
+                    try crossEntropy(logits: model(batch.inputs), labels: batch.labels)
+                }
+                optimizer.update(&model, along: gradients)
+            }
+        }
+        let accuracy = try model.accuracy(on: test)
+        #expect(accuracy > 0.90, "accuracy \(accuracy) after 2 epochs on 6,000 images")
+    }
+}
