@@ -18,7 +18,8 @@ extension Tensor {
     /// matters: the first layer's gradient with respect to the data is a whole matrix product
     /// that nobody reads.
     func recorded(from inputs: [Tensor], backward: @escaping (_ gradient: Tensor, _ needed: [Bool]) -> [Tensor?]) -> Tensor {
-        guard GradientRecording.isEnabled, inputs.contains(where: { $0.node != nil }) else { return self }
+        // Tracked inputs are checked first: reading the task-local costs more than this loop.
+        guard inputs.contains(where: { $0.node != nil }), GradientRecording.isEnabled else { return self }
         let needed = inputs.map { $0.node != nil }
         var result = self
         result.node = GradientNode(inputs: inputs.compactMap(\.node)) { gradient in
