@@ -39,6 +39,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "NeuriteTests", dependencies: ["Neurite"]),
+        .testTarget(name: "NeuriteTests", dependencies: ["Neurite"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NeuriteCLITests", dependencies: ["NeuriteCLI", "Neurite"]),
     ]
 )

@@ -1,0 +1,180 @@
+/*
+ * AVX2 packing-free path for tiny M (batch-1..4 inference, e.g. 1×784·784×128).
+ *
+ * WHY: with M <= 4 every element of B is used at most 4 times, so packing B
+ * (the bulk of the data) costs as much as the arithmetic, and a 6-row
+ * micro-tile would be mostly padding. Instead B is streamed straight from
+ * memory:
+ *  - op(B) = B (row-major K×N): broadcast A[i][k], FMA against rows of B.
+ *    One row: blocks of 64 columns = 8 accumulators (latency needs >= 8 FMA
+ *    chains); 2-4 rows: 16 columns × 4 rows.
+ *  - op(B) = Bᵀ (B stored N×K), op(A) = A: dot products along k, tiles of
+ *    2 rows × 4 columns = 8 accumulators.
+ * Only alpha/beta are applied here; the driver runs the epilogue.
+ */
+#include "gemm_internal.h"
+#include "avx2_common.h"
+
+#if defined(__x86_64__)
+
+/* c = alpha*x + beta*c under lane mask (full: plain loads/stores). */
+static inline NK_AVX2 void store8(float *c, __m256 x, float alpha, float beta,
+                                  __m256i m, int full)
+{
+    x = _mm256_mul_ps(_mm256_set1_ps(alpha), x);
+    if (full) {
+        if (beta != 0.0f) x = _mm256_fmadd_ps(_mm256_set1_ps(beta), _mm256_loadu_ps(c), x);
+        _mm256_storeu_ps(c, x);
+    } else {
+        if (beta != 0.0f) x = _mm256_fmadd_ps(_mm256_set1_ps(beta), _mm256_maskload_ps(c, m), x);
+        _mm256_maskstore_ps(c, m, x);
+    }
+}
+
+/* One row of C, w <= 64 columns: 8 accumulators (enough FMA chains to hide
+ * latency); a partial block uses masked loads and keeps all 8 chains. */
+NK_AVX2 static void row1_w64(long K, const float *a, long sak, const float *b,
+                             long ldb, float *c, long w, float alpha, float beta)
+{
+    __m256 x0 = _mm256_setzero_ps(), x1 = x0, x2 = x0, x3 = x0,
+           x4 = x0, x5 = x0, x6 = x0, x7 = x0, t;
+#define NK_R1_BODY(L0, L1, L2, L3, L4, L5, L6, L7)                          \
+        t = _mm256_broadcast_ss(a);                                         \
+        x0 = _mm256_fmadd_ps(t, L0, x0); x1 = _mm256_fmadd_ps(t, L1, x1);   \
+        x2 = _mm256_fmadd_ps(t, L2, x2); x3 = _mm256_fmadd_ps(t, L3, x3);   \
+        x4 = _mm256_fmadd_ps(t, L4, x4); x5 = _mm256_fmadd_ps(t, L5, x5);   \
+        x6 = _mm256_fmadd_ps(t, L6, x6); x7 = _mm256_fmadd_ps(t, L7, x7);
+    __m256i m[8];
+    for (int v = 0; v < 8; v++) m[v] = nk_mask8(w - 8 * v);
+    if (w == 64) {
+        for (long k = 0; k < K; k++, a += sak, b += ldb) {
+            NK_R1_BODY(_mm256_loadu_ps(b), _mm256_loadu_ps(b + 8),
+                       _mm256_loadu_ps(b + 16), _mm256_loadu_ps(b + 24),
+                       _mm256_loadu_ps(b + 32), _mm256_loadu_ps(b + 40),
+                       _mm256_loadu_ps(b + 48), _mm256_loadu_ps(b + 56))
+        }
+    } else {
+        for (long k = 0; k < K; k++, a += sak, b += ldb) {
+            NK_R1_BODY(_mm256_maskload_ps(b, m[0]), _mm256_maskload_ps(b + 8, m[1]),
+                       _mm256_maskload_ps(b + 16, m[2]), _mm256_maskload_ps(b + 24, m[3]),
+                       _mm256_maskload_ps(b + 32, m[4]), _mm256_maskload_ps(b + 40, m[5]),
+                       _mm256_maskload_ps(b + 48, m[6]), _mm256_maskload_ps(b + 56, m[7]))
+        }
+    }
+#undef NK_R1_BODY
+    __m256 x[8] = { x0, x1, x2, x3, x4, x5, x6, x7 };
+    for (int v = 0; v < 8 && 8 * v < w; v++)
+        store8(c + 8 * v, x[v], alpha, beta, m[v], w - 8 * v >= 8);
+}
+
+/* Up to 4 rows (a[r] row pointers; unused ones alias row 0) × w <= 16
+ * columns. Masked B loads only when w < 16. */
+NK_AVX2 static void rows4_w16(long K, const float *const a[4], long sak,
+                              const float *b, long ldb, float *c, long ldc,
+                              int rows, long w, float alpha, float beta)
+{
+    __m256 x00 = _mm256_setzero_ps(), x01 = x00, x10 = x00, x11 = x00,
+           x20 = x00, x21 = x00, x30 = x00, x31 = x00, b0, b1, t;
+    const __m256i m0 = nk_mask8(w), m1 = nk_mask8(w - 8);
+    const int full = w == 16;
+#define NK_R4_BODY                                                          \
+    t = _mm256_broadcast_ss(a[0] + k * sak);                                \
+    x00 = _mm256_fmadd_ps(t, b0, x00); x01 = _mm256_fmadd_ps(t, b1, x01);   \
+    t = _mm256_broadcast_ss(a[1] + k * sak);                                \
+    x10 = _mm256_fmadd_ps(t, b0, x10); x11 = _mm256_fmadd_ps(t, b1, x11);   \
+    t = _mm256_broadcast_ss(a[2] + k * sak);                                \
+    x20 = _mm256_fmadd_ps(t, b0, x20); x21 = _mm256_fmadd_ps(t, b1, x21);   \
+    t = _mm256_broadcast_ss(a[3] + k * sak);                                \
+    x30 = _mm256_fmadd_ps(t, b0, x30); x31 = _mm256_fmadd_ps(t, b1, x31);
+    if (full) {
+        for (long k = 0; k < K; k++, b += ldb) {
+            b0 = _mm256_loadu_ps(b); b1 = _mm256_loadu_ps(b + 8);
+            NK_R4_BODY
+        }
+    } else {
+        for (long k = 0; k < K; k++, b += ldb) {
+            b0 = _mm256_maskload_ps(b, m0); b1 = _mm256_maskload_ps(b + 8, m1);
+            NK_R4_BODY
+        }
+    }
+#undef NK_R4_BODY
+    __m256 x[8] = { x00, x01, x10, x11, x20, x21, x30, x31 };
+    for (int r = 0; r < rows; r++) {
+        store8(c + r * ldc, x[2 * r], alpha, beta, m0, full);
+        if (w > 8) store8(c + r * ldc + 8, x[2 * r + 1], alpha, beta, m1, full);
+    }
+}
+
+/* op(B) = B: C rows [0,M) in groups of 4. */
+NK_AVX2 static void small_nn(const nk_gemm_args *g)
+{
+    const long sai = g->ta ? 1 : g->lda, sak = g->ta ? g->lda : 1;
+    for (long i = 0; i < g->M; i += 4) {
+        int rows = g->M - i < 4 ? (int)(g->M - i) : 4;
+        const float *a[4];
+        for (int r = 0; r < 4; r++) a[r] = g->A + (i + (r < rows ? r : 0)) * sai;
+        float *c = g->C + i * g->ldc;
+        long j = 0;
+        if (rows == 1)          /* 1 row: all columns in (masked) 64-blocks */
+            for (; j < g->N; j += 64)
+                row1_w64(g->K, a[0], sak, g->B + j, g->ldb, c + j,
+                         g->N - j < 64 ? g->N - j : 64, g->alpha, g->beta);
+        for (; j < g->N; j += 16) {
+            long w = g->N - j < 16 ? g->N - j : 16;
+            rows4_w16(g->K, a, sak, g->B + j, g->ldb, c + j, g->ldc, rows, w,
+                      g->alpha, g->beta);
+        }
+    }
+}
+
+/* Sum each of 4 vectors: returns {Σv0, Σv1, Σv2, Σv3}. */
+static inline NK_AVX2 __m128 hsum4(__m256 v0, __m256 v1, __m256 v2, __m256 v3)
+{
+    __m256 s = _mm256_hadd_ps(_mm256_hadd_ps(v0, v1), _mm256_hadd_ps(v2, v3));
+    return _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
+}
+
+/* op(B) = Bᵀ, op(A) = A: C[i][j] = dot(A row i, B row j). */
+NK_AVX2 static void small_nt(const nk_gemm_args *g)
+{
+    const long K = g->K, kv = K & ~7L;
+    const __m256i mk = nk_mask8(K - kv);
+    for (long i = 0; i < g->M; i += 2) {
+        int rows = g->M - i < 2 ? 1 : 2;
+        const float *a0 = g->A + i * g->lda, *a1 = a0 + (rows - 1) * g->lda;
+        for (long j = 0; j < g->N; j += 4) {
+            int cols = g->N - j < 4 ? (int)(g->N - j) : 4;
+            const float *b[4];
+            for (int q = 0; q < 4; q++) b[q] = g->B + (j + (q < cols ? q : 0)) * g->ldb;
+            __m256 s00 = _mm256_setzero_ps(), s01 = s00, s02 = s00, s03 = s00,
+                   s10 = s00, s11 = s00, s12 = s00, s13 = s00, x0, x1, y;
+#define NK_NT_BODY(LOAD)                                                    \
+            x0 = LOAD(a0 + k); x1 = LOAD(a1 + k);                           \
+            y = LOAD(b[0] + k); s00 = _mm256_fmadd_ps(x0, y, s00); s10 = _mm256_fmadd_ps(x1, y, s10); \
+            y = LOAD(b[1] + k); s01 = _mm256_fmadd_ps(x0, y, s01); s11 = _mm256_fmadd_ps(x1, y, s11); \
+            y = LOAD(b[2] + k); s02 = _mm256_fmadd_ps(x0, y, s02); s12 = _mm256_fmadd_ps(x1, y, s12); \
+            y = LOAD(b[3] + k); s03 = _mm256_fmadd_ps(x0, y, s03); s13 = _mm256_fmadd_ps(x1, y, s13);
+#define NK_MLOAD(p) _mm256_maskload_ps((p), mk)
+            long k = 0;
+            for (; k < kv; k += 8) { NK_NT_BODY(_mm256_loadu_ps) }
+            if (k < K) { NK_NT_BODY(NK_MLOAD) }
+#undef NK_MLOAD
+#undef NK_NT_BODY
+            __m128 r[2] = { hsum4(s00, s01, s02, s03), hsum4(s10, s11, s12, s13) };
+            for (int ri = 0; ri < rows; ri++) {
+                float out[4], *c = g->C + (i + ri) * g->ldc + j;
+                _mm_storeu_ps(out, _mm_mul_ps(_mm_set1_ps(g->alpha), r[ri]));
+                for (int q = 0; q < cols; q++)
+                    c[q] = g->beta == 0.0f ? out[q] : out[q] + g->beta * c[q];
+            }
+        }
+    }
+}
+
+NK_AVX2 void nk_avx2_small(const nk_gemm_args *g)
+{
+    if (g->tb) small_nt(g);   /* the driver guarantees !ta here */
+    else small_nn(g);
+}
+
+#endif /* __x86_64__ */

@@ -1,0 +1,84 @@
+/*
+ * Internal interfaces shared by the GEMM driver, the thread pool and the
+ * per-ISA kernels. Not part of the public API.
+ */
+#ifndef NK_GEMM_INTERNAL_H
+#define NK_GEMM_INTERNAL_H
+
+#include <stddef.h>
+
+/* One GEMM problem (or a thread's sub-block of one). */
+typedef struct {
+    int ta, tb;             /* op(A) = Aᵀ / op(B) = Bᵀ */
+    long M, N, K;
+    float alpha, beta;
+    const float *A; long lda;
+    const float *B; long ldb;
+    float *C; long ldc;
+    const float *bias;      /* NULL or length N (already offset for sub-blocks) */
+    int act;                /* NK_ACT_* */
+} nk_gemm_args;
+
+/* Extra floats allocated after every packing buffer: vector packers may
+ * store a few floats past the end of a panel (see gemm_avx2_pack.c). */
+#define NK_PACK_SLACK 64
+
+/*
+ * A kernel family. The packed (Goto/BLIS) path works for every shape; the
+ * optional `small` path is packing-free and used for tiny M (see gemm.c).
+ *
+ * Packed layouts: pack_a writes ceil(mc/mr) panels of kc×mr floats
+ * (element (i,k) of a panel at k*mr+i); pack_b writes ceil(nc/nr) panels of
+ * kc×nr floats (element (k,j) at k*nr+j). Both zero-pad the last panel, so the
+ * micro-kernel always runs a full mr×nr tile and only clips on store.
+ */
+typedef struct {
+    const char *name;
+    int mr, nr;             /* micro-tile */
+    long mc, kc, nc;        /* cache blocking */
+    void (*pack_a)(int trans, long mc, long kc, const float *A, long lda, float *dst);
+    void (*pack_b)(int trans, long kc, long nc, const float *B, long ldb, float *dst);
+    /* C[m×n] = alpha * (a-panel · b-panel) + beta * C; beta == 0: C not read. */
+    void (*micro)(long kc, const float *a, const float *b, float *c, long ldc,
+                  int m, int n, float alpha, float beta);
+    /* c[0..n) = act(c + bias); bias may be NULL. */
+    void (*epilogue_row)(float *c, long n, const float *bias, int act);
+    /* Packing-free path for tiny M (NULL if the family has none). Computes
+     * alpha*op(A)op(B) + beta*C without the epilogue. Must handle ta with !tb,
+     * and tb with !ta. */
+    void (*small)(const nk_gemm_args *g);
+    long small_max_m;       /* use `small` when M <= this */
+} nk_kernel;
+
+/* cpu_features.c */
+const nk_kernel *nk_select_kernel(void);
+
+/* Kernel families (each defined only where its ISA can exist). */
+extern const nk_kernel nk_kernel_portable;
+#if defined(__x86_64__)
+extern const nk_kernel nk_kernel_avx2;
+#endif
+#if defined(__aarch64__)
+extern const nk_kernel nk_kernel_neon;
+#endif
+
+/* gemm_portable.c: generic packers (any mr/nr) used by portable and NEON. */
+void nk_pack_a_generic(int mr, int trans, long mc, long kc,
+                       const float *A, long lda, float *dst);
+void nk_pack_b_generic(int nr, int trans, long kc, long nc,
+                       const float *B, long ldb, float *dst);
+
+/* activation.c: scalar reference activations (no libm needed). */
+float nk_act_scalar(float x, int act);
+void nk_epilogue_row_scalar(float *c, long n, const float *bias, int act);
+
+/* thread_pool.c: runs fn(ctx, t) for every t in [0, ntasks) on the caller and
+ * up to nk_thread_count()-1 workers (tasks are claimed dynamically). If the
+ * pool is busy (another caller), everything runs on the caller. */
+typedef void (*nk_task_fn)(void *ctx, int t);
+void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx);
+
+/* gemm.c: per-thread packing buffers, grown on demand, reused. */
+float *nk_thread_buffer(int which, size_t floats);
+
+#endif /* NK_GEMM_INTERNAL_H */
