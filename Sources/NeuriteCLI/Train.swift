@@ -11,7 +11,7 @@ struct Train: ParsableCommand {
     @Argument(help: "The dataset: mnist (the copy shipped with Neurite, or --data-dir).")
     var dataset: DatasetName
 
-    @Option(help: "The architecture, e.g. \"dense(128, relu) dense(10)\", or the name of a file holding one. Default: an MLP built from --hidden and --activation.")
+    @Option(help: "The architecture, e.g. \"dense(128, relu) dense(10)\", lenet (LeNet-5), or the name of a file holding one. Default: an MLP built from --hidden and --activation.")
     var model: String?
 
     @Option(parsing: .upToNextOption, help: "Hidden layer sizes of the default MLP.")
@@ -67,6 +67,7 @@ struct Train: ParsableCommand {
         print("model: \(description)  (\(network.parameterCount) parameters)")
         print("data: \(data.train.count) training and \(data.test.count) test samples; batch \(batchSize), SGD learning rate \(learningRate) (\(schedule.rawValue)), momentum \(momentum), seed \(seed)")
 
+        network.setMode(.training)  // dropout and batch normalisation train on batch statistics
         let progress = ProgressBar(total: data.train.count)
         for epoch in 1...epochs {
             let started = ContinuousClock.now
@@ -93,6 +94,7 @@ struct Train: ParsableCommand {
 
     private func architectureDescription() throws -> Architecture {
         if let model {
+            if model.lowercased() == "lenet" { return try Architecture(Architecture.leNet5) }
             let text = FileManager.default.fileExists(atPath: model) ? try String(contentsOfFile: model, encoding: .utf8) : model
             return try Architecture(text)
         }

@@ -23,8 +23,21 @@ extension Layer {
     public var namedParameters: [(name: String, parameter: ParameterReference)] {
         var found: [(String, ParameterReference)] = []
         var seen = Set<ObjectIdentifier>()
-        collectState(of: self, prefix: "") { name, reference in
-            if seen.insert(ObjectIdentifier(reference)).inserted { found.append((name, reference)) }
+        collectState(of: self, prefix: "") { name, state in
+            if case let .parameter(reference) = state, seen.insert(ObjectIdentifier(reference)).inserted {
+                found.append((name, reference))
+            }
+        }
+        return found
+    }
+
+    /// The training/evaluation switches of the layers that behave differently in the two modes
+    /// (dropout, batch normalisation), found like the parameters.
+    var modeSwitches: [LayerModeSwitch] {
+        var found: [LayerModeSwitch] = []
+        var seen = Set<ObjectIdentifier>()
+        collectState(of: self, prefix: "") { _, state in
+            if case let .modeSwitch(modeSwitch) = state, seen.insert(ObjectIdentifier(modeSwitch)).inserted { found.append(modeSwitch) }
         }
         return found
     }
@@ -36,9 +49,16 @@ extension Layer {
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
 }
 
-/// Walks stored properties by reflection, reporting every ``ParameterReference`` with its path.
+/// What the reflection walker reports: a parameter, or a layer's training/evaluation switch.
+private enum LayerState {
+    case parameter(ParameterReference)
+    case modeSwitch(LayerModeSwitch)
+}
+
+/// Walks stored properties by reflection, reporting every ``ParameterReference`` and
+/// ``LayerModeSwitch`` with its path.
 /// It only descends into layers, collections and optionals, never into tensors' own storage.
-private func collectState(of value: Any, prefix: String, _ report: (String, ParameterReference) -> Void) {
+private func collectState(of value: Any, prefix: String, _ report: (String, LayerState) -> Void) {
     let mirror = Mirror(reflecting: value)
     for (position, child) in mirror.children.enumerated() {
         var label = child.label ?? String(position)
@@ -47,9 +67,11 @@ private func collectState(of value: Any, prefix: String, _ report: (String, Para
         let path = label.isEmpty ? prefix : (prefix.isEmpty ? label : prefix + "." + label)
         switch child.value {
         case let parameter as Parameter:
-            report(path, parameter.reference)
+            report(path, .parameter(parameter.reference))
         case let reference as ParameterReference:
-            report(path, reference)
+            report(path, .parameter(reference))
+        case let modeSwitch as LayerModeSwitch:
+            report(path, .modeSwitch(modeSwitch))
         case is Tensor:
             continue
         case let layer as any Layer:

@@ -1,7 +1,8 @@
 extension Layer {
-    /// The model's outputs for `inputs`, computed in batches without recording gradients.
+    /// The model's outputs for `inputs`, computed in batches without recording gradients, in
+    /// evaluation mode (dropout off, batch normalisation on its running statistics).
     public func predict(_ inputs: Tensor, batchSize: Int = 1000) throws -> Tensor {
-        try withoutGradient {
+        try inference {
             guard inputs.rank >= 1, inputs.shape[0] > batchSize else { return try self(inputs) }
             var parts: [Float] = []
             var outputShape: [Int] = []
@@ -14,11 +15,11 @@ extension Layer {
         }
     }
 
-    /// The fraction of samples whose largest output is at their label.
+    /// The fraction of samples whose largest output is at their label, in evaluation mode.
     public func accuracy(on dataset: Dataset, batchSize: Int = 1000) throws -> Double {
         guard dataset.count > 0 else { return 0 }
         var correct = 0
-        try withoutGradient {
+        try inference {
             for batch in dataset.batches(size: batchSize) {
                 let predicted = try self(batch.inputs).argmax(alongAxis: -1)
                 correct += zip(predicted, batch.labels).filter { $0 == $1 }.count
@@ -26,4 +27,10 @@ extension Layer {
         }
         return Double(correct) / Double(dataset.count)
     }
+}
+
+/// Runs `body` as inference: no autograd graph, and every layer in evaluation mode whatever mode
+/// the model was left in.
+private func inference<R>(_ body: () throws -> R) rethrows -> R {
+    try withLayerMode(.evaluation) { try withoutGradient(body) }
 }

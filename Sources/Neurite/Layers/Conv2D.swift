@@ -1,0 +1,123 @@
+/// A 2-D convolution: each output channel slides one learned kh×kw filter over all input
+/// channels, y[n, o, i, j] = g(b[o] + Σ_c Σ_p Σ_q W[o, c, p, q] · x[n, c, i·s + p·d − pad, j·s + q·d − pad]).
+///
+/// Layout is NCHW everywhere: inputs `[batch, channels, height, width]`, weights
+/// `[outChannels, inChannels, kh, kw]` (PyTorch's layout, so weights can be compared or moved
+/// across). Sharing one small filter across every position is what makes convolutions suit
+/// images: a feature is detected wherever it appears, with kh·kw·c_in weights instead of a dense
+/// layer's h·w·c_in per unit.
+///
+/// The forward pass is im2col plus one matrix product for the whole batch (see
+/// `Operations/Convolution.swift` for why, and for the backward pass).
+public struct Conv2D: Layer {
+    /// How the border of the image is treated.
+    public enum Padding: Sendable, Equatable {
+        /// No padding: the output shrinks by dilation·(kernel − 1).
+        case valid
+        /// Zeros added so that the output has ⌈input / stride⌉ pixels per axis (the input's size
+        /// at stride 1); when the total padding is odd the extra row/column goes at the
+        /// bottom/right, as in TensorFlow.
+        case same
+        /// That many rows of zeros above and below, and columns left and right.
+        case explicit(Int, Int)
+    }
+
+    @Parameter public var weight: Tensor
+    public let bias: ParameterReference?
+    public let stride: Int
+    public let padding: Padding
+    public let dilation: Int
+    public let activation: Activation
+
+    /// - Parameters:
+    ///   - kernelSize: the filter's height and width.
+    ///   - activation: applied in the same pass that lays the output out; softmax is not offered.
+    ///   - initializer: defaults to He before ReLU and Xavier otherwise, with
+    ///     fan-in = inChannels·kh·kw and fan-out = outChannels·kh·kw (the inputs one output sees
+    ///     and the outputs one input feeds).
+    ///   - seed: makes the initial weights reproducible; by default each layer draws a fresh seed.
+    public init(
+        _ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Padding = .valid,
+        dilation: Int = 1, useBias: Bool = true, activation: Activation = .linear, initializer: Initializer? = nil,
+        seed: UInt64? = nil
+    ) {
+        precondition(inChannels > 0 && outChannels > 0 && kernelSize > 0, "Conv2D needs positive sizes")
+        precondition(stride > 0 && dilation > 0, "Conv2D needs a positive stride and dilation")
+        if case let .explicit(rows, columns) = padding { precondition(rows >= 0 && columns >= 0, "Conv2D padding must not be negative") }
+        precondition(activation != .softmax, "Conv2D does not apply softmax; flatten and use a dense layer")
+        var generator = RandomGenerator(seed: seed ?? UInt64.random(in: .min ... .max))
+        let initializer = initializer ?? .default(for: activation)
+        let taps = kernelSize * kernelSize
+        _weight = Parameter(wrappedValue: initializer.make(
+            [outChannels, inChannels, kernelSize, kernelSize], fanIn: inChannels * taps, fanOut: outChannels * taps,
+            using: &generator))
+        bias = useBias ? ParameterReference(.zeros([outChannels])) : nil
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        self.activation = activation
+    }
+
+    public var inChannels: Int { weight.shape[1] }
+    public var outChannels: Int { weight.shape[0] }
+    public var kernelSize: Int { weight.shape[2] }
+
+    /// The output's `[channels, height, width]` for one sample of `[channels, height, width]`,
+    /// or `nil` when the image is too small for the kernel.
+    public func outputShape(forSample shape: [Int]) -> [Int]? {
+        guard shape.count == 3, shape[0] == inChannels, let g = geometry(height: shape[1], width: shape[2]) else { return nil }
+        return [outChannels, g.outputHeight, g.outputWidth]
+    }
+
+    public func callAsFunction(_ input: Tensor) throws -> Tensor {
+        guard input.rank == 4, input.shape[1] == inChannels, let g = geometry(height: input.shape[2], width: input.shape[3]) else {
+            throw TensorError.layerInput(layer: name, expected: expectedInput, got: input.shape)
+        }
+        let fused: Kernels.FusedActivation
+        switch activation {
+        case .relu: fused = .relu
+        case .sigmoid: fused = .sigmoid
+        case .tanh: fused = .tanh
+        case .linear, .softmax: fused = .none
+        }
+        return convolution2D(input, weight: weight, bias: bias?.value, geometry: g, activation: fused)
+    }
+
+    /// "Conv2D(1→6, 5×5)", how errors name the layer.
+    var name: String { "Conv2D(\(inChannels)→\(outChannels), \(kernelSize)×\(kernelSize))" }
+
+    /// The smallest image the kernel fits in, for error messages.
+    private var expectedInput: String {
+        let span = dilation * (kernelSize - 1) + 1
+        switch padding {
+        case .same: return "[batch, \(inChannels), h, w] with h, w ≥ 1"
+        case .valid: return "[batch, \(inChannels), h, w] with h, w ≥ \(span)"
+        case let .explicit(rows, columns):
+            return "[batch, \(inChannels), h, w] with h ≥ \(max(1, span - 2 * rows)), w ≥ \(max(1, span - 2 * columns))"
+        }
+    }
+
+    private func geometry(height: Int, width: Int) -> ConvolutionGeometry? {
+        let span = dilation * (kernelSize - 1) + 1
+        let padTop: Int, padLeft: Int, outputHeight: Int, outputWidth: Int
+        switch padding {
+        case .valid, .explicit:
+            var (rows, columns) = (0, 0)
+            if case let .explicit(r, c) = padding { (rows, columns) = (r, c) }
+            (padTop, padLeft) = (rows, columns)
+            outputHeight = (height + 2 * rows - span) / stride + 1
+            outputWidth = (width + 2 * columns - span) / stride + 1
+            guard height + 2 * rows >= span, width + 2 * columns >= span else { return nil }
+        case .same:
+            outputHeight = (height + stride - 1) / stride
+            outputWidth = (width + stride - 1) / stride
+            padTop = max(0, (outputHeight - 1) * stride + span - height) / 2
+            padLeft = max(0, (outputWidth - 1) * stride + span - width) / 2
+        }
+        guard height > 0, width > 0, outputHeight > 0, outputWidth > 0 else { return nil }
+        return ConvolutionGeometry(
+            channels: inChannels, height: height, width: width, kernelHeight: kernelSize, kernelWidth: kernelSize,
+            stride: stride, dilation: dilation, padTop: padTop, padLeft: padLeft,
+            outputHeight: outputHeight, outputWidth: outputWidth)
+    }
+}
