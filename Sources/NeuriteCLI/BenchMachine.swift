@@ -1,0 +1,54 @@
+import Foundation
+import Neurite
+
+/// The machine line of `neurite bench`: what the figures were measured on, and the fp32 peak the
+/// GEMM rows are a percentage of.
+struct BenchMachine {
+    let cpuModel: String
+    /// "cpu MHz" of /proc/cpuinfo. Under a hypervisor (as here) it is the nominal clock, constant
+    /// whatever the boost; on bare metal it is the current clock of core 0.
+    let megahertz: Double?
+    let threads: Int
+    let kernel: String
+    /// The 1-minute load average: other work on the cores makes every figure lower.
+    let load: String
+
+    /// AVX2+FMA: two 256-bit FMA units per core (Zen 2/3/4, Haswell and later), each
+    /// 8 floats × 2 flops (multiply and add) per cycle.
+    static let avx2FlopsPerCycle = 32.0
+
+    static func current() -> BenchMachine {
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        func field(_ name: String) -> String? {
+            for line in cpuinfo.split(separator: "\n") where line.hasPrefix(name) {
+                if let colon = line.firstIndex(of: ":") { return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces) }
+            }
+            return nil
+        }
+        let loadavg = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+        return BenchMachine(
+            cpuModel: field("model name") ?? "unknown CPU",
+            megahertz: field("cpu MHz").flatMap(Double.init),
+            threads: KernelInfo.threadCount,
+            kernel: KernelInfo.kernelName,
+            load: loadavg.split(separator: " ").first.map(String.init) ?? "unknown")
+    }
+
+    /// Threads beyond the cores add no arithmetic units.
+    var coresUsed: Int { min(threads, ProcessInfo.processInfo.activeProcessorCount) }
+
+    /// Theoretical fp32 GFLOPS, when the kernel is AVX2+FMA and the clock is known.
+    var peakGFLOPS: Double? {
+        guard kernel == "avx2+fma", let megahertz else { return nil }
+        return Double(coresUsed) * Self.avx2FlopsPerCycle * megahertz / 1000
+    }
+
+    var summary: String {
+        let peak = peakGFLOPS.map {
+            String(format: "peak %.1f GFLOPS fp32 = %d core%@ × 32 flops/cycle × %.0f MHz", $0, coresUsed, coresUsed == 1 ? "" : "s", megahertz!)
+        } ?? "peak n/a (known for the avx2+fma kernel only)"
+        // A busy core stalls a two-thread GEMM (and OpenBLAS far worse): say so next to the figures.
+        let busy = (Double(load) ?? 0) >= 0.5 ? " (other work running: figures are lower bounds; rerun when idle)" : ""
+        return "machine: \(cpuModel), \(threads) thread\(threads == 1 ? "" : "s"), kernel \(kernel), \(peak); load average \(load)\(busy)"
+    }
+}
