@@ -6,6 +6,7 @@
 #define NK_GEMM_INTERNAL_H
 
 #include <stddef.h>
+#include "NeuriteKernels.h"  /* nk_task_fn */
 
 /* One GEMM problem (or a thread's sub-block of one). */
 typedef struct {
@@ -75,7 +76,6 @@ void nk_epilogue_row_scalar(float *c, long n, const float *bias, int act);
 /* thread_pool.c: runs fn(ctx, t) for every t in [0, ntasks) on the caller and
  * up to nk_thread_count()-1 workers (tasks are claimed dynamically). If the
  * pool is busy (another caller), everything runs on the caller. */
-typedef void (*nk_task_fn)(void *ctx, int t);
 void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx);
 
 /* gemm.c: per-thread packing buffers, grown on demand, reused. */

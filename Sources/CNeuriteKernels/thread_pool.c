@@ -160,3 +160,8 @@ void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx)
     }
     pthread_mutex_unlock(&run_lock);
 }
+
+void nk_parallel_for(int tasks, nk_task_fn fn, void *context)
+{
+    nk_pool_run(tasks, fn, context);
+}

@@ -44,6 +44,16 @@ void nk_sgemm_bias_act(int transposeA, int transposeB, long M, long N, long K,
                        float beta, float *C, long ldc,
                        const float *bias, int activation);
 
+/// A task of nk_parallel_for: called once with each index in [0, tasks).
+typedef void (*nk_task_fn)(void *context, int task);
+
+/// Runs fn(context, t) for every t in [0, tasks) on the calling thread and the
+/// GEMM's worker threads (tasks are claimed dynamically), and returns when all
+/// are done. Element-wise and layout kernels use it so that one pool of threads
+/// serves everything, instead of a second pool competing for the same cores.
+/// Nested or concurrent calls run their tasks on the caller.
+void nk_parallel_for(int tasks, nk_task_fn fn, void *context);
+
 /// Number of threads large products are split across.
 int nk_thread_count(void);
 
