@@ -25,6 +25,17 @@ extension Kernels {
     enum FusedActivation {
         case none, relu, sigmoid, tanh
 
+        /// The fused form of `activation`; softmax is not element-wise, so it runs after the
+        /// product as its own operation and the kernel applies nothing.
+        init(_ activation: Activation) {
+            switch activation {
+            case .relu: self = .relu
+            case .sigmoid: self = .sigmoid
+            case .tanh: self = .tanh
+            case .linear, .softmax: self = .none
+            }
+        }
+
         var code: Int32 {
             switch self {
             case .none: return Int32(NK_ACT_NONE)

@@ -73,14 +73,7 @@ public struct Conv2D: Layer {
         guard input.rank == 4, input.shape[1] == inChannels, let g = geometry(height: input.shape[2], width: input.shape[3]) else {
             throw TensorError.layerInput(layer: name, expected: expectedInput, got: input.shape)
         }
-        let fused: Kernels.FusedActivation
-        switch activation {
-        case .relu: fused = .relu
-        case .sigmoid: fused = .sigmoid
-        case .tanh: fused = .tanh
-        case .linear, .softmax: fused = .none
-        }
-        return convolution2D(input, weight: weight, bias: bias?.value, geometry: g, activation: fused)
+        return convolution2D(input, weight: weight, bias: bias?.value, geometry: g, activation: Kernels.FusedActivation(activation))
     }
 
     /// "Conv2D(1→6, 5×5)", how errors name the layer.

@@ -9,13 +9,7 @@ import Foundation
 func denseForward(_ input: Tensor, weight: Tensor, bias: Tensor?, activation: Activation) throws -> Tensor {
     let inputSize = weight.shape[0], outputSize = weight.shape[1]
     let rows = input.count / inputSize
-    let fused: Kernels.FusedActivation
-    switch activation {
-    case .relu: fused = .relu
-    case .sigmoid: fused = .sigmoid
-    case .tanh: fused = .tanh
-    case .linear, .softmax: fused = .none
-    }
+    let fused = Kernels.FusedActivation(activation)
     let output = Tensor(uninitializedShape: Array(input.shape.dropLast()) + [outputSize])
     Kernels.matrixMultiply(
         input.storage.base, transposed: false, weight.storage.base, transposed: false,
