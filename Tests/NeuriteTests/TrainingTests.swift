@@ -55,6 +55,18 @@ struct TrainingTests {
         #expect(gradients.statistics[0].statistics.maximumMagnitude == 400)
     }
 
+    @Test func divergingTrainingStopsWithAClearError() throws {
+        let dataset = try Dataset(inputs: Tensor.randomNormal([256, 8], standardDeviation: 100, seed: 1), labels: (0..<256).map { $0 % 3 })
+        var model = Sequential { Dense(8, 16, activation: .relu, seed: 1); Dense(16, 3, seed: 2) }
+        var optimizer = SGD(learningRate: 1e6)
+        #expect {
+            for epoch in 1...5 { _ = try trainEpoch(&model, optimizer: &optimizer, on: dataset, batchSize: 32, seed: UInt64(epoch)) }
+        } throws: { error in
+            guard case .nonFinite(let message) = error as? TensorError else { return false }
+            return message.contains("learning rate")
+        }
+    }
+
     @Test func mnistSubsetTrainsAboveAccuracyFloor() throws {
         let mnist = try MNIST.load()
         #expect(mnist.train.count == 60_000 && mnist.test.count == 10_000)
