@@ -111,6 +111,37 @@ struct MatrixKernelTests {
         #expect(Self.worstError(m: 1, n: 128, k: 784, seed: 2, epilogue: false) <= 1e-5)
         #expect(Self.worstError(m: 300, n: 257, k: 129, seed: 3, epilogue: true) <= 1e-5)
     }
+
+    @Test func longInnerDimensionSplitAcrossThreadsMatchesTheReference() {
+        // Outputs too small for an M×N split with K ≥ 2·512 run as a split of K with partial
+        // sums (the conv weight gradient, LeNet conv1: 6×25 with K = 50176); odd K leaves a
+        // short last slice. Every transpose form, with and without the epilogue.
+        for (m, n, k) in [(6, 25, 3000), (6, 25, 2049), (16, 9, 1500), (1, 1, 4096)] {
+            #expect(Self.worstError(m: m, n: n, k: k, seed: UInt64(m * n + k), epilogue: false) <= 1e-5, "\(m)×\(n)×\(k)")
+            #expect(Self.worstError(m: m, n: n, k: k, seed: UInt64(m * n + k), epilogue: true) <= 1e-5, "\(m)×\(n)×\(k)")
+        }
+    }
+
+    @Test func splitOfTheInnerDimensionIsReproducible() {
+        let (m, n, k) = (6, 25, 5000)
+        let a = Tensor.randomNormal([m * k], seed: 7).scalars, b = Tensor.randomNormal([n * k], seed: 8).scalars
+        KernelInfo.threadCount = 2
+        defer { KernelInfo.threadCount = 0 }
+        let runs = (0..<5).map { _ in
+            var c = [Float](repeating: 0, count: m * n)
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    c.withUnsafeMutableBufferPointer { pc in
+                        Kernels.matrixMultiply(
+                            pa.baseAddress!, transposed: false, pb.baseAddress!, transposed: true,
+                            into: pc.baseAddress!, rows: m, columns: n, inner: k)
+                    }
+                }
+            }
+            return c
+        }
+        #expect(runs.allSatisfy { $0 == runs[0] })
+    }
 }
 
 private extension Double {

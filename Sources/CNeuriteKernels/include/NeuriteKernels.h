@@ -11,6 +11,8 @@
 #ifndef NEURITE_KERNELS_H
 #define NEURITE_KERNELS_H
 
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -53,6 +55,58 @@ typedef void (*nk_task_fn)(void *context, int task);
 /// serves everything, instead of a second pool competing for the same cores.
 /// Nested or concurrent calls run their tasks on the caller.
 void nk_parallel_for(int tasks, nk_task_fn fn, void *context);
+
+/// The geometry of a 2-D convolution over NCHW images (Neurite's
+/// ConvolutionGeometry): only the leading padding is given, the trailing one
+/// is implied by the output size.
+typedef struct {
+    long channels, height, width;
+    long kernel_height, kernel_width;
+    long stride, dilation;
+    long pad_top, pad_left;
+    long out_height, out_width;
+} nk_conv_shape;
+
+/// Unfolds samples s0..<s1 of a chunk (images first + s of input) into
+/// columns, a [channels·kh·kw][count·out_h·out_w] row-major matrix; padding
+/// reads as 0. Different sample ranges may run on different threads.
+void nk_im2col(const float *input, const nk_conv_shape *shape, long first, long count,
+               long s0, long s1, float *columns);
+
+/// The adjoint of nk_im2col: adds each column entry onto the input pixel it
+/// came from, for samples s0..<s1 of the chunk (gradient must be zeroed).
+void nk_col2im(const float *columns, const nk_conv_shape *shape, long first, long count,
+               long s0, long s1, float *gradient);
+
+/// 2×2, stride-2 max pooling without padding over planes p0..<p1 of height ×
+/// width: the maximum of each window (the first in row-major order on ties)
+/// and its offset within the input plane.
+void nk_max_pool_2x2(const float *input, long height, long width, long out_height, long out_width,
+                     long p0, long p1, float *output, int32_t *positions);
+
+/// Backward of nk_max_pool_2x2 for planes p0..<p1: every input pixel is
+/// written (the output gradient at its window's winner, 0 elsewhere), so the
+/// gradient need not be zeroed first.
+void nk_max_pool_2x2_backward(const float *output_gradient, const int32_t *positions,
+                              long height, long width, long out_height, long out_width,
+                              long p0, long p1, float *gradient);
+
+/// Convolution output layout pass: output[first + s][c][:] = act(z[c][s][:] + bias[c])
+/// for s in [0, count), where z is channel-major [channels][count][plane] and
+/// output is NCHW [.., channels, plane]. bias may be NULL; activation is
+/// NK_ACT_NONE or NK_ACT_RELU (ReLU as max(v, 0) with +0 for ±0, NaN kept).
+void nk_channel_major_to_batch_major(const float *z, const float *bias, int activation,
+                                     long channels, long plane, long first, long count,
+                                     float *output);
+
+/// The backward layout pass: dz[c][s][:] = gradient[first + s][c][:] ⊙ act′,
+/// with act′ read from the layer output y (ReLU: [y > 0], sigmoid: y(1−y),
+/// tanh: 1−y²); when bias_gradient is not NULL, bias_gradient[c] += Σ dz[c]
+/// (summed in a fixed order, independent of the thread count). activation is
+/// any NK_ACT_*.
+void nk_batch_major_to_channel_major(const float *gradient, const float *output, int activation,
+                                     long channels, long plane, long first, long count,
+                                     float *dz, float *bias_gradient);
 
 /// Number of threads large products are split across.
 int nk_thread_count(void);

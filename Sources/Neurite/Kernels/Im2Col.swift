@@ -1,3 +1,5 @@
+import CNeuriteKernels
+
 /// The shape bookkeeping of one 2-D convolution (or pooling) over NCHW tensors: everything the
 /// im2col/col2im kernels and the pooling kernels need, computed once per call.
 ///
@@ -30,46 +32,15 @@ extension Kernels {
     /// The loops run over (sample, channel, tap, output row); for each tap the range of output
     /// columns that lands inside the image is computed once, so the innermost work is a zero
     /// fill plus a contiguous copy (stride 1) or a strided gather (stride > 1) of one row segment.
-    /// Samples are split across the cores.
+    /// They are in C (`im2col.c`): in Swift each short row segment cost a call to memmove, 7.8%
+    /// of a LeNet epoch on its own. Samples are split across the cores.
     static func im2col(
         _ input: UnsafePointer<Float>, first: Int, count: Int, geometry g: ConvolutionGeometry,
         into columns: UnsafeMutablePointer<Float>
     ) {
-        let plane = g.outputPlane, rowLength = count * plane
-        parallelSplit(count, work: rowLength * g.patchSize) { samples in
-            for sample in samples {
-                let image = input + (first + sample) * g.channels * g.inputPlane
-                var row = 0
-                for channel in 0..<g.channels {
-                    let channelBase = image + channel * g.inputPlane
-                    for i in 0..<g.kernelHeight {
-                        for j in 0..<g.kernelWidth {
-                            let destination = columns + row * rowLength + sample * plane
-                            let span = g.validColumns(tap: j)
-                            let rowOffset = i * g.dilation - g.padTop
-                            for outputRow in 0..<g.outputHeight {
-                                let target = destination + outputRow * g.outputWidth
-                                let inputRow = outputRow * g.stride + rowOffset
-                                guard inputRow >= 0, inputRow < g.height, span.lowerBound < span.upperBound else {
-                                    target.update(repeating: 0, count: g.outputWidth)
-                                    continue
-                                }
-                                target.update(repeating: 0, count: span.lowerBound)
-                                let source = channelBase + inputRow * g.width + span.firstInput
-                                let length = span.upperBound - span.lowerBound
-                                if g.stride == 1 {
-                                    (target + span.lowerBound).update(from: source, count: length)
-                                } else {
-                                    let segment = target + span.lowerBound, step = g.stride
-                                    for k in 0..<length { segment[k] = source[k * step] }
-                                }
-                                (target + span.upperBound).update(repeating: 0, count: g.outputWidth - span.upperBound)
-                            }
-                            row += 1
-                        }
-                    }
-                }
-            }
+        var shape = g.kernelShape
+        parallelSplit(count, work: count * g.outputPlane * g.patchSize) { samples in
+            nk_im2col(input, &shape, first, count, samples.lowerBound, samples.upperBound, columns)
         }
     }
 
@@ -81,58 +52,19 @@ extension Kernels {
         _ columns: UnsafePointer<Float>, first: Int, count: Int, geometry g: ConvolutionGeometry,
         into gradient: UnsafeMutablePointer<Float>
     ) {
-        let plane = g.outputPlane, rowLength = count * plane
-        parallelSplit(count, work: rowLength * g.patchSize) { samples in
-            for sample in samples {
-                let image = gradient + (first + sample) * g.channels * g.inputPlane
-                var row = 0
-                for channel in 0..<g.channels {
-                    let channelBase = image + channel * g.inputPlane
-                    for i in 0..<g.kernelHeight {
-                        for j in 0..<g.kernelWidth {
-                            let source = columns + row * rowLength + sample * plane
-                            let span = g.validColumns(tap: j)
-                            let length = span.upperBound - span.lowerBound
-                            let rowOffset = i * g.dilation - g.padTop
-                            row += 1
-                            guard length > 0 else { continue }
-                            for outputRow in 0..<g.outputHeight {
-                                let inputRow = outputRow * g.stride + rowOffset
-                                guard inputRow >= 0, inputRow < g.height else { continue }
-                                let segment = source + outputRow * g.outputWidth + span.lowerBound
-                                let target = channelBase + inputRow * g.width + span.firstInput
-                                if g.stride == 1 {
-                                    for k in 0..<length { target[k] += segment[k] }
-                                } else {
-                                    let step = g.stride
-                                    for k in 0..<length { target[k * step] += segment[k] }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+        var shape = g.kernelShape
+        parallelSplit(count, work: count * g.outputPlane * g.patchSize) { samples in
+            nk_col2im(columns, &shape, first, count, samples.lowerBound, samples.upperBound, gradient)
         }
     }
 }
 
-/// The output columns `lowerBound..<upperBound` whose input column for one kernel tap lies
-/// inside the image, and that input column for `lowerBound`.
-struct ValidColumns {
-    let lowerBound: Int
-    let upperBound: Int
-    let firstInput: Int
-}
-
 extension ConvolutionGeometry {
-    /// For kernel column `tap`, output column o reads input column o·stride + tap·dilation − padLeft;
-    /// the valid o are those where that is in 0..<width.
-    func validColumns(tap: Int) -> ValidColumns {
-        let offset = tap * dilation - padLeft
-        // Smallest o with o·stride + offset ≥ 0, and one past the largest with it < width.
-        let lower = offset >= 0 ? 0 : (-offset + stride - 1) / stride
-        let upper = width - 1 - offset < 0 ? 0 : min(outputWidth, (width - 1 - offset) / stride + 1)
-        let clampedLower = min(lower, outputWidth), clampedUpper = max(upper, clampedLower)
-        return ValidColumns(lowerBound: clampedLower, upperBound: clampedUpper, firstInput: clampedLower * stride + offset)
+    /// The same geometry for the C kernels.
+    var kernelShape: nk_conv_shape {
+        nk_conv_shape(
+            channels: channels, height: height, width: width, kernel_height: kernelHeight, kernel_width: kernelWidth,
+            stride: stride, dilation: dilation, pad_top: padTop, pad_left: padLeft,
+            out_height: outputHeight, out_width: outputWidth)
     }
 }

@@ -69,12 +69,35 @@ public struct Architecture: Sendable, CustomStringConvertible {
     public var description: String { layers.map(\.description).joined(separator: " ") }
 
     /// The model for samples of `inputShape` (without the batch dimension).
+    ///
+    /// An activation layer right after a `conv` without one of its own is fused into the
+    /// convolution (`conv(6, 5) relu` runs as `conv(6, 5, relu)` followed by an identity), with the
+    /// weights initialised as written. The results and gradients are the same, but the separate
+    /// element-wise passes over the largest tensors of the network disappear: for LeNet-5 at batch
+    /// 64 that is 0.4 M floats mapped forward and zipped backward per step. The description is
+    /// unchanged, so a saved model still records the text the user gave.
     /// - Throws: ``ArchitectureError`` when a layer cannot take the shape its predecessor produces.
     public func build(inputShape: [Int], seed: UInt64) throws -> Sequential {
         var shape = inputShape
         var built: [any Layer] = []
+        var absorbedNext = false
         for (index, layer) in layers.enumerated() {
-            let (made, output) = try Architecture.builders[layer.name]!(layer, shape, seed &+ UInt64(index) &* 7919)
+            if absorbedNext {
+                // The convolution before already applies it; `.linear` keeps the layer count and
+                // thereby the parameter paths (`layers.4.weight`) that saved models use.
+                built.append(Activation.linear)
+                absorbedNext = false
+                continue
+            }
+            let layerSeed = seed &+ UInt64(index) &* 7919
+            let next = index + 1 < layers.count ? Activation(rawValue: layers[index + 1].name) : nil
+            if layer.name == "conv", let next, let fused = try Architecture.convolution(layer, shape, layerSeed, fusing: next) {
+                built.append(fused.layer)
+                shape = fused.output
+                absorbedNext = true
+                continue
+            }
+            let (made, output) = try Architecture.builders[layer.name]!(layer, shape, layerSeed)
             built.append(made)
             shape = output
         }

@@ -16,39 +16,8 @@ extension Architecture {
     /// images. The activation of conv may also be given positionally: `conv(6, 5, relu)`.
     static let convolutionalBuilders: [String: Builder] = [
         "conv": { layer, input, seed in
-            let channels = try imageChannels("conv", input)
-            let outChannels = try layer.integer(0, named: "channels")
-            let kernel = try layer.integer(1, named: "kernel")
-            let stride = try layer.integer(2, named: "stride", default: 1)
-            let dilation = try layer.integer(Int.max, named: "dilation", default: 1)
-            guard outChannels > 0, kernel > 0, stride > 0, dilation > 0 else {
-                throw ArchitectureError.invalidArgument("conv", "channels, kernel, stride and dilation must be positive")
-            }
-            let padding: Conv2D.Padding
-            switch layer.options["padding"]?.lowercased() {
-            case nil, "valid": padding = .valid
-            case "same": padding = .same
-            case let text?:
-                guard let amount = Int(text), amount >= 0 else {
-                    throw ArchitectureError.invalidArgument("conv", "padding '\(text)' is neither a count nor same/valid")
-                }
-                padding = .explicit(amount, amount)
-            }
-            var activation = Activation.linear
-            for word in layer.arguments.dropFirst(3).filter({ Int($0) == nil }) + [layer.options["activation"]].compactMap({ $0 }) {
-                guard let parsed = Activation(rawValue: word.lowercased()), parsed != .softmax else {
-                    throw ArchitectureError.invalidArgument("conv", "'\(word)' is not an activation (relu, sigmoid, tanh, linear)")
-                }
-                activation = parsed
-            }
-            let conv = Conv2D(
-                channels, outChannels, kernelSize: kernel, stride: stride, padding: padding, dilation: dilation,
-                activation: activation, seed: seed)
-            guard let output = conv.outputShape(forSample: input) else {
-                throw ArchitectureError.invalidArgument(
-                    "conv", "a \(kernel)×\(kernel) kernel (dilation \(dilation)) does not fit a \(input[1])×\(input[2]) image with padding \(layer.options["padding"] ?? "0")")
-            }
-            return (conv, output)
+            let made = try convolution(layer, input, seed, fusing: nil)!
+            return (made.layer, made.output)
         },
         "maxpool": { layer, input, _ in
             let (kernel, stride, padding) = try poolingArguments("maxpool", layer, input)
@@ -79,6 +48,55 @@ extension Architecture {
             return (BatchNorm(input[0], momentum: momentum, epsilon: epsilon), input)
         },
     ]
+}
+
+extension Architecture {
+    /// The `conv` layer of `layer` for `input` samples. With `fusing`, the activation of the layer
+    /// that follows is applied by the convolution itself (see ``build(inputShape:seed:)``); that
+    /// returns `nil` when it cannot be: the conv has an activation of its own, or `fusing` is
+    /// softmax or linear. The initial weights always follow the written activation.
+    static func convolution(
+        _ layer: LayerSpecification, _ input: [Int], _ seed: UInt64, fusing: Activation?
+    ) throws -> (layer: Conv2D, output: [Int])? {
+        let channels = try imageChannels("conv", input)
+        let outChannels = try layer.integer(0, named: "channels")
+        let kernel = try layer.integer(1, named: "kernel")
+        let stride = try layer.integer(2, named: "stride", default: 1)
+        let dilation = try layer.integer(Int.max, named: "dilation", default: 1)
+        guard outChannels > 0, kernel > 0, stride > 0, dilation > 0 else {
+            throw ArchitectureError.invalidArgument("conv", "channels, kernel, stride and dilation must be positive")
+        }
+        let padding: Conv2D.Padding
+        switch layer.options["padding"]?.lowercased() {
+        case nil, "valid": padding = .valid
+        case "same": padding = .same
+        case let text?:
+            guard let amount = Int(text), amount >= 0 else {
+                throw ArchitectureError.invalidArgument("conv", "padding '\(text)' is neither a count nor same/valid")
+            }
+            padding = .explicit(amount, amount)
+        }
+        var activation = Activation.linear
+        for word in layer.arguments.dropFirst(3).filter({ Int($0) == nil }) + [layer.options["activation"]].compactMap({ $0 }) {
+            guard let parsed = Activation(rawValue: word.lowercased()), parsed != .softmax else {
+                throw ArchitectureError.invalidArgument("conv", "'\(word)' is not an activation (relu, sigmoid, tanh, linear)")
+            }
+            activation = parsed
+        }
+        var applied = activation
+        if let fusing {
+            guard activation == .linear, fusing != .linear, fusing != .softmax else { return nil }
+            applied = fusing
+        }
+        let conv = Conv2D(
+            channels, outChannels, kernelSize: kernel, stride: stride, padding: padding, dilation: dilation,
+            activation: applied, initializer: .default(for: activation), seed: seed)
+        guard let output = conv.outputShape(forSample: input) else {
+            throw ArchitectureError.invalidArgument(
+                "conv", "a \(kernel)×\(kernel) kernel (dilation \(dilation)) does not fit a \(input[1])×\(input[2]) image with padding \(layer.options["padding"] ?? "0")")
+        }
+        return (conv, output)
+    }
 }
 
 /// The channel count of `[channels, height, width]` samples, or an error telling how to get them.

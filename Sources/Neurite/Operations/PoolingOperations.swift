@@ -10,7 +10,8 @@ func maxPool2D(_ input: Tensor, geometry g: ConvolutionGeometry) -> Tensor {
     let owner = PositionBuffer(positions)
     Kernels.maxPool(input.storage.base, planes: planes, geometry: g, into: output.storage.base, positions: positions)
     return output.recorded(from: [input]) { gradient, _ in
-        let inputGradient = Tensor.zeros(input.shape)
+        // The 2×2 kernel writes every pixel; the general one adds onto zeros.
+        let inputGradient = g.isPlainTwoByTwo ? Tensor(uninitializedShape: input.shape) : Tensor.zeros(input.shape)
         Kernels.maxPoolBackward(
             gradient.storage.base, positions: owner.base, planes: planes, geometry: g, into: inputGradient.storage.base)
         return [inputGradient]
