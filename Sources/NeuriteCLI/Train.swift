@@ -30,7 +30,7 @@ struct Train: ParsableCommand {
     var batchSize: Int = 64
 
     @Option(help: "SGD step size.")
-    var learningRate: Float = 0.05
+    var learningRate: Float = 0.02
 
     @Option(help: "Learning rate over the epochs: cosine (decays from --learning-rate toward 0) or constant.")
     var schedule: LearningRateSchedule = .cosine

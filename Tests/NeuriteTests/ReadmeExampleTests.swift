@@ -12,7 +12,7 @@ struct ReadmeExampleTests {
             Dense(784, 128, activation: .relu)      // He initialization, the default before ReLU
             Dense(128, 10)                          // logits: the softmax lives in the loss
         }
-        var optimizer = SGD(learningRate: 0.05, momentum: 0.9)
+        var optimizer = SGD(learningRate: 0.02, momentum: 0.9)
 
         for epoch in 1...5 {
             for batch in data.train.batches(size: 64, shuffled: true, seed: UInt64(epoch)) {
