@@ -20,15 +20,12 @@ extension Kernels {
             let source = input + p * g.inputPlane
             let destination = output + p * g.outputPlane, winners = positions + p * g.outputPlane
             for outputRow in 0..<g.outputHeight {
-                let rowStart = outputRow * g.stride - g.padTop
-                let top = max(rowStart, 0), bottom = min(rowStart + g.kernelHeight, g.height)
                 for outputColumn in 0..<g.outputWidth {
-                    let columnStart = outputColumn * g.stride - g.padLeft
-                    let left = max(columnStart, 0), right = min(columnStart + g.kernelWidth, g.width)
-                    var best = -Float.infinity, bestPosition = top * g.width + left
-                    for row in top..<bottom {
+                    let (rows, columns) = g.window(row: outputRow, column: outputColumn)
+                    var best = -Float.infinity, bestPosition = rows.lowerBound * g.width + columns.lowerBound
+                    for row in rows {
                         let line = row * g.width
-                        for column in left..<right where source[line + column] > best {
+                        for column in columns where source[line + column] > best {
                             best = source[line + column]
                             bestPosition = line + column
                         }
@@ -72,23 +69,20 @@ extension Kernels {
         for p in 0..<planes {
             let image = input + p * g.inputPlane, pooled = output + p * g.outputPlane
             for outputRow in 0..<g.outputHeight {
-                let rowStart = outputRow * g.stride - g.padTop
-                let top = max(rowStart, 0), bottom = min(rowStart + g.kernelHeight, g.height)
                 for outputColumn in 0..<g.outputWidth {
-                    let columnStart = outputColumn * g.stride - g.padLeft
-                    let left = max(columnStart, 0), right = min(columnStart + g.kernelWidth, g.width)
+                    let (rows, columns) = g.window(row: outputRow, column: outputColumn)
                     let slot = outputRow * g.outputWidth + outputColumn
                     if transpose {
                         let share = pooled[slot] * scale
-                        for row in top..<bottom {
+                        for row in rows {
                             let line = image + row * g.width
-                            for column in left..<right { line[column] += share }
+                            for column in columns { line[column] += share }
                         }
                     } else {
                         var total: Float = 0
-                        for row in top..<bottom {
+                        for row in rows {
                             let line = image + row * g.width
-                            for column in left..<right { total += line[column] }
+                            for column in columns { total += line[column] }
                         }
                         pooled[slot] = total * scale
                     }
@@ -105,5 +99,14 @@ extension ConvolutionGeometry {
     /// plane at a time, so the caller need not zero the gradient.
     var isPlainTwoByTwo: Bool {
         kernelHeight == 2 && kernelWidth == 2 && stride == 2 && dilation == 1 && padTop == 0 && padLeft == 0
+    }
+}
+
+extension ConvolutionGeometry {
+    /// The input rows and columns under the window of output pixel (`row`, `column`), clipped to
+    /// the image: padding only lets windows hang over the border, it is never read.
+    func window(row: Int, column: Int) -> (rows: Range<Int>, columns: Range<Int>) {
+        let top = row * stride - padTop, left = column * stride - padLeft
+        return (max(top, 0)..<min(top + kernelHeight, height), max(left, 0)..<min(left + kernelWidth, width))
     }
 }
