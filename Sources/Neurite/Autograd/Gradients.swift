@@ -3,15 +3,19 @@ import Foundation
 /// The gradient of a loss with respect to each trainable parameter of a model, as returned by
 /// ``valueWithGradient(of:_:)``, with the tools to inspect and tame it.
 public struct Gradients: Sendable {
+    /// One parameter and its gradient.
     public struct Entry: Sendable {
         /// The parameter's path in the model, e.g. `"layers.0.weight"`.
         public let name: String
+        /// The parameter the gradient belongs to.
         public let parameter: ParameterReference
+        /// ∂loss/∂parameter, of the parameter's shape.
         public var gradient: Tensor
     }
 
     public private(set) var entries: [Entry]
 
+    /// Gradients for `entries`, in model order.
     public init(_ entries: [Entry]) { self.entries = entries }
 
     /// The gradient of `parameter`, if it has one.
@@ -58,11 +62,16 @@ public struct Gradients: Sendable {
 
 /// Summary numbers of one tensor.
 public struct TensorStatistics: Sendable, CustomStringConvertible {
+    /// The mean of the elements.
     public let mean: Float
+    /// The population standard deviation of the elements.
     public let standardDeviation: Float
+    /// The largest |element|.
     public let maximumMagnitude: Float
+    /// The Euclidean norm √Σx².
     public let norm: Float
 
+    /// The statistics of `tensor`, accumulated in double precision.
     public init(_ tensor: Tensor) {
         var sum: Double = 0, squares: Double = 0, largest: Float = 0
         tensor.withUnsafeBuffer { buffer in

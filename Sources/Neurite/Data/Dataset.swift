@@ -1,6 +1,8 @@
 /// Labelled samples held in memory: `inputs` has one sample per entry of its first dimension.
 public struct Dataset: Sendable {
+    /// The samples, `[count] + sampleShape`.
     public let inputs: Tensor
+    /// The class of each sample.
     public let labels: [Int]
 
     /// - Throws: ``TensorError/invalidShape(_:reason:)`` when the counts of inputs and labels differ,
@@ -14,6 +16,7 @@ public struct Dataset: Sendable {
         self.labels = labels
     }
 
+    /// The number of samples.
     public var count: Int { labels.count }
 
     /// The shape of one sample.
@@ -52,9 +55,13 @@ public struct Dataset: Sendable {
 /// batches of an epoch costs nothing.
 public struct Batch: Sendable {
     let dataset: Dataset
+    /// The positions of this batch's samples in the dataset.
     public let indices: [Int]
 
+    /// The batch's samples, gathered into one tensor.
     public var inputs: Tensor { try! dataset.inputs.rows(indices) }
+    /// The batch's labels, in the order of `inputs`.
     public var labels: [Int] { indices.map { dataset.labels[$0] } }
+    /// The number of samples in the batch.
     public var count: Int { indices.count }
 }

@@ -4,7 +4,9 @@ import Foundation
 /// An array of unsigned bytes in the IDX format of the MNIST files: a 4-byte magic number
 /// (0, 0, element type, rank), the dimensions as big-endian 32-bit integers, then the elements.
 public struct IDXFile: Sendable {
+    /// The size of each dimension, e.g. `[60000, 28, 28]`.
     public let dimensions: [Int]
+    /// The elements in row-major order.
     public let bytes: [UInt8]
 
     /// Reads a raw or gzip-compressed IDX file of unsigned bytes (element type 0x08).

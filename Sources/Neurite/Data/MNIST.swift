@@ -10,7 +10,9 @@ import Foundation
 /// deviation, so that inputs are centred and of unit variance, which keeps the first layer's
 /// pre-activations in the range its initialization assumes.
 public struct MNIST: Sendable {
+    /// The 60,000 training images (flattened to 784 standardised pixels) and labels.
     public let train: Dataset
+    /// The 10,000 test images and labels, standardised with the training statistics.
     public let test: Dataset
     /// The mean and standard deviation of the training pixels (after scaling to [0, 1]).
     public let pixelMean: Float

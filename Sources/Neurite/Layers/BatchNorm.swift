@@ -18,7 +18,9 @@ public struct BatchNorm: Layer {
     public let runningMean: ParameterReference
     /// σ² for evaluation; starts at 1.
     public let runningVariance: ParameterReference
+    /// How fast the running statistics follow each batch: r ← (1 − momentum)·r + momentum·batch.
     public let momentum: Float
+    /// Added to the variance before its square root, so a constant feature does not divide by zero.
     public let epsilon: Float
     /// Training or evaluation; see ``Layer/setMode(_:)``.
     public let modeSwitch = LayerModeSwitch()
@@ -38,6 +40,7 @@ public struct BatchNorm: Layer {
         self.epsilon = epsilon
     }
 
+    /// The number of features (or channels) normalised.
     public var featureCount: Int { gamma.count }
 
     public func callAsFunction(_ input: Tensor) throws -> Tensor {

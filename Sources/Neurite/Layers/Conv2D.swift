@@ -23,10 +23,15 @@ public struct Conv2D: Layer {
     }
 
     @Parameter public var weight: Tensor
+    /// One bias per output channel, starting at zero; `nil` with `useBias: false`.
     public let bias: ParameterReference?
+    /// The step between neighbouring windows, in pixels.
     public let stride: Int
+    /// How the border is treated.
     public let padding: Padding
+    /// The spacing between kernel taps (1: adjacent pixels).
     public let dilation: Int
+    /// The activation applied to each output.
     public let activation: Activation
 
     /// - Parameters:
@@ -58,8 +63,11 @@ public struct Conv2D: Layer {
         self.activation = activation
     }
 
+    /// Channels of the input.
     public var inChannels: Int { weight.shape[1] }
+    /// Channels of the output: the number of filters.
     public var outChannels: Int { weight.shape[0] }
+    /// The filters are kernelSize × kernelSize.
     public var kernelSize: Int { weight.shape[2] }
 
     /// The output's `[channels, height, width]` for one sample of `[channels, height, width]`,

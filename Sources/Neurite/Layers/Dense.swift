@@ -6,7 +6,9 @@
 /// activation applied while the product is still in registers.
 public struct Dense: Layer {
     @Parameter public var weight: Tensor
+    /// The biases b, `[outputSize]`, starting at zero; `nil` for a layer built with `useBias: false`.
     public let bias: ParameterReference?
+    /// The activation g applied to x·W + b.
     public let activation: Activation
 
     /// - Parameters:
@@ -26,7 +28,9 @@ public struct Dense: Layer {
         self.activation = activation
     }
 
+    /// The number of inputs each unit sees.
     public var inputSize: Int { weight.shape[0] }
+    /// The number of units.
     public var outputSize: Int { weight.shape[1] }
 
     public func callAsFunction(_ input: Tensor) throws -> Tensor {

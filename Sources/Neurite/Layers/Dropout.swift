@@ -6,6 +6,7 @@
 /// training keeps every unit's expected value unchanged, so evaluation needs no rescaling.
 /// The gradient flows through the same mask: dropped units get none.
 public struct Dropout: Layer {
+    /// The probability of dropping each unit while training.
     public let rate: Float
     /// Training or evaluation; see ``Layer/setMode(_:)``.
     public let modeSwitch = LayerModeSwitch()

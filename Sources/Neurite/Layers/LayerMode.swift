@@ -18,6 +18,7 @@ public final class LayerModeSwitch: @unchecked Sendable {
     /// The mode set on the model; new layers start in training mode.
     public var mode: LayerMode
 
+    /// A switch starting in `mode`.
     public init(_ mode: LayerMode = .training) { self.mode = mode }
 
     /// The mode in effect: that of an enclosing ``withLayerMode(_:_:)`` if any, else ``mode``.

@@ -7,17 +7,21 @@
 /// model therefore share their parameters; save the model to keep a snapshot.
 @propertyWrapper
 public struct Parameter {
+    /// Where the value lives, shared with optimizers and checkpoints.
     public let reference: ParameterReference
 
+    /// A parameter starting at `wrappedValue`; `trainable: false` for state that is saved but not trained.
     public init(wrappedValue: Tensor, trainable: Bool = true) {
         reference = ParameterReference(wrappedValue, isTrainable: trainable)
     }
 
+    /// The current value; setting it replaces the value for every holder of the reference.
     public var wrappedValue: Tensor {
         get { reference.value }
         nonmutating set { reference.value = newValue }
     }
 
+    /// `$weight`: the shared reference itself.
     public var projectedValue: ParameterReference { reference }
 }
 
@@ -29,6 +33,7 @@ public final class ParameterReference: @unchecked Sendable {
     /// statistics, is saved with the model but not trained.
     public let isTrainable: Bool
 
+    /// A reference holding `value`.
     public init(_ value: Tensor, isTrainable: Bool = true) {
         self.value = value
         self.isTrainable = isTrainable

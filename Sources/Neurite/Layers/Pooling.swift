@@ -4,8 +4,11 @@
 /// the image, and it makes the output insensitive to shifts smaller than the window. Only the
 /// maximal input of a window receives gradient.
 public struct MaxPool2D: Layer {
+    /// The window is kernelSize × kernelSize pixels.
     public let kernelSize: Int
+    /// The distance between neighbouring windows.
     public let stride: Int
+    /// How far windows may hang over each border.
     public let padding: Int
 
     /// - Parameters:
@@ -29,8 +32,11 @@ public struct MaxPool2D: Layer {
 /// Average pooling over NCHW feature maps: each output is the mean of a k×k window (padding
 /// counts as zeros). A smoother downsampling than max pooling; every input gets gradient.
 public struct AvgPool2D: Layer {
+    /// The window is kernelSize × kernelSize pixels.
     public let kernelSize: Int
+    /// The distance between neighbouring windows.
     public let stride: Int
+    /// How far windows may hang over each border.
     public let padding: Int
 
     /// - Parameters:
@@ -55,6 +61,7 @@ public struct AvgPool2D: Layer {
 /// Replaces flatten + a large dense layer at the end of a convolutional network: the classifier
 /// then has c inputs whatever the image size, and far fewer weights to overfit with.
 public struct GlobalAveragePooling2D: Layer {
+    /// A global average pooling layer; it has no parameters.
     public init() {}
 
     public func callAsFunction(_ input: Tensor) throws -> Tensor {

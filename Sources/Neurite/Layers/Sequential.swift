@@ -7,10 +7,13 @@
 /// }
 /// ```
 public struct Sequential: Layer {
+    /// The layers, first applied first.
     public var layers: [any Layer]
 
+    /// A model applying `layers` in order.
     public init(_ layers: [any Layer]) { self.layers = layers }
 
+    /// A model applying the layers listed in `build`, one per line, in order.
     public init(@LayerBuilder _ build: () -> [any Layer]) { self.layers = build() }
 
     public func callAsFunction(_ input: Tensor) throws -> Tensor {

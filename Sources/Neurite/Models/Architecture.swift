@@ -12,8 +12,11 @@ import Foundation
 public struct Architecture: Sendable, CustomStringConvertible {
     /// One layer of the description.
     public struct LayerSpecification: Sendable, CustomStringConvertible {
+        /// The layer word, lowercased (`dense`, `conv`, `relu`, …).
         public let name: String
+        /// Positional arguments, in order, as written.
         public let arguments: [String]
+        /// Named arguments (`padding: 2`), keys lowercased.
         public let options: [String: String]
 
         public var description: String {
@@ -33,6 +36,7 @@ public struct Architecture: Sendable, CustomStringConvertible {
         }
     }
 
+    /// The layers in the order data flows through them.
     public let layers: [LayerSpecification]
 
     /// Parses a description.

@@ -1,6 +1,7 @@
 /// Element-wise arithmetic with NumPy broadcasting. Each operation's gradient sits next to its
 /// forward computation; broadcast operands get their gradient summed back to their own shape.
 extension Tensor {
+    /// Sum element by element, with broadcasting; throws when the shapes cannot broadcast.
     public static func + (lhs: Tensor, rhs: Tensor) throws -> Tensor {
         let shape = try Broadcasting.shape(lhs.shape, rhs.shape, operation: "add")
         return Kernels.broadcast(lhs, rhs, to: shape, +).recorded(from: [lhs, rhs]) { gradient, _ in
@@ -8,6 +9,7 @@ extension Tensor {
         }
     }
 
+    /// Difference element by element, with broadcasting; throws when the shapes cannot broadcast.
     public static func - (lhs: Tensor, rhs: Tensor) throws -> Tensor {
         let shape = try Broadcasting.shape(lhs.shape, rhs.shape, operation: "subtract")
         return Kernels.broadcast(lhs, rhs, to: shape, -).recorded(from: [lhs, rhs]) { gradient, needed in
@@ -15,6 +17,7 @@ extension Tensor {
         }
     }
 
+    /// Product element by element, with broadcasting; throws when the shapes cannot broadcast.
     public static func * (lhs: Tensor, rhs: Tensor) throws -> Tensor {
         let shape = try Broadcasting.shape(lhs.shape, rhs.shape, operation: "multiply")
         return Kernels.broadcast(lhs, rhs, to: shape, *).recorded(from: [lhs, rhs]) { gradient, needed in
@@ -25,6 +28,7 @@ extension Tensor {
         }
     }
 
+    /// Quotient element by element, with broadcasting; throws when the shapes cannot broadcast.
     public static func / (lhs: Tensor, rhs: Tensor) throws -> Tensor {
         let shape = try Broadcasting.shape(lhs.shape, rhs.shape, operation: "divide")
         return Kernels.broadcast(lhs, rhs, to: shape, /).recorded(from: [lhs, rhs]) { gradient, needed in
@@ -42,26 +46,35 @@ extension Tensor {
         }
     }
 
+    /// Element-wise negation.
     public static prefix func - (operand: Tensor) -> Tensor {
         Kernels.map(operand, -).recorded(from: [operand]) { gradient, _ in [Kernels.map(gradient, -)] }
     }
 
     // Scalars broadcast to every element, so these never fail.
+    /// Sum element by element with a scalar.
     public static func + (lhs: Tensor, rhs: Float) -> Tensor {
         Kernels.map(lhs) { $0 + rhs }.recorded(from: [lhs]) { gradient, _ in [gradient] }
     }
 
+    /// Difference element by element with a scalar.
     public static func - (lhs: Tensor, rhs: Float) -> Tensor { lhs + -rhs }
 
+    /// Product element by element with a scalar.
     public static func * (lhs: Tensor, rhs: Float) -> Tensor {
         Kernels.map(lhs) { $0 * rhs }.recorded(from: [lhs]) { gradient, _ in [Kernels.map(gradient) { $0 * rhs }] }
     }
 
+    /// Quotient element by element with a scalar.
     public static func / (lhs: Tensor, rhs: Float) -> Tensor { lhs * (1 / rhs) }
+    /// Sum element by element with a scalar.
     public static func + (lhs: Float, rhs: Tensor) -> Tensor { rhs + lhs }
+    /// Difference element by element with a scalar.
     public static func - (lhs: Float, rhs: Tensor) -> Tensor { -rhs + lhs }
+    /// Product element by element with a scalar.
     public static func * (lhs: Float, rhs: Tensor) -> Tensor { rhs * lhs }
 
+    /// Quotient element by element with a scalar.
     public static func / (lhs: Float, rhs: Tensor) -> Tensor {
         Kernels.map(rhs) { lhs / $0 }.recorded(from: [rhs]) { gradient, _ in
             [Kernels.zip(gradient, rhs) { g, x in -g * lhs / (x * x) }]

@@ -1,18 +1,26 @@
 /// Comparisons give masks of 1s and 0s (as `Float`, so they can weight other tensors);
 /// ``where(_:_:_:)`` selects between two tensors by such a mask. Masks carry no gradient.
 extension Tensor {
+    /// 1 where `lhs > rhs` element-wise, else 0.
     public static func .> (lhs: Tensor, rhs: Float) -> Tensor { Kernels.map(lhs) { $0 > rhs ? 1 : 0 } }
+    /// 1 where `lhs < rhs` element-wise, else 0.
     public static func .< (lhs: Tensor, rhs: Float) -> Tensor { Kernels.map(lhs) { $0 < rhs ? 1 : 0 } }
+    /// 1 where `lhs >= rhs` element-wise, else 0.
     public static func .>= (lhs: Tensor, rhs: Float) -> Tensor { Kernels.map(lhs) { $0 >= rhs ? 1 : 0 } }
+    /// 1 where `lhs <= rhs` element-wise, else 0.
     public static func .<= (lhs: Tensor, rhs: Float) -> Tensor { Kernels.map(lhs) { $0 <= rhs ? 1 : 0 } }
+    /// 1 where `lhs == rhs` element-wise, else 0.
     public static func .== (lhs: Tensor, rhs: Float) -> Tensor { Kernels.map(lhs) { $0 == rhs ? 1 : 0 } }
 
+    /// 1 where `lhs > rhs` element-wise, else 0 (broadcasting).
     public static func .> (lhs: Tensor, rhs: Tensor) throws -> Tensor {
         Kernels.broadcast(lhs, rhs, to: try Broadcasting.shape(lhs.shape, rhs.shape, operation: "compare")) { $0 > $1 ? 1 : 0 }
     }
 
+    /// 1 where `lhs < rhs` element-wise, else 0 (broadcasting).
     public static func .< (lhs: Tensor, rhs: Tensor) throws -> Tensor { try rhs .> lhs }
 
+    /// 1 where `lhs == rhs` element-wise, else 0 (broadcasting).
     public static func .== (lhs: Tensor, rhs: Tensor) throws -> Tensor {
         Kernels.broadcast(lhs, rhs, to: try Broadcasting.shape(lhs.shape, rhs.shape, operation: "compare")) { $0 == $1 ? 1 : 0 }
     }

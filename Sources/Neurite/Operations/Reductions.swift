@@ -24,6 +24,7 @@ extension Tensor {
         }
     }
 
+    /// The mean along `axis`; `keepingDimension` keeps it as size 1.
     public func mean(alongAxis axis: Int, keepingDimension: Bool = false) throws -> Tensor {
         let length = try AxisLayout(shape: shape, axis: axis).length
         return try sum(alongAxis: axis, keepingDimension: keepingDimension) / Float(Swift.max(length, 1))

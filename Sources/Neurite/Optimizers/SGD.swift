@@ -4,11 +4,15 @@
 /// (PyTorch's formulation), which damps the zig-zag across narrow valleys and speeds progress
 /// along them. Weight decay λ adds λ·w to the gradient, pulling weights toward zero.
 public struct SGD: Optimizer {
+    /// The step size η; schedules change it between epochs.
     public var learningRate: Float
+    /// The momentum μ in [0, 1); 0 is plain SGD.
     public var momentum: Float
+    /// The L2 penalty λ added to every gradient as λ·w.
     public var weightDecay: Float
     private var velocities: [ObjectIdentifier: Tensor] = [:]
 
+    /// An SGD optimizer; `momentum` must be in [0, 1) and `weightDecay` non-negative.
     public init(learningRate: Float, momentum: Float = 0, weightDecay: Float = 0) {
         precondition(learningRate > 0 && momentum >= 0 && momentum < 1 && weightDecay >= 0, "invalid SGD settings")
         self.learningRate = learningRate

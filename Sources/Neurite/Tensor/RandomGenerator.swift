@@ -7,6 +7,7 @@ import Foundation
 public struct RandomGenerator: RandomNumberGenerator, Sendable {
     private var state: (UInt64, UInt64, UInt64, UInt64)
 
+    /// A generator whose stream is determined by `seed`.
     public init(seed: UInt64) {
         var splitMix = seed
         func next() -> UInt64 {

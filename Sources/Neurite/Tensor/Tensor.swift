@@ -57,7 +57,9 @@ public struct Tensor: @unchecked Sendable {
         self.init(shape: shape, storage: TensorStorage(uninitializedCount: shape.reduce(1, *)))
     }
 
+    /// The number of dimensions.
     public var rank: Int { shape.count }
+    /// The number of elements.
     public var count: Int { storage.count }
 
     /// The elements in row-major order.

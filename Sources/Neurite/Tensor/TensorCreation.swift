@@ -7,7 +7,9 @@ extension Tensor {
         return Tensor(shape: shape, storage: TensorStorage(repeating: value, count: shape.reduce(1, *)))
     }
 
+    /// A tensor of zeros.
     public static func zeros(_ shape: [Int]) -> Tensor { full(shape, 0) }
+    /// A tensor of ones.
     public static func ones(_ shape: [Int]) -> Tensor { full(shape, 1) }
 
     /// `[start, start + step, …]` up to but excluding `end`, like NumPy's `arange`.
