@@ -19,8 +19,21 @@ public struct MNIST: Sendable {
     public let pixelStandardDeviation: Float
 
     /// The copy bundled with the package.
+    ///
+    /// Looked up by hand rather than through SwiftPM's `Bundle.module`, whose accessor traps when
+    /// the resource bundle is missing (a `neurite` binary copied away from its build folder): here
+    /// a missing copy becomes a ``DataError/fileNotFound(_:)`` from ``load(from:)``. The places
+    /// tried are the resource bundle next to the executable (Linux and macOS names), then the
+    /// package's source tree, which exists wherever the package was built from source.
     public static var bundledDirectory: URL {
-        Bundle.module.resourceURL!.appendingPathComponent("MNIST")
+        let besideExecutable = ["Neurite_Neurite.resources", "Neurite_Neurite.bundle"].compactMap { name in
+            Bundle(url: Bundle.main.bundleURL.appendingPathComponent(name))?.resourceURL?.appendingPathComponent("MNIST")
+        }
+        let sourceTree = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Resources/MNIST")
+        let candidates = besideExecutable + [sourceTree]
+        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("SHA256SUMS.uncompressed").path) }
+            ?? candidates[0]
     }
 
     /// Loads and standardises the four files in `directory` (the bundled copy by default).
