@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Neurite
 
@@ -91,6 +92,8 @@ struct TensorTests {
         #expect((values .> 0).scalars == [0, 0, 1])
         #expect((values .<= 0).scalars == [1, 1, 0])
         #expect(try `where`(values .> 0, values, Tensor.full([3], 9)).scalars == [9, 9, 2])
+        // The branch not taken may be NaN or infinite without leaking into the result.
+        #expect(try `where`(values .> 0, values.log(), Tensor(0)).scalars == [0, 0, Foundation.log(Float(2))])
     }
 
     @Test func noGradientRecordsNothing() throws {

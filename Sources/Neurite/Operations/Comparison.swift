@@ -32,12 +32,21 @@ extension Tensor {
 }
 
 /// `first` where `condition` is non-zero, else `second`, broadcasting all three.
-/// The gradient goes to whichever operand was selected.
+/// The gradient goes to whichever operand was selected. The operand not selected is never
+/// combined arithmetically, so a NaN or infinity in the branch not taken
+/// (`where(x .> 0, x.log(), zero)`) does not leak into the result.
 public func `where`(_ condition: Tensor, _ first: Tensor, _ second: Tensor) throws -> Tensor {
     let shape = try Broadcasting.shape(
         try Broadcasting.shape(condition.shape, first.shape, operation: "where"), second.shape, operation: "where")
     let mask = Kernels.expand(condition, to: shape)
-    let chosenFirst = try mask * first
-    let chosenSecond = try (1 - mask) * second
-    return try chosenFirst + chosenSecond
+    let whereTrue = Kernels.expand(first, to: shape), whereFalse = Kernels.expand(second, to: shape)
+    let result = Tensor(uninitializedShape: shape)
+    let selector = mask.storage.base, a = whereTrue.storage.base, b = whereFalse.storage.base, output = result.storage.base
+    for index in 0..<result.count { output[index] = selector[index] != 0 ? a[index] : b[index] }
+    return result.recorded(from: [first, second]) { gradient, needed in
+        [
+            needed[0] ? Kernels.sum(Kernels.zip(gradient, mask) { $1 != 0 ? $0 : 0 }, toShape: first.shape) : nil,
+            needed[1] ? Kernels.sum(Kernels.zip(gradient, mask) { $1 != 0 ? 0 : $0 }, toShape: second.shape) : nil,
+        ]
+    }
 }
