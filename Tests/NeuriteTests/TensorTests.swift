@@ -79,6 +79,7 @@ struct TensorTests {
         #expect(try matrix.max().scalar == 6)
         #expect(try matrix.argmax(alongAxis: 1) == [1, 2])
         #expect(try matrix.argmax(alongAxis: 0) == [1, 0, 1])
+        #expect(try matrix.argmax() == 5)
         #expect(try matrix.transposed().scalars == [1, 4, 5, 2, 3, 6])
         #expect(try matrix.rows([1]).scalars == [4, 2, 6])
         #expect(try matrix.reshaped([3, -1]).shape == [3, 2])

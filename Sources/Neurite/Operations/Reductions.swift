@@ -56,4 +56,7 @@ extension Tensor {
         guard layout.length > 0 else { throw TensorError.invalidShape(shape, reason: "argmax over an empty axis") }
         return Kernels.maximum(self, along: layout, shape: layout.droppedShape).positions
     }
+
+    /// The row-major index of the largest element of the whole tensor (the first one on ties).
+    public func argmax() throws -> Int { try reshaped([count]).argmax(alongAxis: 0)[0] }
 }
