@@ -107,3 +107,24 @@ struct TensorTests {
         #expect(tracked.gradients[0].scalars == [1, 1])
     }
 }
+
+@Suite("Buffer pool")
+struct BufferPoolTests {
+    @Test func freedBuffersAreReusedAndTheTotalIsCapped() {
+        let pool = BufferPool()
+        let first = pool.take(12_345)
+        pool.give(first, count: 12_345)
+        let second = pool.take(12_345)
+        #expect(second == first)
+        #expect(pool.statistics.systemAllocations == 1 && pool.statistics.reused == 1)
+        second.deallocate()  // kept out of the pool, so the cap below is reached by large buffers alone
+        // The pool keeps at most 2²⁶ floats: four buffers of 2²⁴. The fifth one given back is
+        // released, so taking five again needs exactly one new allocation.
+        let large = (0..<5).map { _ in pool.take(1 << 24) }
+        for buffer in large { pool.give(buffer, count: 1 << 24) }
+        let before = pool.statistics.systemAllocations
+        let again = (0..<5).map { _ in pool.take(1 << 24) }
+        #expect(pool.statistics.systemAllocations == before + 1)
+        for buffer in again { pool.give(buffer, count: 1 << 24) }
+    }
+}

@@ -6,17 +6,21 @@ import Synchronization
 /// gradients, packed copies). Handing freed buffers back to the next request of the same size
 /// makes a steady-state step free of buffer allocations after the first one, without the layers
 /// managing memory themselves. Buffers above `largestPooledCount` go straight back to the
-/// system: they are rare, and pooling them would pin a lot of memory.
+/// system: they are rare, and pooling them would pin a lot of memory. For the same reason the
+/// pool as a whole keeps at most `largestPooledTotal` floats (256 MiB); beyond that, freed buffers
+/// are released.
 final class BufferPool: Sendable {
     static let shared = BufferPool()
 
     private static let alignment = 64
     private static let largestPooledCount = 1 << 24
     private static let buffersPerSize = 16
+    private static let largestPooledTotal = 1 << 26
 
     private struct State {
         // Addresses rather than pointers: pointers are not Sendable, and a Mutex's state must be.
         var free: [Int: [UInt]] = [:]
+        var pooledTotal = 0
         var systemAllocations = 0
         var reused = 0
     }
@@ -30,6 +34,7 @@ final class BufferPool: Sendable {
                 return nil
             }
             state.reused += 1
+            state.pooledTotal -= count
             return address
         }
         if let recycled { return UnsafeMutablePointer(bitPattern: recycled)! }
@@ -41,8 +46,10 @@ final class BufferPool: Sendable {
     func give(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
         let address = UInt(bitPattern: pointer)
         let kept = count <= Self.largestPooledCount && state.withLock { state in
-            guard state.free[count, default: []].count < Self.buffersPerSize else { return false }
+            guard state.free[count, default: []].count < Self.buffersPerSize,
+                  state.pooledTotal + count <= Self.largestPooledTotal else { return false }
             state.free[count, default: []].append(address)
+            state.pooledTotal += count
             return true
         }
         if !kept { pointer.deallocate() }
