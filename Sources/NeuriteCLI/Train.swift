@@ -41,6 +41,12 @@ struct Train: ParsableCommand {
     @Option(help: "Scale gradients to at most this global norm before each step.")
     var clipNorm: Float?
 
+    @Option(help: "Limit every gradient component to [-N, N] before each step.")
+    var clipValue: Float?
+
+    @Flag(help: "After each epoch, print every parameter's mean gradient norm (to see gradients vanish or explode).")
+    var gradientNorms = false
+
     @Option(help: "Seed for initialization and shuffling; the same seed gives the same run.")
     var seed: UInt64 = 1
 
@@ -57,6 +63,8 @@ struct Train: ParsableCommand {
         guard (0..<1).contains(momentum) else { throw ValidationError("--momentum must be in [0, 1)") }
         guard hidden.allSatisfy({ $0 > 0 }) else { throw ValidationError("--hidden sizes must be positive") }
         if activation == .softmax { throw ValidationError("--activation softmax is for output layers only") }
+        if clipNorm != nil && clipValue != nil { throw ValidationError("use either --clip-norm or --clip-value, not both") }
+        if let limit = clipNorm ?? clipValue, !(limit > 0) { throw ValidationError("clipping limits must be positive") }
     }
 
     func run() throws {
@@ -73,15 +81,19 @@ struct Train: ParsableCommand {
             let started = ContinuousClock.now
             optimizer.learningRate = schedule.rate(base: learningRate, epoch: epoch, of: epochs)
             progress.start(label: "epoch \(epoch)/\(epochs)")
-            let (loss, trainAccuracy) = try trainEpoch(
+            let summary = try trainEpoch(
                 &network, optimizer: &optimizer, on: data.train, batchSize: batchSize, seed: seed &+ UInt64(epoch),
-                clippingNorm: clipNorm, progress: progress.update)
+                clipping: clipNorm.map(GradientClipping.norm) ?? clipValue.map(GradientClipping.value),
+                recordingGradientNorms: gradientNorms, progress: progress.update)
             let seconds = (ContinuousClock.now - started).seconds
             let testAccuracy = try network.accuracy(on: data.test)
             progress.finish()
             print(String(
                 format: "epoch %d/%d  lr %.4f  loss %.4f  train %.2f%%  test %.2f%%  %.2fs  (%.0f samples/s)",
-                epoch, epochs, optimizer.learningRate, loss, 100 * trainAccuracy, 100 * testAccuracy, seconds, Double(data.train.count) / seconds))
+                epoch, epochs, optimizer.learningRate, summary.loss, 100 * summary.accuracy, 100 * testAccuracy, seconds, Double(data.train.count) / seconds))
+            for (name, norm) in summary.gradientNorms {
+                print("  gradient norm  " + name.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%.3e", norm))
+            }
         }
         if let output {
             try network.save(to: URL(fileURLWithPath: output), metadata: [

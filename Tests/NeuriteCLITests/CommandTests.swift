@@ -13,6 +13,8 @@ struct CommandTests {
             (["train", "mnist", "--activation", "wobbly"], "wobbly"),
             (["train", "cifar"], "cifar"),
             (["train", "mnist", "--learning-rate", "fast"], "fast"),
+            (["train", "mnist", "--clip-norm", "1", "--clip-value", "1"], "either --clip-norm or --clip-value"),
+            (["train", "mnist", "--clip-value", "0"], "clipping limits must be positive"),
         ]
         for (arguments, expected) in cases {
             do {

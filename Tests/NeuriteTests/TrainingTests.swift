@@ -55,6 +55,28 @@ struct TrainingTests {
         #expect(gradients.statistics[0].statistics.maximumMagnitude == 400)
     }
 
+    @Test func epochReportsGradientNormsThatShowVanishingThroughSigmoids() throws {
+        // Deep sigmoid stack: σ′ ≤ 1/4, so each layer shrinks the gradient on its way back.
+        let dataset = try Dataset(inputs: Tensor.randomNormal([256, 16], seed: 3), labels: (0..<256).map { $0 % 4 })
+        var model = try Architecture("dense(32, sigmoid) dense(32, sigmoid) dense(32, sigmoid) dense(32, sigmoid) dense(4)")
+            .build(inputShape: [16], seed: 4)
+        var optimizer = SGD(learningRate: 0.01)
+        let summary = try trainEpoch(
+            &model, optimizer: &optimizer, on: dataset, batchSize: 32, seed: 1, clipping: .value(1), recordingGradientNorms: true)
+        #expect(summary.gradientNorms.map(\.name) == model.namedParameters.map(\.name))
+        let biasNorms = summary.gradientNorms.filter { $0.name.hasSuffix("bias") }.map(\.norm)
+        #expect(biasNorms.count == 5 && biasNorms.allSatisfy { $0 > 0 })
+        #expect(biasNorms[0] * 10 < biasNorms[4], "first-layer bias gradient \(biasNorms[0]) vs last \(biasNorms[4])")
+        #expect(try trainEpoch(&model, optimizer: &optimizer, on: dataset, batchSize: 32, seed: 2).gradientNorms.isEmpty)
+    }
+
+    @Test func clippingRulesBoundTheGradients() throws {
+        let model = Dense(3, 2, seed: 1)
+        let (_, gradients) = try valueWithGradient(of: model) { model in try model(Tensor.full([4, 3], 100)).sum() }
+        #expect(abs(GradientClipping.norm(2).apply(to: gradients).globalNorm - 2) < 1e-4)
+        #expect(GradientClipping.value(0.5).apply(to: gradients).entries.allSatisfy { $0.gradient.scalars.allSatisfy { abs($0) <= 0.5 } })
+    }
+
     @Test func divergingTrainingStopsWithAClearError() throws {
         let dataset = try Dataset(inputs: Tensor.randomNormal([256, 8], standardDeviation: 100, seed: 1), labels: (0..<256).map { $0 % 3 })
         var model = Sequential { Dense(8, 16, activation: .relu, seed: 1); Dense(16, 3, seed: 2) }
