@@ -8,6 +8,8 @@ import PackageDescription
 //   neurite          the command-line tool
 let package = Package(
     name: "Neurite",
+    // ContinuousClock and Duration (training timers) need macOS 13.
+    platforms: [.macOS(.v13)],
     products: [
         .library(name: "Neurite", targets: ["Neurite"]),
         .executable(name: "neurite", targets: ["NeuriteCLI"]),

@@ -1,4 +1,4 @@
-import Synchronization
+import Foundation
 
 /// Recycles tensor buffers by exact size.
 ///
@@ -9,7 +9,7 @@ import Synchronization
 /// system: they are rare, and pooling them would pin a lot of memory. For the same reason the
 /// pool as a whole keeps at most `largestPooledTotal` floats (256 MiB); beyond that, freed buffers
 /// are released.
-final class BufferPool: Sendable {
+final class BufferPool: @unchecked Sendable {
     static let shared = BufferPool()
 
     private static let alignment = 64
@@ -18,17 +18,25 @@ final class BufferPool: Sendable {
     private static let largestPooledTotal = 1 << 26
 
     private struct State {
-        // Addresses rather than pointers: pointers are not Sendable, and a Mutex's state must be.
         var free: [Int: [UInt]] = [:]
         var pooledTotal = 0
         var systemAllocations = 0
         var reused = 0
     }
 
-    private let state = Mutex(State())
+    // NSLock rather than Synchronization's Mutex, which needs macOS 15; every access to `state`
+    // goes through `withLock`, which is what makes the class safe to share (@unchecked Sendable).
+    private let lock = NSLock()
+    private var state = State()
+
+    private func withLock<R>(_ body: (inout State) -> R) -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&state)
+    }
 
     func take(_ count: Int) -> UnsafeMutablePointer<Float> {
-        let recycled: UInt? = state.withLock { state in
+        let recycled: UInt? = withLock { state in
             guard count <= Self.largestPooledCount, let address = state.free[count]?.popLast() else {
                 state.systemAllocations += 1
                 return nil
@@ -45,7 +53,7 @@ final class BufferPool: Sendable {
 
     func give(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
         let address = UInt(bitPattern: pointer)
-        let kept = count <= Self.largestPooledCount && state.withLock { state in
+        let kept = count <= Self.largestPooledCount && withLock { state in
             guard state.free[count, default: []].count < Self.buffersPerSize,
                   state.pooledTotal + count <= Self.largestPooledTotal else { return false }
             state.free[count, default: []].append(address)
@@ -58,6 +66,6 @@ final class BufferPool: Sendable {
     /// How many buffers came from the system allocator and how many were recycled, since start.
     /// Benchmarks read this to report allocations per training step.
     var statistics: (systemAllocations: Int, reused: Int) {
-        state.withLock { ($0.systemAllocations, $0.reused) }
+        withLock { ($0.systemAllocations, $0.reused) }
     }
 }
