@@ -70,6 +70,19 @@ struct TrainingTests {
         #expect(try trainEpoch(&model, optimizer: &optimizer, on: dataset, batchSize: 32, seed: 2).gradientNorms.isEmpty)
     }
 
+    @Test func optimizerUpdatesWeightsInPlace() throws {
+        // Nothing may still reference a weight's buffer when the optimizer runs (the step's graph
+        // must be gone), or copy-on-write would copy every weight matrix on every step.
+        let dataset = try Dataset(inputs: Tensor.randomNormal([128, 8], seed: 5), labels: (0..<128).map { $0 % 2 })
+        var model = Sequential { Dense(8, 16, activation: .relu, seed: 1); Dense(16, 2, seed: 2) }
+        var optimizer = SGD(learningRate: 0.1, momentum: 0.9)
+        let buffers = model.namedParameters.map { ObjectIdentifier($0.parameter.value.storage) }
+        let before = model.namedParameters.map(\.parameter.value.scalars)  // copies, not shared buffers
+        _ = try trainEpoch(&model, optimizer: &optimizer, on: dataset, batchSize: 32, seed: 1)
+        #expect(model.namedParameters.map { ObjectIdentifier($0.parameter.value.storage) } == buffers)
+        #expect(model.namedParameters.map(\.parameter.value.scalars) != before)
+    }
+
     @Test func clippingRulesBoundTheGradients() throws {
         let model = Dense(3, 2, seed: 1)
         let (_, gradients) = try valueWithGradient(of: model) { model in try model(Tensor.full([4, 3], 100)).sum() }

@@ -31,8 +31,12 @@ public func trainEpoch<Model: Layer, Method: Optimizer>(
         let labels = batch.labels
         var logits = Tensor.zeros([0])
         let (loss, gradients) = try valueWithGradient(of: model) { model in
-            logits = try model(batch.inputs)
-            return try crossEntropy(logits: logits, labels: labels)
+            let output = try model(batch.inputs)
+            // Detached: a tracked copy kept past this closure would keep the step's graph alive,
+            // and with it references to every weight, so the optimizer's in-place update would
+            // have to copy each weight matrix first (copy-on-write).
+            logits = output.detached
+            return try crossEntropy(logits: output, labels: labels)
         }
         guard loss.scalar.isFinite else {
             throw TensorError.nonFinite("loss became \(loss.scalar) at batch \(index + 1); try a lower learning rate or gradient clipping")
