@@ -27,16 +27,23 @@ public struct SGD: Optimizer {
         let key = ObjectIdentifier(parameter)
         if mu == 0 {
             parameter.value.withUnsafeMutableBuffer { w in
-                for index in w.indices { w[index] -= rate * (g[index] + decay * w[index]) }
+                let w = w.baseAddress!
+                // Split across the cores: the update is bound by memory bandwidth, not arithmetic.
+                Kernels.parallelSplit(gradient.count, work: gradient.count) { range in
+                    for index in range { w[index] -= rate * (g[index] + decay * w[index]) }
+                }
             }
             return
         }
         var velocity = velocities.removeValue(forKey: key) ?? Tensor.zeros(gradient.shape)
         velocity.withUnsafeMutableBuffer { v in
             parameter.value.withUnsafeMutableBuffer { w in
-                for index in w.indices {
-                    v[index] = mu * v[index] + g[index] + decay * w[index]
-                    w[index] -= rate * v[index]
+                let v = v.baseAddress!, w = w.baseAddress!
+                Kernels.parallelSplit(gradient.count, work: gradient.count) { range in
+                    for index in range {
+                        v[index] = mu * v[index] + g[index] + decay * w[index]
+                        w[index] -= rate * v[index]
+                    }
                 }
             }
         }
