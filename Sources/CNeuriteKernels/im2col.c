@@ -12,8 +12,8 @@
 #include "NeuriteKernels.h"
 
 /* Output columns [lo, hi) whose input column for kernel column `tap` is
- * inside the image, and that input column for lo (ConvolutionGeometry's
- * validColumns). */
+ * inside the image, and that input column for lo: output column o reads input
+ * column o·stride + tap·dilation − pad_left. */
 static void nk_valid_columns(const nk_conv_shape *g, long tap, long *lo, long *hi, long *first_input)
 {
     long offset = tap * g->dilation - g->pad_left;
