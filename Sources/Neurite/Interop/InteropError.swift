@@ -1,0 +1,24 @@
+/// Why a model cannot be moved to or from another framework's format.
+public enum InteropError: Error, Equatable, CustomStringConvertible {
+    /// The model holds a layer the target format has no counterpart for here (e.g. a custom layer).
+    case unsupportedLayer(String)
+    /// A tensor the Neurite layer needs is not in the file; `expected` is its shape in the file's layout.
+    case missingTensor(String, expected: [Int], forLayer: String)
+    /// Tensors in the file that no Neurite layer takes.
+    case extraTensors([String])
+    /// A tensor of the file has another shape than the Neurite layer needs (both in the file's layout).
+    case shapeMismatch(String, found: [Int], expected: [Int], forLayer: String)
+
+    public var description: String {
+        switch self {
+        case let .unsupportedLayer(layer):
+            return "\(layer) cannot be exported: only dense, conv, batchnorm, pooling, flatten, reshape, dropout and activation layers can"
+        case let .missingTensor(name, expected, layer):
+            return "the state_dict has no \(name) (shape \(expected)) for \(layer)"
+        case let .extraTensors(names):
+            return "the state_dict has tensors the architecture has no layer for: \(names.joined(separator: ", "))"
+        case let .shapeMismatch(name, found, expected, layer):
+            return "\(name) has shape \(found), but \(layer) needs \(expected)"
+        }
+    }
+}

@@ -1,0 +1,117 @@
+/// The parts of an ONNX graph (onnx.proto, IR version 8), each encoding itself with the field
+/// numbers of its message.
+struct ONNXNode {
+    /// An attribute of a node; ONNX requires its type to be stated next to the value.
+    enum Attribute {
+        case int(String, Int)
+        case ints(String, [Int])
+        case float(String, Float)
+
+        /// AttributeProto: name = 1, f = 2, i = 3, ints = 8, type = 20 (FLOAT 1, INT 2, INTS 7).
+        func encode(into writer: inout ProtobufWriter) {
+            switch self {
+            case let .int(name, value):
+                writer.string(1, name)
+                writer.int(3, value)
+                writer.int(20, 2)
+            case let .ints(name, values):
+                writer.string(1, name)
+                // onnx.proto is proto2 without [packed = true] here: one key per element.
+                for value in values { writer.int(8, value) }
+                writer.int(20, 7)
+            case let .float(name, value):
+                writer.string(1, name)
+                writer.float(2, value)
+                writer.int(20, 1)
+            }
+        }
+    }
+
+    let operation: String
+    let inputs: [String]
+    var outputs: [String]
+    let name: String
+    var attributes: [Attribute] = []
+
+    /// NodeProto: input = 1, output = 2, name = 3, op_type = 4, attribute = 5.
+    func encode(into writer: inout ProtobufWriter) {
+        for input in inputs { writer.string(1, input) }
+        for output in outputs { writer.string(2, output) }
+        writer.string(3, name)
+        writer.string(4, operation)
+        for attribute in attributes { writer.message(5) { attribute.encode(into: &$0) } }
+    }
+}
+
+/// A constant of the graph: weights, or the target shape of a Reshape.
+struct ONNXTensor {
+    enum Values {
+        case float([Float])
+        case int64([Int])
+    }
+
+    let name: String
+    let shape: [Int]
+    let values: Values
+
+    /// TensorProto: dims = 1, data_type = 2 (FLOAT 1, INT64 7), name = 8, raw_data = 9 (the
+    /// values little-endian, the most compact form).
+    func encode(into writer: inout ProtobufWriter) {
+        for dimension in shape { writer.int(1, dimension) }
+        var raw: [UInt8] = []
+        switch values {
+        case let .float(scalars):
+            writer.int(2, 1)
+            raw.reserveCapacity(4 * scalars.count)
+            for value in scalars { withUnsafeBytes(of: value.bitPattern.littleEndian) { raw.append(contentsOf: $0) } }
+        case let .int64(integers):
+            writer.int(2, 7)
+            for value in integers { withUnsafeBytes(of: Int64(value).littleEndian) { raw.append(contentsOf: $0) } }
+        }
+        writer.string(8, name)
+        writer.bytes(9, raw)
+    }
+}
+
+/// A whole model: the graph's nodes, constants, and its float input and output.
+struct ONNXModel {
+    var nodes: [ONNXNode] = []
+    var initializers: [ONNXTensor] = []
+    /// Shapes of one sample; the batch dimension is added as the symbolic `batch`.
+    let inputShape: [Int]
+    var outputShape: [Int] = []
+    static let input = "input", output = "output"
+
+    /// ModelProto: ir_version = 1, producer_name = 2, graph = 7, opset_import = 8
+    /// (OperatorSetIdProto: domain = 1, version = 2). GraphProto: node = 1, name = 2,
+    /// initializer = 5, input = 11, output = 12.
+    func encoded() -> [UInt8] {
+        var writer = ProtobufWriter()
+        writer.int(1, 8)  // IR version 8 is the one that goes with opset 17 (ONNX 1.12)
+        writer.string(2, "neurite")
+        writer.message(7) { graph in
+            for node in nodes { graph.message(1) { node.encode(into: &$0) } }
+            graph.string(2, "neurite")
+            for tensor in initializers { graph.message(5) { tensor.encode(into: &$0) } }
+            graph.message(11) { Self.encodeValue(Self.input, shape: inputShape, into: &$0) }
+            graph.message(12) { Self.encodeValue(Self.output, shape: outputShape, into: &$0) }
+        }
+        writer.message(8) { $0.int(2, 17) }  // the default domain (empty string) at opset 17
+        return writer.bytes
+    }
+
+    /// ValueInfoProto (name = 1, type = 2) of a float tensor `[batch] + shape`: TypeProto
+    /// tensor_type = 1 → elem_type = 1 (FLOAT), shape = 2 → dim = 1 → dim_value = 1 | dim_param = 2.
+    private static func encodeValue(_ name: String, shape: [Int], into writer: inout ProtobufWriter) {
+        writer.string(1, name)
+        writer.message(2) { type in
+            type.message(1) { tensor in
+                tensor.int(1, 1)
+                tensor.message(2) { dimensions in
+                    dimensions.message(1) { $0.string(2, "batch") }
+                    for size in shape { dimensions.message(1) { $0.int(1, size) } }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+"""Checks Neurite's ONNX and PyTorch exports against Neurite's own outputs (not part of swift test).
+
+For the MNIST MLP, LeNet-5 and a small conv net with batch normalisation (the PyTorch-trained
+fixtures of Tests/NeuriteTests/Fixtures/torch, imported with `neurite import-torch`):
+  1. `neurite export-onnx`, then onnx.checker.check_model (full check) and onnxruntime on the 100
+     MNIST test images of the fixtures, compared with `neurite predict` on the same images;
+  2. `neurite export-torch`, then the printed nn.Sequential is run with the written state_dict
+     loaded by `model.load_state_dict(load_file(...))`, compared the same way.
+Every comparison must be within 1e-4 (max |difference| of logits).
+
+    swift build && /work/pyenv/bin/python scripts/check_onnx.py [path/to/neurite]
+"""
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import onnx
+import onnxruntime
+import torch
+from safetensors.numpy import load_file as load_numpy
+from safetensors.torch import load_file
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "Tests/NeuriteTests/Fixtures/torch"
+MODELS = {
+    "mlp": "dense(128, relu) dense(10)",
+    "lenet": "lenet",
+    "batchnorm": "reshape(1,28,28) conv(4,3) batchnorm relu maxpool(2) flatten dense(32) batchnorm relu dense(10)",
+}
+TOLERANCE = 1e-4
+
+
+def neurite(*arguments):
+    binary = sys.argv[1] if len(sys.argv) > 1 else str(ROOT / ".build/debug/neurite")
+    return subprocess.run([binary, *arguments], check=True, capture_output=True, text=True).stdout
+
+
+def main():
+    torch.set_num_threads(1)
+    samples = FIXTURES / "mnist-test-100.safetensors"
+    images = load_numpy(str(samples))["images"]
+    failures = 0
+    with tempfile.TemporaryDirectory() as directory:
+        work = Path(directory)
+        for name, architecture in MODELS.items():
+            model, onnx_file, torch_file = work / f"{name}.safetensors", work / f"{name}.onnx", work / f"{name}-torch.safetensors"
+            neurite("import-torch", str(FIXTURES / f"{name}.safetensors"), "--model", architecture, "--output", str(model))
+            neurite("predict", str(model), str(samples), "--output", str(work / "outputs.safetensors"))
+            expected = load_numpy(str(work / "outputs.safetensors"))["outputs"]
+
+            neurite("export-onnx", str(model), str(onnx_file))
+            proto = onnx.load(str(onnx_file))
+            onnx.checker.check_model(proto, full_check=True)
+            session = onnxruntime.InferenceSession(str(onnx_file), providers=["CPUExecutionProvider"])
+            onnx_logits = session.run(["output"], {"input": images})[0]
+            onnx_difference = float(np.abs(onnx_logits - expected).max())
+            operators = " ".join(node.op_type for node in proto.graph.node)
+
+            printed = neurite("export-torch", str(model), str(torch_file))
+            definition = printed.split("in PyTorch:\n", 1)[1]
+            scope = {}
+            exec(definition, scope)  # defines `model` and loads the state_dict, as printed
+            with torch.no_grad():
+                torch_logits = scope["model"](torch.from_numpy(images)).numpy()
+            torch_difference = float(np.abs(torch_logits - expected).max())
+
+            passed = onnx_difference <= TOLERANCE and torch_difference <= TOLERANCE
+            failures += not passed
+            print(f"{name}: opset {proto.opset_import[0].version}, IR {proto.ir_version}, checker ok; {operators}")
+            print(f"  max |onnxruntime − neurite| = {onnx_difference:.2e}   max |export-torch in PyTorch − neurite| = "
+                  f"{torch_difference:.2e}   on {len(images)} images: {'ok' if passed else 'FAILED'}")
+    print("all within", TOLERANCE if failures == 0 else f"{failures} model(s) FAILED")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
