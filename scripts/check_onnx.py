@@ -1,7 +1,8 @@
 """Checks Neurite's ONNX and PyTorch exports against Neurite's own outputs (not part of swift test).
 
 For the MNIST MLP, LeNet-5 and a small conv net with batch normalisation (the PyTorch-trained
-fixtures of Tests/NeuriteTests/Fixtures/torch, imported with `neurite import-torch`):
+fixtures of Tests/NeuriteTests/Fixtures/torch, imported with `neurite import-torch`), and two nets
+using every other exported operator (trained for one epoch by `neurite train` on 1,000 images):
   1. `neurite export-onnx`, then onnx.checker.check_model (full check) and onnxruntime on the 100
      MNIST test images of the fixtures, compared with `neurite predict` on the same images;
   2. `neurite export-torch`, then the printed nn.Sequential is run with the written state_dict
@@ -10,6 +11,8 @@ Every comparison must be within 1e-4 (max |difference| of logits).
 
     swift build && /work/pyenv/bin/python scripts/check_onnx.py [path/to/neurite]
 """
+import gzip
+import struct
 import subprocess
 import sys
 import tempfile
@@ -29,12 +32,35 @@ MODELS = {
     "lenet": "lenet",
     "batchnorm": "reshape(1,28,28) conv(4,3) batchnorm relu maxpool(2) flatten dense(32) batchnorm relu dense(10)",
 }
+# Asymmetric `same` padding, average pooling with padding, sigmoid, tanh, global pooling, dropout,
+# with logits as outputs (where a wrong operator shows), and softmax on its own.
+TRAINED = {
+    "coverage": "reshape(1,28,28) conv(4,3,padding:same,stride:2) tanh batchnorm avgpool(2,padding:1) conv(6,3) sigmoid "
+                "maxpool(3,2,padding:1) dropout(0.3) globalavgpool dense(16,tanh) batchnorm dense(10)",
+    "softmax": "dense(64, sigmoid) dense(10, softmax)",
+}
 TOLERANCE = 1e-4
 
 
 def neurite(*arguments):
     binary = sys.argv[1] if len(sys.argv) > 1 else str(ROOT / ".build/debug/neurite")
     return subprocess.run([binary, *arguments], check=True, capture_output=True, text=True).stdout
+
+
+def small_mnist(directory):
+    """The first 1,000 training and 100 test images of the repository's MNIST, as raw IDX files."""
+    source = ROOT / "Sources/Neurite/Resources/MNIST"
+    directory.mkdir()
+    for name, count in [("train-images-idx3-ubyte", 1000), ("train-labels-idx1-ubyte", 1000),
+                        ("t10k-images-idx3-ubyte", 100), ("t10k-labels-idx1-ubyte", 100)]:
+        with gzip.open(source / (name + ".gz"), "rb") as file:
+            data = file.read()
+        rank = data[3]
+        dimensions = list(struct.unpack(">" + "I" * rank, data[4:4 + 4 * rank]))
+        item = int(np.prod(dimensions[1:])) if rank > 1 else 1
+        dimensions[0] = count
+        header = data[:4] + struct.pack(">" + "I" * rank, *dimensions)
+        (directory / name).write_bytes(header + data[4 + 4 * rank:4 + 4 * rank + count * item])
 
 
 def main():
@@ -44,9 +70,14 @@ def main():
     failures = 0
     with tempfile.TemporaryDirectory() as directory:
         work = Path(directory)
-        for name, architecture in MODELS.items():
+        small_mnist(work / "mnist")
+        for name, architecture in [*MODELS.items(), *TRAINED.items()]:
             model, onnx_file, torch_file = work / f"{name}.safetensors", work / f"{name}.onnx", work / f"{name}-torch.safetensors"
-            neurite("import-torch", str(FIXTURES / f"{name}.safetensors"), "--model", architecture, "--output", str(model))
+            if name in TRAINED:
+                neurite("train", "mnist", "--data-dir", str(work / "mnist"), "--model", architecture, "--epochs", "1",
+                        "--output", str(model))
+            else:
+                neurite("import-torch", str(FIXTURES / f"{name}.safetensors"), "--model", architecture, "--output", str(model))
             neurite("predict", str(model), str(samples), "--output", str(work / "outputs.safetensors"))
             expected = load_numpy(str(work / "outputs.safetensors"))["outputs"]
 

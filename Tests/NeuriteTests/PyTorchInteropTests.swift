@@ -63,7 +63,7 @@ struct PyTorchInteropTests {
             )
             """))
         let lenet = try Architecture(Architecture.leNet5).build(inputShape: [784], seed: 1).pyTorchExport(sampleShape: [784])
-        #expect(lenet.moduleDefinition.contains("nn.Unflatten(1, (1, 28, 28,)),  # 0\n    nn.Conv2d(1, 6, 5, padding=2),  # 1"))
+        #expect(lenet.moduleDefinition.contains("nn.Unflatten(1, (1, 28, 28)),  # 0\n    nn.Conv2d(1, 6, 5, padding=2),  # 1"))
         let parameterised = [1, 4, 8, 10, 12]  // Unflatten 0, ReLU 2 and 5, MaxPool 3 and 6, Flatten 7, ReLU 9 and 11
         #expect(lenet.stateDict.map(\.name) == parameterised.flatMap { ["\($0).weight", "\($0).bias"] })
     }

@@ -68,7 +68,8 @@ extension Sequential {
                 try add("nn.Flatten()")
             case let .reshape(from, to):
                 if from.count != 1 { try add("nn.Flatten()") }
-                try add("nn.Unflatten(1, (\(to.map(String.init).joined(separator: ", ")),))")
+                let sizes = to.map(String.init).joined(separator: ", ") + (to.count == 1 ? "," : "")  // a Python tuple
+                try add("nn.Unflatten(1, (\(sizes)))")
             case let .dropout(rate):
                 try add("nn.Dropout(\(rate))")
             }

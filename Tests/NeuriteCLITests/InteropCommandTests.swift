@@ -1,0 +1,56 @@
+import Foundation
+import Neurite
+import Testing
+@testable import NeuriteCLI
+
+/// import-torch, export-torch, export-onnx and predict, run end to end on the PyTorch fixtures of
+/// the library's tests.
+@Suite("neurite interop commands")
+struct InteropCommandTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../NeuriteTests/Fixtures/torch")
+
+    @Test func importExportAndPredictAgreeWithTheFixtures() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-interop-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let source = Self.fixtures.appendingPathComponent("lenet.safetensors")
+        let model = directory.appendingPathComponent("lenet.safetensors"), exported = directory.appendingPathComponent("torch.safetensors")
+        let outputs = directory.appendingPathComponent("outputs.safetensors"), onnx = directory.appendingPathComponent("lenet.onnx")
+        let samples = Self.fixtures.appendingPathComponent("mnist-test-100.safetensors")
+        for arguments in [
+            ["import-torch", source.path, "--model", "lenet", "--output", model.path],
+            ["export-torch", model.path, exported.path],
+            ["export-onnx", model.path, onnx.path],
+            ["predict", model.path, samples.path, "--output", outputs.path],
+        ] {
+            var command = try NeuriteCommand.parseAsRoot(arguments)
+            try command.run()
+        }
+        // conv1, conv2, fc1, fc2, fc3 come back as the indices of the printed nn.Sequential.
+        let original = try Safetensors.read(from: source).tensors, back = try Safetensors.read(from: exported).tensors
+        let renamed = ["conv1": "1", "conv2": "4", "fc1": "8", "fc2": "10", "fc3": "12"]
+        #expect(back.count == original.count)
+        for (name, tensor) in original {
+            let parts = name.split(separator: ".")
+            let copy = try #require(back["\(renamed[String(parts[0])]!).\(parts[1])"])
+            #expect(copy.shape == tensor.shape && copy.scalars == tensor.scalars, "\(name)")
+        }
+        let logits = try Safetensors.read(from: outputs).tensors["outputs"]!
+        let expected = try Safetensors.read(from: samples).tensors["lenet.logits"]!
+        #expect(zip(logits.scalars, expected.scalars).allSatisfy { abs($0 - $1) <= 1e-4 })
+        #expect(try Data(contentsOf: onnx).count > 4 * 61706)  // the weights, as raw floats
+    }
+
+    @Test func aStateDictThatDoesNotFitFailsNamingBothShapes() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-\(UUID().uuidString).safetensors")
+        var command = try NeuriteCommand.parseAsRoot([
+            "import-torch", Self.fixtures.appendingPathComponent("mlp.safetensors").path,
+            "--model", "dense(64, relu) dense(10)", "--output", output.path,
+        ])
+        #expect { try command.run() } throws: { "\($0)".contains("0.weight has shape [128, 784]") && "\($0)".contains("needs [64, 784]") }
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+        var badShape = try NeuriteCommand.parseAsRoot(["import-torch", "x", "--model", "lenet", "--input-shape", "0,2", "--output", "y"])
+        #expect { try badShape.run() } throws: { "\($0)".contains("'0,2' is not a shape") }
+    }
+}
