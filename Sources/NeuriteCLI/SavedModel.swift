@@ -30,13 +30,15 @@ struct SavedModel {
         ])
     }
 
-    /// "1,28,28" → [1, 28, 28], every size positive.
+    /// "1,28,28" → [1, 28, 28]: every size positive, and at most 2²⁶ values per sample, so that a
+    /// mistyped shape is an error rather than an allocation that does not fit in memory.
     static func shape(_ text: String) throws -> [Int] {
-        let sizes = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) > 0 }) else {
-            throw ValidationError("'\(text)' is not a shape: give positive sizes separated by commas, e.g. 784 or 1,28,28")
+        let sizes = text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let count = sizes.reduce(1) { product, size in product > 1 << 26 || size > 1 << 26 ? Int.max : product * size }
+        guard !sizes.isEmpty, sizes.count == text.split(separator: ",").count, sizes.allSatisfy({ $0 > 0 }), count <= 1 << 26 else {
+            throw ValidationError("'\(text)' is not a shape: give positive sizes separated by commas, e.g. 784 or 1,28,28 (at most 2²⁶ values)")
         }
-        return sizes.map { $0! }
+        return sizes
     }
 
     /// An architecture given on the command line: `lenet`, the name of a file holding one, or the text itself.

@@ -64,6 +64,18 @@ struct PyTorchInteropTests {
             """))
         let lenet = try Architecture(Architecture.leNet5).build(inputShape: [784], seed: 1).pyTorchExport(sampleShape: [784])
         #expect(lenet.moduleDefinition.contains("nn.Unflatten(1, (1, 28, 28)),  # 0\n    nn.Conv2d(1, 6, 5, padding=2),  # 1"))
+        // `same` padding of a 3×3 kernel at stride 2 on 6×6 pads one row and column, at the bottom and right.
+        let same = try Architecture("reshape(1,6,6) conv(2,3,padding:same,stride:2,activation:tanh) avgpool(3,padding:1) flatten")
+            .build(inputShape: [36], seed: 1).pyTorchExport(sampleShape: [36])
+        #expect(same.moduleDefinition.contains("""
+                nn.Unflatten(1, (1, 6, 6)),  # 0
+                nn.ZeroPad2d((0, 1, 0, 1)),  # 1
+                nn.Conv2d(1, 2, 3, stride=2),  # 2
+                nn.Tanh(),  # 3
+                nn.AvgPool2d(3, padding=1),  # 4
+                nn.Flatten(),  # 5
+            """))
+        #expect(same.stateDict.map(\.name) == ["2.weight", "2.bias"])
         let parameterised = [1, 4, 8, 10, 12]  // Unflatten 0, ReLU 2 and 5, MaxPool 3 and 6, Flatten 7, ReLU 9 and 11
         #expect(lenet.stateDict.map(\.name) == parameterised.flatMap { ["\($0).weight", "\($0).bias"] })
     }
