@@ -22,10 +22,10 @@ extension Sequential {
     ///   shape (both shapes given); the model is left unchanged then.
     public func loadPyTorchStateDict(_ stateDict: [String: Tensor]) throws {
         var modules: [String: [String: Tensor]] = [:]
-        for (name, tensor) in stateDict where !name.hasSuffix("num_batches_tracked") {
+        for (name, tensor) in stateDict {
             let parts = name.split(separator: ".", omittingEmptySubsequences: false)
             let module = parts.dropLast().joined(separator: "."), key = String(parts.last!)
-            modules[module, default: [:]][key] = tensor
+            if key != "num_batches_tracked" { modules[module, default: [:]][key] = tensor }
         }
         let order = modules.keys.sorted(by: naturallyPrecedes)
         let layers = PortableLayer.flattened(self).filter { $0 is Dense || $0 is Conv2D || $0 is BatchNorm }
