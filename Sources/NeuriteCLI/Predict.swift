@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import Neurite
+
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a saved model on new inputs: CSV rows for a model trained by 'train csv', IDX images for an MNIST model.",
+        discussion: """
+            Prints, per input: the class probabilities and the label (multiclass, MNIST), the probability and \
+            the label (binary), the values (regression), or each label's probability and the labels over the \
+            threshold (multilabel). CSV columns are found by name; other columns are ignored.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
+
+    @Argument(help: "A model saved by 'neurite train … --output'.")
+    var model: String
+
+    @Argument(help: "A CSV file with the model's feature columns, or an IDX image file for an MNIST model.")
+    var input: String
+
+    @Option(help: "Output format: table, csv or json.")
+    var format: Format = .table
+
+    @Option(help: "Probability from which a binary or multi-label prediction counts as 1.")
+    var threshold: Float = 0.5
+
+    func validate() throws {
+        guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be in [0, 1]") }
+    }
+
+    func run() throws {
+        print(try predictions().formatted(format))
+    }
+
+    /// The model's predictions for the input's rows or images.
+    func predictions() throws -> PredictionRows {
+        let saved = try SavedModel(path: model)
+        let network = try saved.network()
+        let url = URL(fileURLWithPath: input)
+        if let task = try saved.task() {
+            let features = try saved.names(SavedModel.Key.features), targets = try saved.names(SavedModel.Key.targets)
+            var inputs = try CSVTable(contentsOf: url).numbers(columns: features)
+            if let standardization = try saved.standardization() { inputs = try standardization.apply(to: inputs) }
+            let outputs = try task.probabilities(network.predict(inputs))
+            return PredictionRows(task: task, outputs: outputs, targets: targets, threshold: threshold)
+        }
+        let outputs = try softmax(network.predict(try images(url, saved: saved)))
+        return PredictionRows(task: .multiclass, outputs: outputs, targets: [], threshold: threshold)
+    }
+
+    /// The images of an IDX file, scaled as the model's training images were.
+    private func images(_ url: URL, saved: SavedModel) throws -> Tensor {
+        let file = try IDXFile(contentsOf: url)
+        let pixels = file.dimensions.dropFirst().reduce(1, *)
+        guard file.dimensions.count >= 2, pixels == saved.inputShape.reduce(1, *) else {
+            throw ValidationError("\(input): images of \(file.dimensions.dropFirst().map(String.init).joined(separator: "×")) pixels do not fit the model's input \(saved.inputShape)")
+        }
+        let (mean, deviation) = try pixelStatistics(saved)
+        let scale = 1 / (255 * deviation), shift = mean / deviation
+        return try Tensor(shape: [file.dimensions[0]] + saved.inputShape, scalars: file.bytes.map { Float($0) * scale - shift })
+    }
+
+    /// The pixel mean and standard deviation the model was trained with: stored in the model
+    /// by 'train mnist', or, for a model saved without them, those of the bundled MNIST copy.
+    private func pixelStatistics(_ saved: SavedModel) throws -> (Float, Float) {
+        if let mean = saved.metadata[SavedModel.Key.pixelMean].flatMap(Float.init),
+           let deviation = saved.metadata[SavedModel.Key.pixelStandardDeviation].flatMap(Float.init), deviation > 0 {
+            return (mean, deviation)
+        }
+        let bundled = try MNIST.load()
+        return (bundled.pixelMean, bundled.pixelStandardDeviation)
+    }
+}
