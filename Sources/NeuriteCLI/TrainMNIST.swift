@@ -19,14 +19,8 @@ struct TrainMNIST: ParsableCommand {
     @Option(help: "Weight initializer: he, he-uniform, xavier, xavier-normal, small-random, zeros. Default: he for relu, xavier otherwise.")
     var initializer: InitializerName?
 
-    @Option(help: "SGD step size.")
-    var learningRate: Float = 0.02
-
-    @Option(help: "Learning rate over the epochs: cosine (decays from --learning-rate toward 0) or constant.")
-    var schedule: LearningRateSchedule = .cosine
-
-    @Option(help: "SGD momentum (0 for plain SGD).")
-    var momentum: Float = 0.9
+    @OptionGroup(title: "Optimizer")
+    var optimization: OptimizerOptions
 
     @OptionGroup var training: TrainingOptions
 
@@ -34,8 +28,6 @@ struct TrainMNIST: ParsableCommand {
     var dataDir: String?
 
     func validate() throws {
-        guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be a positive number") }
-        guard (0..<1).contains(momentum) else { throw ValidationError("--momentum must be in [0, 1)") }
         guard hidden.allSatisfy({ $0 > 0 }) else { throw ValidationError("--hidden sizes must be positive") }
         if activation == .softmax { throw ValidationError("--activation softmax is for output layers only") }
     }
@@ -44,9 +36,9 @@ struct TrainMNIST: ParsableCommand {
         let description = try architectureDescription()
         let data = try MNIST.load(from: dataDir.map { URL(fileURLWithPath: $0, isDirectory: true) })
         let network = try description.build(inputShape: data.train.sampleShape, seed: training.seed)
-        let optimizer = SGD(learningRate: learningRate, momentum: momentum)
+        let optimizer = optimization.makeOptimizer()
         print("model: \(description)  (\(network.parameterCount) parameters)")
-        print("data: \(data.train.count) training and \(data.test.count) test samples; batch \(training.batchSize), SGD learning rate \(learningRate) (\(schedule.rawValue)), momentum \(momentum), seed \(training.seed)")
+        print("data: \(data.train.count) training and \(data.test.count) test samples; batch \(training.batchSize), \(optimization.summary), seed \(training.seed)")
         if let resume = training.resume { print("resuming from \(resume)") }
 
         let report = EpochEndCallback { record, run in
@@ -67,7 +59,7 @@ struct TrainMNIST: ParsableCommand {
             data.train, loss: .crossEntropy, optimizer: optimizer, epochs: training.epochs, batchSize: training.batchSize,
             validationSplit: training.validationSplit ?? 0, metrics: [.accuracy],
             callbacks: [ProgressBarCallback(), report] + training.callbacks, seed: training.seed,
-            clipping: training.clipping, schedule: schedule, recordingGradientNorms: training.gradientNorms,
+            clipping: training.clipping, schedule: optimization.learningRateSchedule, recordingGradientNorms: training.gradientNorms,
             resumingFrom: training.resumeDirectory)
         if let stopped = history.last?.epoch, stopped < training.epochs { print("stopped early after epoch \(stopped)") }
         if let output = training.output {
@@ -92,7 +84,6 @@ struct TrainMNIST: ParsableCommand {
 }
 
 extension Activation: ExpressibleByArgument {}
-extension LearningRateSchedule: ExpressibleByArgument {}
 
 enum InitializerName: String, ExpressibleByArgument, CaseIterable {
     case he, heUniform = "he-uniform", xavier, xavierNormal = "xavier-normal", smallRandom = "small-random", zeros

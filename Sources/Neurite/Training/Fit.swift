@@ -82,7 +82,7 @@ extension Layer {
                 try EpochLoop(loss: loss, metrics: metrics, clipping: clipping, recordingGradientNorms: recordingGradientNorms, epoch: epoch).run(
                     self, optimizer: &optimizer, batches: train.batches(size: batchSize, shuffled: true, seed: seed &+ UInt64(epoch)),
                     learningRate: { batch in
-                        scheduledRate(schedule, base: baseRate, step: (epoch - 1) * stepsPerEpoch + batch, stepsPerEpoch: stepsPerEpoch, epochs: epochs)
+                        schedule.learningRate(base: baseRate, step: (epoch - 1) * stepsPerEpoch + batch, stepsPerEpoch: stepsPerEpoch, epochs: epochs)
                     },
                     afterBatch: { done in for callback in callbacks { callback.batchEnded(samplesDone: done, run: run) } })
             }
@@ -115,9 +115,4 @@ extension Layer {
         for metric in metrics { measured[metric.name] = try metric.measured(predictions: predictions, targets: data.targets) }
         return (Double(value.scalar), measured)
     }
-}
-
-/// The learning rate of global step `step` (from 0): the one place the schedule is consulted.
-private func scheduledRate(_ schedule: LearningRateSchedule, base: Float, step: Int, stepsPerEpoch: Int, epochs: Int) -> Float {
-    schedule.rate(base: base, epoch: step / max(stepsPerEpoch, 1) + 1, of: epochs)
 }
