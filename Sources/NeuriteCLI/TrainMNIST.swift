@@ -39,6 +39,9 @@ struct TrainMNIST: ParsableCommand {
         let optimizer = optimization.makeOptimizer()
         print("model: \(description)  (\(network.parameterCount) parameters)")
         print("data: \(data.train.count) training and \(data.test.count) test samples; batch \(training.batchSize), \(optimization.summary), seed \(training.seed)")
+        if let split = training.validationSplit {
+            print("validation: \(Int(Double(data.train.count) * split)) of the training samples held out (drawn with the seed)")
+        }
         if let resume = training.resume { print("resuming from \(resume)") }
 
         let report = EpochEndCallback { record, run in

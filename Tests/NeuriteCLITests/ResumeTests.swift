@@ -15,8 +15,8 @@ struct ResumeTests {
 
     @Test func killedRunResumesBitIdentical() throws {
         let neurite = try #require(Self.executable, "no neurite executable next to \(Bundle.main.bundleURL.path)")
-        let data = try SyntheticDigits.write(trainCount: 3000, testCount: 100)
-        let common = ["train", "mnist", "--data-dir", data.path, "--epochs", "3", "--model", "dense(64, relu) dropout(0.1) dense(10)", "--batch-size", "16"]
+        let data = try SyntheticDigits.write(trainCount: 1000, testCount: 50)
+        let common = ["train", "mnist", "--data-dir", data.path, "--epochs", "3", "--model", "dense(32, relu) dropout(0.1) dense(10)", "--batch-size", "16"]
         let full = data.appendingPathComponent("full.safetensors"), resumed = data.appendingPathComponent("resumed.safetensors")
         let checkpoint = data.appendingPathComponent("checkpoint")
 

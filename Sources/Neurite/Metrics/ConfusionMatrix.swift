@@ -52,16 +52,16 @@ public struct ConfusionMatrix: Sendable, Equatable, CustomStringConvertible {
     /// class's precision, recall, F1 and number of samples.
     public var description: String {
         let width = max(6, String(counts.joined().max() ?? 0).count + 1)
-        func cell(_ text: String) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
-        var lines = ["true \\ predicted" + (0..<classCount).map { cell(String($0)) }.joined()]
+        func cell(_ value: Int) -> String { let text = String(value); return String(repeating: " ", count: max(0, width - text.count)) + text }
+        var lines = ["true \\ predicted" + (0..<classCount).map(cell).joined()]
         for (truth, row) in counts.enumerated() {
-            lines.append(cell(String(truth)).padding(toLength: 16, withPad: " ", startingAt: 0) + row.map { cell(String($0)) }.joined())
+            lines.append(String(truth).padding(toLength: 16, withPad: " ", startingAt: 0) + row.map(cell).joined())
         }
-        lines.append("class  precision     recall         F1  support")
+        lines.append("class  precision  recall      F1  support")
         for index in 0..<classCount {
-            let values = [precision(ofClass: index), recall(ofClass: index), f1(ofClass: index)].map { String(format: "%9.4f", $0) }
-            lines.append(cell(String(index)).padding(toLength: 5, withPad: " ", startingAt: 0) + "  " + values.joined(separator: "  ")
-                         + "  " + String(counts[index].reduce(0, +)))
+            lines.append(String(
+                format: "%-5d  %9.4f  %6.4f  %6.4f  %7d", index, precision(ofClass: index), recall(ofClass: index), f1(ofClass: index),
+                counts[index].reduce(0, +)))
         }
         return lines.joined(separator: "\n")
     }
