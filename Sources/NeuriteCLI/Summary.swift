@@ -12,6 +12,10 @@ struct Summary: ParsableCommand {
     @Option(help: "One sample's shape, e.g. 784 or 1,28,28. Default: the shape stored in a saved model, else 784 (an MNIST image).")
     var inputShape: String?
 
+    func validate() throws {
+        if let inputShape { _ = try Self.parseShape(inputShape) }
+    }
+
     func run() throws {
         let architecture: Architecture, shape: [Int]
         var saved: SavedModel?

@@ -19,8 +19,27 @@ enum TableTask: String, ExpressibleByArgument, CaseIterable {
     case binary, regression, nonnegative, multiclass, multilabel
 
     /// The output layer that follows the hidden layers, for `outputs` output units.
+    ///
+    /// A regression head starts with zero weights, and ``startingBias(for:)`` sets its bias to the
+    /// mean target, so that training starts from predicting the mean. For the ReLU head that is
+    /// what keeps it alive: with random weights, w·h < 0 for every sample about half the time
+    /// (h ≥ 0 after the hidden ReLUs, so the sign barely varies), and a ReLU that outputs 0
+    /// everywhere has no gradient to recover with. Measured on y = x² (a 32-unit hidden layer,
+    /// Adam 0.01, 60 epochs): 3 of 6 seeds ended at R² ≤ 0 (two predicting 0 everywhere) with
+    /// He-initialized weights, 8 of 8 reached R² ≥ 0.99 starting from zero weights and the mean.
     func head(outputs: Int) -> String {
-        self == .nonnegative ? "dense(\(outputs), relu)" : "dense(\(outputs))"
+        switch self {
+        case .regression: return "dense(\(outputs), zeros)"
+        case .nonnegative: return "dense(\(outputs), relu, zeros)"
+        case .binary, .multiclass, .multilabel: return "dense(\(outputs))"
+        }
+    }
+
+    /// The bias the head starts from: the mean of each target column for regression, `nil`
+    /// (zeros) for the classification tasks.
+    func startingBias(for targets: Tensor) throws -> Tensor? {
+        guard self == .regression || self == .nonnegative else { return nil }
+        return try targets.mean(alongAxis: 0)
     }
 
     /// Checks the number of target columns the task takes.

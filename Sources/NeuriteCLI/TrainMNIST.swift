@@ -69,6 +69,9 @@ struct TrainMNIST: ParsableCommand {
             try network.save(to: URL(fileURLWithPath: output), metadata: [
                 "neurite.architecture": description.description,
                 "neurite.input-shape": data.train.sampleShape.map(String.init).joined(separator: ","),
+                // How raw pixels were scaled, so that 'neurite predict' scales new images the same way.
+                SavedModel.Key.pixelMean: "\(data.pixelMean)",
+                SavedModel.Key.pixelStandardDeviation: "\(data.pixelStandardDeviation)",
             ])
             print("saved \(output)")
         }

@@ -60,6 +60,23 @@ struct TableCommandTests {
         #expect(microF1 >= 0.9)
     }
 
+    @Test func predictsDigitsFromAnIDXFile() throws {
+        let directory = try SyntheticDigits.write(trainCount: 500, testCount: 100)
+        let model = directory.appendingPathComponent("digits.safetensors")
+        var train = try NeuriteCommand.parseAsRoot([
+            "train", "mnist", "--data-dir", directory.path, "--epochs", "2", "--hidden", "32", "--output", model.path,
+        ])
+        try train.run()
+        let images = directory.appendingPathComponent("t10k-images-idx3-ubyte")
+        let rows = try predict(model, images)
+        #expect(rows.columns == (0..<10).map { "p(\($0))" } + ["label"])
+        let labels = try IDXFile(contentsOf: directory.appendingPathComponent("t10k-labels-idx1-ubyte")).bytes
+        let correct = zip(rows.rows, labels).filter { row, label in integer(row[10]) == Int(label) }.count
+        #expect(Double(correct) / Double(labels.count) >= 0.9)
+        let sums = rows.rows.map { $0.prefix(10).reduce(0) { $0 + number($1) } }
+        #expect(sums.allSatisfy { abs($0 - 1) < 1e-4 })
+    }
+
     @Test func summaryOfASavedModelAndOfAnArchitecture() throws {
         let (model, _) = try train(.binary, targets: ["y"], epochs: 1) { x in [x[0] > 0 ? 1 : 0] }
         var summary = try NeuriteCommand.parseAsRoot(["summary", model.path])
