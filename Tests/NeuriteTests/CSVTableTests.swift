@@ -50,7 +50,17 @@ struct CSVTableTests {
         #expect(throws: CSVError.unreadable(missing, reason: "no such file")) { try CSVTable(contentsOf: missing) }
         let binary = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-\(UUID().uuidString).csv")
         try Data([0x61, 0x0A, 0xFF, 0xFE, 0x0A]).write(to: binary)
+        defer { try? FileManager.default.removeItem(at: binary) }
         #expect(throws: CSVError.unreadable(binary, reason: "not UTF-8 text")) { try CSVTable(contentsOf: binary) }
+
+        // A sparse file larger than a quarter of the memory: refused from its size, before reading.
+        let huge = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-\(UUID().uuidString).csv")
+        #expect(FileManager.default.createFile(atPath: huge.path, contents: Data("a\n".utf8)))
+        defer { try? FileManager.default.removeItem(at: huge) }
+        let handle = try FileHandle(forWritingTo: huge)
+        try handle.truncate(atOffset: ProcessInfo.processInfo.physicalMemory / 4 + 1)
+        try handle.close()
+        #expect(throws: CSVError.self) { try CSVTable(contentsOf: huge) }
     }
 
     @Test func standardizationUsesPopulationStatisticsAndKeepsConstantColumns() throws {
