@@ -11,7 +11,8 @@ struct TrainCSV: ParsableCommand {
             linear head, MSE (MSE, MAE, R²). nonnegative: targets ≥ 0, ReLU head, MSE. multiclass: one column of \
             classes 0…K−1, K logits, softmax cross-entropy (accuracy). multilabel: one 0/1 column per label, one \
             logit each, binary cross-entropy (micro-F1, Hamming loss). Features are standardized with the mean and \
-            standard deviation of the training rows, which the saved model keeps for 'neurite predict'.
+            standard deviation of the training rows, which the saved model keeps for 'neurite predict'. \
+            --validation-split defaults to 0.2 here.
             """)
 
     @Argument(help: "The CSV file: a header row naming the columns, then one row per sample.")

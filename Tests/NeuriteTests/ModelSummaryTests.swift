@@ -14,7 +14,15 @@ struct ModelSummaryTests {
         #expect(summary.rows.map(\.outputShape) == [[128], [10]])
         #expect(summary.rows.map(\.trainableParameters) == [784 * 128 + 128, 128 * 10 + 10])
         #expect(summary.totalParameters == 101_770)
-        #expect(summary.description.hasSuffix("total 101770 parameters: 101770 trainable, 0 non-trainable"))
+        #expect(summary.description == """
+            layer                   output shape  parameters
+            ------------------------------------------------
+            input                   [784]
+            Dense(784 → 128, relu)  [128]             100480
+            Dense(128 → 10)         [10]                1290
+            ------------------------------------------------
+            total 101770 parameters: 101770 trainable, 0 non-trainable
+            """)
     }
 
     @Test func leNetArchitectureMatchesHandCountedShapes() throws {

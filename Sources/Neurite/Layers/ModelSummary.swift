@@ -2,11 +2,12 @@
 /// output for one sample, and how many numbers it holds.
 ///
 /// ```
-/// layer                         output shape    parameters
-/// --------------------------------------------------------
-/// Dense(784 → 128, relu)        [128]               100480
-/// Dense(128 → 10)               [10]                  1290
-/// --------------------------------------------------------
+/// layer                   output shape  parameters
+/// ------------------------------------------------
+/// input                   [784]
+/// Dense(784 → 128, relu)  [128]             100480
+/// Dense(128 → 10)         [10]                1290
+/// ------------------------------------------------
 /// total 101770 parameters: 101770 trainable, 0 non-trainable
 /// ```
 ///
@@ -75,13 +76,14 @@ public struct ModelSummary: Sendable, CustomStringConvertible {
                 + shape.padding(toLength: shapeWidth, withPad: " ", startingAt: 0)
                 + String(repeating: " ", count: max(0, countWidth - count.count)) + count
         }
+        func trimmed(_ text: String) -> String { String(text.reversed().drop { $0 == " " }.reversed()) }
         let rule = String(repeating: "-", count: layerWidth + shapeWidth + countWidth)
         var lines = [line("layer", "output shape", "parameters"), rule]
         lines.append(line("input", "[" + inputShape.map(String.init).joined(separator: ", ") + "]", ""))
         for (index, row) in rows.enumerated() { lines.append(line(row.layer, shapes[index], counts[index])) }
         lines.append(rule)
         lines.append("total \(totalParameters) parameters: \(trainableParameters) trainable, \(nonTrainableParameters) non-trainable")
-        return lines.joined(separator: "\n")
+        return lines.map(trimmed).joined(separator: "\n")
     }
 }
 
