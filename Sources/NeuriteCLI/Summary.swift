@@ -18,14 +18,15 @@ struct Summary: ParsableCommand {
 
     func run() throws {
         let architecture: Architecture, shape: [Int]
-        var saved: SavedModel?
-        if model.hasSuffix(".safetensors") {
-            saved = try SavedModel(path: model)
-            architecture = saved!.architecture
-            shape = try inputShape.map(Self.parseShape) ?? saved!.inputShape
+        // A saved model by its name, or any file that reads as one; other files hold architecture text.
+        let isFile = FileManager.default.fileExists(atPath: model)
+        let saved = model.hasSuffix(".safetensors") ? try SavedModel(path: model) : isFile ? try? SavedModel(path: model) : nil
+        if let saved {
+            architecture = saved.architecture
+            shape = try inputShape.map(Self.parseShape) ?? saved.inputShape
         } else {
             let text = model.lowercased() == "lenet" ? Architecture.leNet5
-                : FileManager.default.fileExists(atPath: model) ? try String(contentsOfFile: model, encoding: .utf8) : model
+                : isFile ? try String(contentsOfFile: model, encoding: .utf8) : model
             architecture = try Architecture(text)
             shape = try inputShape.map(Self.parseShape) ?? [784]
         }
