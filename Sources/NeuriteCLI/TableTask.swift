@@ -80,6 +80,12 @@ enum TableTask: String, ExpressibleByArgument, CaseIterable {
             // 2^24: above it not every whole number is a Float, and no table has that many classes.
             try check("a class index 0, 1, 2, … below 2^24", { $0 >= 0 && $0 == $0.rounded() && $0 < 16_777_216 })
             let classes = Int(scalars.max() ?? 0) + 1
+            // Classes are numbered 0…K−1 and the head has K outputs: a largest class beyond the row
+            // count means most classes never occur, and would make a head of that many units.
+            if classes > table.count, let row = scalars.firstIndex(of: Float(classes - 1)) {
+                throw CSVError.invalidValue(table.url, line: table.lineNumbers[row], column: columns[0],
+                                            reason: "class \(classes - 1) is more than the \(table.count) rows; number the classes 0, 1, 2, …")
+            }
             guard classes >= 2 else {
                 throw CSVError.invalidValue(table.url, line: table.lineNumbers[0], column: columns[0], reason: "every row has class 0; multiclass needs two classes or more")
             }

@@ -97,6 +97,7 @@ struct TableCommandTests {
             ("x,y\n1,0\n2,2\n", ["--task", "binary", "--target", "y"], ":3: column 'y': 2.0 is not 0 or 1"),
             ("x,y\n1,0\n2,-1\n", ["--task", "nonnegative", "--target", "y"], ":3: column 'y'"),
             ("x,y\n1,0\n2,1.5\n", ["--task", "multiclass", "--target", "y"], "class index"),
+            ("x,y\n1,0\n2,9000000\n", ["--task", "multiclass", "--target", "y"], ":3: column 'y': class 9000000 is more than the 2 rows"),
             ("x,y\n1,0\n2,\"1\n", ["--task", "binary", "--target", "y"], ":3: the quoted field"),
         ]
         for (index, (text, options, expected)) in cases.enumerated() {
