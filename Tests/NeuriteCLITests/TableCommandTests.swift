@@ -13,6 +13,16 @@ struct TableCommandTests {
         #expect(rows.columns == ["probability", "label"])
         let correct = zip(rows.rows, test.targets).filter { row, target in integer(row[1]) == Int(target[0]) }.count
         #expect(Double(correct) / Double(test.targets.count) >= 0.95)
+
+        // The file describes itself: task, names, and the training rows' standardization
+        // (features uniform on [-1, 1]: mean near 0, standard deviation near 1/√3).
+        let saved = try SavedModel(path: model.path)
+        #expect(try saved.task() == .binary)
+        #expect(try saved.names(SavedModel.Key.features) == ["x1", "x2"])
+        #expect(try saved.names(SavedModel.Key.targets) == ["y"])
+        let standardization = try #require(try saved.standardization())
+        #expect(standardization.mean.scalars.allSatisfy { abs($0) < 0.1 })
+        #expect(standardization.standardDeviation.scalars.allSatisfy { abs($0 - 1 / Float(3).squareRoot()) < 0.05 })
     }
 
     @Test func regressionHeadFitsACurve() throws {
