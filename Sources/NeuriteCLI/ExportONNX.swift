@@ -15,7 +15,7 @@ struct ExportONNX: ParsableCommand {
 
     func run() throws {
         let saved = try SavedModel(path: model)
-        try saved.network.writeONNX(sampleShape: saved.inputShape, to: URL(fileURLWithPath: output))
+        try saved.network().writeONNX(sampleShape: saved.inputShape, to: URL(fileURLWithPath: output))
         print("wrote \(output): \(saved.architecture), input [batch, \(saved.inputShape.map(String.init).joined(separator: ", "))]")
     }
 }

@@ -15,7 +15,7 @@ struct ExportTorch: ParsableCommand {
 
     func run() throws {
         let saved = try SavedModel(path: model)
-        let export = try saved.network.pyTorchExport(sampleShape: saved.inputShape)
+        let export = try saved.network().pyTorchExport(sampleShape: saved.inputShape)
         // "format: pt" is what safetensors.torch.save_file records.
         try Safetensors.write(export.stateDict, metadata: ["format": "pt"], to: URL(fileURLWithPath: output))
         print("wrote \(export.stateDict.count) tensors to \(output); in PyTorch:\n")

@@ -6,6 +6,6 @@ struct NeuriteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "neurite",
         abstract: "Build, train and inspect neural networks.",
-        subcommands: [Train.self, Evaluate.self, Bench.self, ImportTorch.self, ExportTorch.self, ExportONNX.self, Predict.self]
+        subcommands: [Train.self, Evaluate.self, Predict.self, Summary.self, Bench.self, ImportTorch.self, ExportTorch.self, ExportONNX.self]
     )
 }

@@ -4,32 +4,99 @@ import Neurite
 
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run a saved model on a batch of inputs read from a safetensors file, and write its outputs.",
-        discussion: "What a model computes can so be compared with another framework's run of the same model (scripts/check_onnx.py does).")
+        abstract: "Run a saved model on new inputs: CSV rows for a model trained by 'train csv', IDX images for an MNIST model, or a tensor in a safetensors file.",
+        discussion: """
+            Prints, per input: the class probabilities and the label (multiclass, MNIST), the probability and \
+            the label (binary), the values (regression), or each label's probability and the labels over the \
+            threshold (multilabel). CSV columns are found by name; other columns are ignored. \
+            A safetensors input holds a batch already scaled as the model expects ([samples, …input shape]); \
+            the raw outputs are written to --output, so what a model computes can be compared with another \
+            framework's run of the same model (scripts/check_onnx.py does).
+            """)
 
-    @Argument(help: "A model saved by 'neurite train --output' or 'neurite import-torch'.")
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
+
+    @Argument(help: "A model saved by 'neurite train … --output'.")
     var model: String
 
-    @Argument(help: "A safetensors file holding the inputs, [samples, …the model's input shape].")
-    var inputs: String
+    @Argument(help: "A CSV file with the model's feature columns, an IDX image file for an MNIST model, or a .safetensors file holding a batch of inputs.")
+    var input: String
 
-    @Option(help: "The name of the inputs' tensor in that file.")
+    @Option(help: "For a safetensors input: the name of the inputs' tensor.")
     var tensor = "images"
 
-    @Option(help: "Where to write the outputs (safetensors, one tensor named 'outputs').")
-    var output: String
+    @Option(help: "For a safetensors input: where to write the raw outputs (safetensors, one tensor named 'outputs').")
+    var output: String?
+
+    @Option(help: "Output format: table, csv or json.")
+    var format: Format = .table
+
+    @Option(help: "Probability from which a binary or multi-label prediction counts as 1.")
+    var threshold: Float = 0.5
+
+    func validate() throws {
+        guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be in [0, 1]") }
+        if input.hasSuffix(".safetensors"), output == nil {
+            throw ValidationError("--output: a safetensors input needs a file to write the outputs to")
+        }
+    }
 
     func run() throws {
+        if let output, input.hasSuffix(".safetensors") { return try writeRawOutputs(to: output) }
+        print(try predictions().formatted(format))
+    }
+
+    /// The model's outputs for a batch stored in a safetensors file, written unchanged.
+    private func writeRawOutputs(to output: String) throws {
         let saved = try SavedModel(path: model)
-        let (tensors, _) = try Safetensors.read(from: URL(fileURLWithPath: inputs))
+        let (tensors, _) = try Safetensors.read(from: URL(fileURLWithPath: input))
         guard let batch = tensors[tensor] else {
-            throw ValidationError("\(inputs) has no tensor named '\(tensor)' (it has \(tensors.keys.sorted().joined(separator: ", ")))")
+            throw ValidationError("\(input) has no tensor named '\(tensor)' (it has \(tensors.keys.sorted().joined(separator: ", ")))")
         }
         guard batch.rank >= 1, Array(batch.shape.dropFirst()) == saved.inputShape else {
             throw ValidationError("'\(tensor)' has shape \(batch.shape); the model takes [samples, \(saved.inputShape.map(String.init).joined(separator: ", "))]")
         }
-        let outputs = try saved.network.predict(batch)
+        let outputs = try saved.network().predict(batch)
         try Safetensors.write([("outputs", outputs)], to: URL(fileURLWithPath: output))
         print("wrote \(output): outputs \(outputs.shape)")
+    }
+
+    /// The model's predictions for the input's rows or images.
+    func predictions() throws -> PredictionRows {
+        let saved = try SavedModel(path: model)
+        let network = try saved.network()
+        let url = URL(fileURLWithPath: input)
+        if let task = try saved.task() {
+            let features = try saved.names(SavedModel.Key.features), targets = try saved.names(SavedModel.Key.targets)
+            var inputs = try CSVTable(contentsOf: url).numbers(columns: features)
+            if let standardization = try saved.standardization() { inputs = try standardization.apply(to: inputs) }
+            let outputs = try task.probabilities(network.predict(inputs))
+            return PredictionRows(task: task, outputs: outputs, targets: targets, threshold: threshold)
+        }
+        let outputs = try softmax(network.predict(try images(url, saved: saved)))
+        return PredictionRows(task: .multiclass, outputs: outputs, targets: [], threshold: threshold)
+    }
+
+    /// The images of an IDX file, scaled as the model's training images were.
+    private func images(_ url: URL, saved: SavedModel) throws -> Tensor {
+        let file = try IDXFile(contentsOf: url)
+        let pixels = file.dimensions.dropFirst().reduce(1, *)
+        guard file.dimensions.count >= 2, pixels == saved.inputShape.reduce(1, *) else {
+            throw ValidationError("\(input): images of \(file.dimensions.dropFirst().map(String.init).joined(separator: "×")) pixels do not fit the model's input \(saved.inputShape)")
+        }
+        let (mean, deviation) = try pixelStatistics(saved)
+        let scale = 1 / (255 * deviation), shift = mean / deviation
+        return try Tensor(shape: [file.dimensions[0]] + saved.inputShape, scalars: file.bytes.map { Float($0) * scale - shift })
+    }
+
+    /// The pixel mean and standard deviation the model was trained with: stored in the model
+    /// by 'train mnist', or, for a model saved without them, those of the bundled MNIST copy.
+    private func pixelStatistics(_ saved: SavedModel) throws -> (Float, Float) {
+        if let mean = saved.metadata[SavedModel.Key.pixelMean].flatMap(Float.init),
+           let deviation = saved.metadata[SavedModel.Key.pixelStandardDeviation].flatMap(Float.init), deviation > 0 {
+            return (mean, deviation)
+        }
+        let bundled = try MNIST.load()
+        return (bundled.pixelMean, bundled.pixelStandardDeviation)
     }
 }

@@ -2,31 +2,79 @@ import ArgumentParser
 import Foundation
 import Neurite
 
-/// A model file as `neurite train --output` writes it: the parameters, plus the architecture
-/// text and the input sample shape in the metadata, from which the network is rebuilt.
+/// A model file written by `neurite train`, with what it says about itself: the architecture
+/// and input shape to rebuild the network, and for a model trained on a table the task, the
+/// feature and target column names and the feature standardization.
 struct SavedModel {
-    let architecture: Architecture
-    let inputShape: [Int]
-    let network: Sequential
-
-    /// Rebuilds and loads the model saved at `path`.
-    init(path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let (_, metadata) = try Safetensors.read(from: url)
-        guard let text = metadata["neurite.architecture"], let shapeText = metadata["neurite.input-shape"] else {
-            throw ValidationError("\(path) has no Neurite architecture metadata; was it saved by 'neurite train' or 'neurite import-torch'?")
-        }
-        architecture = try Architecture(text)
-        inputShape = try Self.shape(shapeText)
-        network = try architecture.build(inputShape: inputShape, seed: 0)
-        try network.load(from: url)
+    /// The metadata keys of a self-describing model file.
+    enum Key {
+        static let architecture = "neurite.architecture"
+        static let inputShape = "neurite.input-shape"
+        static let task = "neurite.task"
+        static let features = "neurite.features"
+        static let targets = "neurite.targets"
+        static let pixelMean = "neurite.pixel-mean"
+        static let pixelStandardDeviation = "neurite.pixel-standard-deviation"
     }
 
+    let url: URL
+    let architecture: Architecture
+    let inputShape: [Int]
+    let metadata: [String: String]
+    let tensors: [String: Tensor]
+
+    /// Reads the file and its architecture metadata (the weights are loaded by ``network()``).
+    init(path: String) throws {
+        url = URL(fileURLWithPath: path)
+        (tensors, metadata) = try Safetensors.read(from: url)
+        guard let text = metadata[Key.architecture], let shapeText = metadata[Key.inputShape] else {
+            throw SerializationError.mismatch(url, reason: "no Neurite architecture metadata; was it saved by 'neurite train'?")
+        }
+        guard let shape = try? Self.shape(shapeText) else {
+            throw SerializationError.mismatch(url, reason: "input shape '\(shapeText)' is not a list of positive sizes (at most 2²⁶ values)")
+        }
+        architecture = try Architecture(text)
+        inputShape = shape
+    }
+
+    /// The network with the file's weights.
+    func network() throws -> Sequential {
+        let network = try architecture.build(inputShape: inputShape, seed: 0)
+        try network.load(from: url)
+        return network
+    }
+
+    /// The table task the model was trained for; `nil` for a model trained on images.
+    func task() throws -> TableTask? {
+        guard let text = metadata[Key.task] else { return nil }
+        guard let task = TableTask(rawValue: text) else { throw SerializationError.mismatch(url, reason: "unknown task '\(text)'") }
+        return task
+    }
+
+    /// A list of names stored as a JSON array under `key`.
+    func names(_ key: String) throws -> [String] {
+        guard let text = metadata[key], let names = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else {
+            throw SerializationError.mismatch(url, reason: "no list of names under \(key)")
+        }
+        return names
+    }
+
+    /// The feature standardization stored with the model, if any.
+    func standardization() throws -> Standardization? {
+        do { return try Standardization(namedTensors: tensors) } catch {
+            throw SerializationError.mismatch(url, reason: "\(error)")
+        }
+    }
+
+    /// `names` as the JSON array ``names(_:)`` reads back.
+    static func encode(_ names: [String]) -> String {
+        String(decoding: try! JSONEncoder().encode(names), as: UTF8.self)
+    }
     /// Saves `network` at `path` (atomically) with the metadata ``init(path:)`` needs.
     static func save(_ network: Sequential, architecture: Architecture, inputShape: [Int], to path: String) throws {
         try network.save(to: URL(fileURLWithPath: path), metadata: [
-            "neurite.architecture": architecture.description,
-            "neurite.input-shape": inputShape.map(String.init).joined(separator: ","),
+            Key.architecture: architecture.description,
+            Key.inputShape: inputShape.map(String.init).joined(separator: ","),
         ])
     }
 

@@ -42,6 +42,17 @@ extension Layer {
         return found
     }
 
+    /// The random generators of the layers that draw while training (dropout), each under its
+    /// layer's path: their state is part of a training checkpoint.
+    var randomSources: [(name: String, source: RandomSource)] {
+        var found: [(String, RandomSource)] = []
+        var seen = Set<ObjectIdentifier>()
+        collectState(of: self, prefix: "") { name, state in
+            if case let .randomSource(source) = state, seen.insert(ObjectIdentifier(source)).inserted { found.append((name, source)) }
+        }
+        return found
+    }
+
     /// The trainable parameters, in the order of ``namedParameters``.
     public var parameters: [ParameterReference] { namedParameters.map(\.parameter).filter(\.isTrainable) }
 
@@ -53,6 +64,7 @@ extension Layer {
 private enum LayerState {
     case parameter(ParameterReference)
     case modeSwitch(LayerModeSwitch)
+    case randomSource(RandomSource)
 }
 
 /// Walks stored properties by reflection, reporting every ``ParameterReference`` and
@@ -72,6 +84,8 @@ private func collectState(of value: Any, prefix: String, _ report: (String, Laye
             report(path, .parameter(reference))
         case let modeSwitch as LayerModeSwitch:
             report(path, .modeSwitch(modeSwitch))
+        case let source as RandomSource:
+            report(path, .randomSource(source))
         case is Tensor:
             continue
         case let layer as any Layer:

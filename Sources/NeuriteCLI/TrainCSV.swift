@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import Neurite
+
+struct TrainCSV: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "csv",
+        abstract: "Train on a CSV table: numeric feature columns, one or more target columns, and a task that picks the output head and loss.",
+        discussion: """
+            binary: one 0/1 target, one logit, binary cross-entropy (accuracy, F1). regression: real targets, \
+            linear head, MSE (MSE, MAE, R²). nonnegative: targets ≥ 0, ReLU head, MSE. multiclass: one column of \
+            classes 0…K−1, K logits, softmax cross-entropy (accuracy). multilabel: one 0/1 column per label, one \
+            logit each, binary cross-entropy (micro-F1, Hamming loss). Features are standardized with the mean and \
+            standard deviation of the training rows, which the saved model keeps for 'neurite predict'. \
+            --validation-split defaults to 0.2 here.
+            """)
+
+    @Argument(help: "The CSV file: a header row naming the columns, then one row per sample.")
+    var file: String
+
+    @Option(help: "What to predict: binary, regression, nonnegative, multiclass or multilabel.")
+    var task: TableTask
+
+    @Option(parsing: .upToNextOption, help: "The target column(s): one for binary and multiclass, one or more otherwise.")
+    var target: [String]
+
+    @Option(parsing: .upToNextOption, help: "The feature columns. Default: every column that is not a target.")
+    var features: [String] = []
+
+    @Option(help: "The hidden layers as an architecture, e.g. \"dense(64, relu) dropout(0.1)\"; the task adds the output layer. Default: --hidden.")
+    var model: String?
+
+    @Option(parsing: .upToNextOption, help: "Hidden layer sizes (ReLU) when --model is not given.")
+    var hidden: [Int] = [32]
+
+    @OptionGroup var optimization: OptimizerOptions
+
+    @OptionGroup var training: TrainingOptions
+
+    func validate() throws {
+        try task.validate(targetCount: target.count)
+        guard Set(target).isDisjoint(with: features) else { throw ValidationError("a column cannot be both a --target and a --features column") }
+        guard hidden.allSatisfy({ $0 > 0 }) else { throw ValidationError("--hidden sizes must be positive") }
+    }
+
+    func run() throws {
+        let table = try CSVTable(contentsOf: URL(fileURLWithPath: file))
+        _ = try table.indices(of: target)
+        let featureNames = features.isEmpty ? table.columns.filter { !target.contains($0) } : features
+        guard !featureNames.isEmpty else { throw ValidationError("\(file): no feature columns besides the targets") }
+        let (targets, outputs) = try task.targets(from: table, columns: target)
+        let all = try Dataset(inputs: table.numbers(columns: featureNames), targets: targets)
+
+        // The split comes first: the standardization is learned on the training rows only.
+        let fraction = training.validationSplit ?? 0.2
+        var (train, validation) = all.split(validationFraction: fraction, seed: training.seed)
+        guard train.count > 0 else { throw ValidationError("\(file): \(all.count) rows leave none for training after --validation-split \(fraction)") }
+        let standardization = try Standardization(fitting: train.inputs)
+        train = try Dataset(inputs: standardization.apply(to: train.inputs), targets: train.targets)
+        validation = try Dataset(inputs: standardization.apply(to: validation.inputs), targets: validation.targets)
+
+        let architecture = try Architecture(try hiddenLayers() + " " + task.head(outputs: outputs))
+        let network = try architecture.build(inputShape: [featureNames.count], seed: training.seed)
+        if let bias = try task.startingBias(for: train.targets), let head = network.layers.last as? Dense { head.bias?.value = bias }
+        print("model: \(architecture)  (\(network.parameterCount) parameters)")
+        print("data: \(train.count) training and \(validation.count) validation rows, \(featureNames.count) features; task \(task.rawValue), target \(target.joined(separator: ", ")); batch \(training.batchSize), \(optimization.summary), seed \(training.seed)")
+
+        let report = EpochEndCallback { record, run in
+            var line = String(format: "epoch %d/%d  loss %.4f", record.epoch, run.epochs, record.loss)
+            for metric in task.metrics { line += "  \(metric.name) " + String(format: "%.4f", record.metrics[metric.name] ?? .nan) }
+            if let validationLoss = record.validationLoss {
+                line += String(format: "  val loss %.4f", validationLoss)
+                for metric in task.metrics { line += "  val \(metric.name) " + String(format: "%.4f", record.validationMetrics[metric.name] ?? .nan) }
+            }
+            print(line)
+        }
+        try network.fit(
+            train, loss: task.loss, optimizer: optimization.makeOptimizer(),
+            epochs: training.epochs, batchSize: training.batchSize, validationData: validation.count > 0 ? validation : nil,
+            metrics: task.metrics, callbacks: [report] + training.callbacks, seed: training.seed, clipping: training.clipping,
+            schedule: optimization.learningRateSchedule, recordingGradientNorms: training.gradientNorms, resumingFrom: training.resumeDirectory)
+
+        if let output = training.output {
+            let metadata = [
+                SavedModel.Key.architecture: architecture.description,
+                SavedModel.Key.inputShape: String(featureNames.count),
+                SavedModel.Key.task: task.rawValue,
+                SavedModel.Key.features: SavedModel.encode(featureNames),
+                SavedModel.Key.targets: SavedModel.encode(target),
+            ]
+            let tensors = network.namedParameters.map { ($0.name, $0.parameter.value) } + standardization.namedTensors
+            try Safetensors.write(tensors, metadata: metadata, to: URL(fileURLWithPath: output))
+            print("saved \(output)")
+        }
+    }
+
+    /// The hidden part of the network: --model as written, or ReLU layers of the --hidden sizes.
+    private func hiddenLayers() throws -> String {
+        guard let model else { return hidden.map { "dense(\($0), relu)" }.joined(separator: " ") }
+        return FileManager.default.fileExists(atPath: model) ? try String(contentsOfFile: model, encoding: .utf8) : model
+    }
+}
+
+extension TableTask {
+    /// The loss on the head's outputs (logits for the classification tasks).
+    var loss: Loss {
+        switch self {
+        case .binary, .multilabel: return .binaryCrossEntropy(fromLogits: true)
+        case .regression, .nonnegative: return .meanSquaredError
+        case .multiclass: return .crossEntropy
+        }
+    }
+
+    /// The metrics printed after each epoch.
+    var metrics: [Metric] {
+        switch self {
+        case .binary: return [.accuracy, .f1(ofClass: 1)]
+        case .regression, .nonnegative: return [.meanSquaredError, .meanAbsoluteError, .r2]
+        case .multiclass: return [.accuracy]
+        case .multilabel: return [.microF1(threshold: 0.5), .hammingLoss(threshold: 0.5)]
+        }
+    }
+}
