@@ -31,12 +31,17 @@ public struct LearningRateSchedule: Sendable, Equatable {
     /// How often the decayed rate changes: after each epoch (the rate is constant within one), or
     /// at every step.
     public enum Interval: String, Sendable, Equatable {
-        case epoch, step
+        /// Once per epoch: every step of an epoch trains at the same rate.
+        case epoch
+        /// At every optimizer step.
+        case step
     }
 
     /// A length counted in optimizer steps or in epochs (`.epochs(0.5)` is half an epoch's steps).
     public enum Length: Sendable, Equatable {
+        /// A number of optimizer steps.
         case steps(Int)
+        /// A number of epochs, possibly fractional, rounded to whole steps.
         case epochs(Double)
 
         /// The length in steps, rounded to the nearest step.
