@@ -67,8 +67,12 @@ extension Workload {
             // Small rates: the labels are random, and the point is speed, not convergence.
             switch optimizer {
             case .sgdMomentum:
-                var sgd = SGD(learningRate: 0.01, momentum: 0.9)
-                return try measureTraining(&model, optimizer: &sgd, on: data, minimumSeconds: minimumSeconds)
+                var optimizer = SGD(learningRate: 0.01, momentum: 0.9)
+                var pass: UInt64 = 0
+                return try measureSteps(minimumSeconds: minimumSeconds, stepsPerCall: stepsPerPass) {
+                    pass += 1
+                    _ = try trainEpoch(&model, optimizer: &optimizer, on: data, batchSize: batchSize, seed: pass)
+                }
             case .adam:
                 return try measureAdamAgainstSGD(&model, on: data, minimumSeconds: minimumSeconds)
             }
@@ -80,18 +84,6 @@ extension Workload {
         }
         precondition(checksum.isFinite, "inference produced \(checksum)")
         return result
-    }
-
-    /// Training passes, with the optimizer's concrete type, so that its step is specialized as in
-    /// a user's program.
-    private func measureTraining<Model: Layer, Method: Optimizer>(
-        _ model: inout Model, optimizer: inout Method, on data: Dataset, minimumSeconds: Double
-    ) throws -> WorkloadResult {
-        var pass: UInt64 = 0
-        return try measureSteps(minimumSeconds: minimumSeconds, stepsPerCall: stepsPerPass) {
-            pass += 1
-            _ = try trainEpoch(&model, optimizer: &optimizer, on: data, batchSize: batchSize, seed: pass)
-        }
     }
 
     /// Adam's passes alternated with SGD-momentum passes on an identical model: on a shared machine
