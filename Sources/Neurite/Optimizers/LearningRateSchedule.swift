@@ -48,7 +48,8 @@ public struct LearningRateSchedule: Sendable, Equatable {
         public func steps(perEpoch stepsPerEpoch: Int) -> Int {
             switch self {
             case let .steps(count): return count
-            case let .epochs(epochs): return Int((epochs * Double(stepsPerEpoch)).rounded())
+            // Capped far beyond any run, so that a huge count cannot overflow `Int`.
+            case let .epochs(epochs): return Int(min((epochs * Double(stepsPerEpoch)).rounded(), 1e15))
             }
         }
     }
@@ -96,7 +97,8 @@ public struct LearningRateSchedule: Sendable, Equatable {
         let warmupSteps = warmup.steps(perEpoch: stepsPerEpoch)
         if step < warmupSteps { return base * Float(Double(step + 1) / Double(warmupSteps)) }
         // Positions and lengths in the decay's own intervals, counted from the end of the warm-up.
-        let decaySteps = max(stepsPerEpoch * max(epochs, 1) - warmupSteps, 1)
+        let runSteps = stepsPerEpoch.multipliedReportingOverflow(by: max(epochs, 1))
+        let decaySteps = max((runSteps.overflow ? Int.max / 2 : runSteps.partialValue) - warmupSteps, 1)
         let position: Int, length: Int
         switch interval {
         case .step: (position, length) = (step - warmupSteps, decaySteps)
