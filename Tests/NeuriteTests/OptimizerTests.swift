@@ -25,6 +25,37 @@ struct OptimizerTests {
         }
     }
 
+    /// Adam's kernel runs 8 lanes at a time where the CPU has AVX2 and the tail element by element:
+    /// the same numbers must come out of both, bit for bit (no fused multiply-adds anywhere).
+    @Test func adamVectorAndTailRoundIdentically() {
+        let pattern: [Float] = [0.3, -0.8, 1.2, -0.4], repeats = 5  // 16 elements in vectors, 4 in the tail
+        let parameter = ParameterReference(Tensor(Array((0..<repeats).map { _ in pattern }.joined())))
+        var optimizer = AdamW(learningRate: 0.05, weightDecay: 0.1)
+        for _ in 0..<3 {
+            optimizer.step(parameter, gradient: Tensor(parameter.value.scalars.map { 2 * ($0 - 0.25) }))
+        }
+        let values = parameter.value.scalars
+        #expect(values.indices.allSatisfy { values[$0] == values[$0 % pattern.count] }, "\(values)")
+        #expect(values[0] != pattern[0])
+    }
+
+    /// `neurite train mnist` must print the README's figures: momentum SGD without decay keeps the
+    /// arithmetic it had before Nesterov and the shared state, v ← μ·v + g, w ← w − η·v, bit for bit.
+    @Test func momentumSGDKeepsItsFormerArithmetic() {
+        let parameter = ParameterReference(Tensor(Problem.start.map(Float.init)))
+        var optimizer = SGD(learningRate: 0.02, momentum: 0.9)
+        var w = Problem.start.map(Float.init), v = [Float](repeating: 0, count: w.count)
+        for _ in 0..<5 {
+            let g = (0..<w.count).map { Float(Problem.scales[$0]) * (w[$0] - Float(Problem.centers[$0])) }
+            optimizer.step(parameter, gradient: Tensor(g))
+            for index in w.indices {
+                v[index] = 0.9 * v[index] + g[index] + 0 * w[index]
+                w[index] -= 0.02 * v[index]
+            }
+        }
+        #expect(parameter.value.scalars == w)
+    }
+
     @Test func defaultsArePyTorchs() {
         let adam = Adam(), adamW = AdamW(), rmsProp = RMSProp(), adagrad = Adagrad(), sgd = SGD()
         #expect(adam.learningRate == 1e-3 && adam.beta1 == 0.9 && adam.beta2 == 0.999 && adam.epsilon == 1e-8 && adam.weightDecay == 0)

@@ -108,6 +108,24 @@ void nk_batch_major_to_channel_major(const float *gradient, const float *output,
                                      long channels, long plane, long first, long count,
                                      float *dz, float *bias_gradient);
 
+/// The per-step constants of one Adam update (see nk_adam_update).
+typedef struct {
+    float beta1, keep1;          /* β₁ and 1 − β₁ (formed in double) */
+    float beta2, keep2;          /* β₂ and 1 − β₂ */
+    float l2;                    /* L2 decay λ added to the gradient; 0 for AdamW */
+    float shrink;                /* 1 − ηλ for AdamW's decoupled decay, else 1 */
+    float step_size;             /* η / (1 − β₁ᵗ) */
+    float inverse_correction2;   /* 1 / √(1 − β₂ᵗ) */
+    float epsilon;
+} nk_adam_step;
+
+/// One Adam step over count elements, in place, in one pass:
+/// d = g + l2·w; m = β₁m + (1−β₁)d; v = β₂v + (1−β₂)d·d;
+/// w = shrink·w − step_size·(m / (√v·inverse_correction2 + ε)).
+/// Every path (AVX2, portable) rounds identically: no fused multiply-adds.
+void nk_adam_update(float *weight, const float *gradient, float *mean, float *square_mean,
+                    long count, const nk_adam_step *step);
+
 /// Number of threads large products are split across.
 int nk_thread_count(void);
 

@@ -1,3 +1,4 @@
+import CNeuriteKernels
 import Foundation
 
 /// Adam: steps scaled per element by running estimates of the gradient's first and second
@@ -48,25 +49,25 @@ public struct Adam: Optimizer {
     }
 
     public mutating func step(_ parameter: ParameterReference, gradient: Tensor) {
-        let rate = learningRate, epsilon = epsilon
         // Each factor rounded to Float once, from Double, as PyTorch passes them to its kernels.
-        let beta1 = Float(self.beta1), beta2 = Float(self.beta2), keep1 = Float(1 - self.beta1), keep2 = Float(1 - self.beta2)
-        let powerBase1 = self.beta1, powerBase2 = self.beta2
-        // One loop for both kinds of decay: the unused one is an exact no-op (×1, +0·w).
-        let l2 = decouplesWeightDecay ? 0 : weightDecay
-        let shrink = decouplesWeightDecay ? Float(1 - Double(rate) * Double(weightDecay)) : 1
+        // One kernel for both kinds of decay: the unused one is an exact no-op (×1, +0·w).
+        var constants = nk_adam_step(
+            beta1: Float(beta1), keep1: Float(1 - beta1), beta2: Float(beta2), keep2: Float(1 - beta2),
+            l2: decouplesWeightDecay ? 0 : weightDecay,
+            shrink: decouplesWeightDecay ? Float(1 - Double(learningRate) * Double(weightDecay)) : 1,
+            step_size: 0, inverse_correction2: 0, epsilon: epsilon)
+        let rate = Double(learningRate), beta1 = beta1, beta2 = beta2
         state.update(parameter, gradient: gradient) { elements in
             // The bias corrections in Double, as PyTorch computes them in Python floats.
             let step = Double(elements.step)
-            let stepSize = Float(Double(rate) / (1 - pow(powerBase1, step)))
-            let inverseCorrection2 = Float(1 / (1 - pow(powerBase2, step)).squareRoot())
+            constants.step_size = Float(rate / (1 - pow(beta1, step)))
+            constants.inverse_correction2 = Float(1 / (1 - pow(beta2, step)).squareRoot())
             let w = elements.weight, g = elements.gradient, m = elements.buffers[0], v = elements.buffers[1]
+            let constants = constants
             Kernels.parallelSplit(elements.count, work: elements.count) { range in
-                for index in range {
-                    let d = g[index] + l2 * w[index]
-                    m[index] = beta1 * m[index] + keep1 * d
-                    v[index] = beta2 * v[index] + keep2 * d * d
-                    w[index] = shrink * w[index] - stepSize * (m[index] / (v[index].squareRoot() * inverseCorrection2 + epsilon))
+                withUnsafePointer(to: constants) { constants in
+                    let start = range.lowerBound
+                    nk_adam_update(w + start, g + start, m + start, v + start, range.count, constants)
                 }
             }
         }

@@ -31,19 +31,25 @@ public struct LearningRateSchedule: Sendable, Equatable {
     /// How often the decayed rate changes: after each epoch (the rate is constant within one), or
     /// at every step.
     public enum Interval: String, Sendable, Equatable {
-        case epoch, step
+        /// Once per epoch: every step of an epoch trains at the same rate.
+        case epoch
+        /// At every optimizer step.
+        case step
     }
 
     /// A length counted in optimizer steps or in epochs (`.epochs(0.5)` is half an epoch's steps).
     public enum Length: Sendable, Equatable {
+        /// A number of optimizer steps.
         case steps(Int)
+        /// A number of epochs, possibly fractional, rounded to whole steps.
         case epochs(Double)
 
         /// The length in steps, rounded to the nearest step.
         public func steps(perEpoch stepsPerEpoch: Int) -> Int {
             switch self {
             case let .steps(count): return count
-            case let .epochs(epochs): return Int((epochs * Double(stepsPerEpoch)).rounded())
+            // Capped far beyond any run, so that a huge count cannot overflow `Int`.
+            case let .epochs(epochs): return Int(min((epochs * Double(stepsPerEpoch)).rounded(), 1e15))
             }
         }
     }
@@ -91,7 +97,8 @@ public struct LearningRateSchedule: Sendable, Equatable {
         let warmupSteps = warmup.steps(perEpoch: stepsPerEpoch)
         if step < warmupSteps { return base * Float(Double(step + 1) / Double(warmupSteps)) }
         // Positions and lengths in the decay's own intervals, counted from the end of the warm-up.
-        let decaySteps = max(stepsPerEpoch * max(epochs, 1) - warmupSteps, 1)
+        let runSteps = stepsPerEpoch.multipliedReportingOverflow(by: max(epochs, 1))
+        let decaySteps = max((runSteps.overflow ? Int.max / 2 : runSteps.partialValue) - warmupSteps, 1)
         let position: Int, length: Int
         switch interval {
         case .step: (position, length) = (step - warmupSteps, decaySteps)
