@@ -69,15 +69,18 @@ struct Train: ParsableCommand {
 
     func run() throws {
         let description = try architectureDescription()
+        try OutputProbe.check(output)
         let data = try loadData()
-        var network = try description.build(inputShape: data.train.sampleShape, seed: seed)
+        var network = try description.buildClassifier(inputShape: data.train.sampleShape, classes: MNIST.classCount, seed: seed)
         var optimizer = SGD(learningRate: learningRate, momentum: momentum)
         print("model: \(description)  (\(network.parameterCount) parameters)")
         print("data: \(data.train.count) training and \(data.test.count) test samples; batch \(batchSize), SGD learning rate \(learningRate) (\(schedule.rawValue)), momentum \(momentum), seed \(seed)")
 
         network.setMode(.training)  // dropout and batch normalisation train on batch statistics
         let progress = ProgressBar(total: data.train.count)
-        for epoch in 1...epochs {
+        var epoch = 0
+        while epoch < epochs && !StopRequest.isRequested {
+            epoch += 1
             let started = ContinuousClock.now
             optimizer.learningRate = schedule.rate(base: learningRate, epoch: epoch, of: epochs)
             progress.start(label: "epoch \(epoch)/\(epochs)")
@@ -96,19 +99,20 @@ struct Train: ParsableCommand {
             }
         }
         if let output {
+            try OutputProbe.checkFinite(network, on: data.test)
             try network.save(to: URL(fileURLWithPath: output), metadata: [
                 "neurite.architecture": description.description,
                 "neurite.input-shape": data.train.sampleShape.map(String.init).joined(separator: ","),
             ])
             print("saved \(output)")
         }
+        try OutputProbe.finishIfStopped(epoch: epoch, of: epochs, saved: output)
     }
 
     private func architectureDescription() throws -> Architecture {
         if let model {
             if model.lowercased() == "lenet" { return try Architecture(Architecture.leNet5) }
-            let text = FileManager.default.fileExists(atPath: model) ? try String(contentsOfFile: model, encoding: .utf8) : model
-            return try Architecture(text)
+            return try Architecture(OutputProbe.architectureText(model))
         }
         let initializerWord = initializer.map { ", \($0.rawValue)" } ?? ""
         let hiddenLayers = hidden.map { "dense(\($0), \(activation.rawValue)\(initializerWord))" }

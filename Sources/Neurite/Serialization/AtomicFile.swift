@@ -108,7 +108,12 @@ public enum AtomicFile {
 
     private static func unwritable(_ url: URL, folderOf target: URL) -> SerializationError {
         let folder = target.deletingLastPathComponent().path
-        if errno == ENOENT { return .unwritable(url, reason: "expected an existing folder, found no folder \(folder)") }
+        let code = errno
+        var isDirectory: ObjCBool = false
+        if code == ENOENT, !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            return .unwritable(url, reason: "expected an existing folder, found no folder \(folder)")
+        }
+        errno = code
         return .unwritable(url, reason: "cannot create a file in \(folder): \(currentErrorText())")
     }
 }

@@ -8,6 +8,9 @@ public struct EpochSummary: Sendable {
     /// (before clipping); empty unless requested. Norms that shrink toward the first layers show
     /// vanishing gradients, norms that grow show exploding ones.
     public let gradientNorms: [(name: String, norm: Double)]
+    /// Whether the epoch ended early because of a ``StopRequest``; the figures cover the steps
+    /// that ran.
+    public let stopped: Bool
 }
 
 /// One pass over a training set with mini-batch gradient descent and softmax cross-entropy.
@@ -19,6 +22,9 @@ public struct EpochSummary: Sendable {
 ///   - recordingGradientNorms: fill ``EpochSummary/gradientNorms`` (one pass over the gradients
 ///     per step).
 ///   - progress: called after each batch with the number of samples done so far.
+///
+/// Before each step it checks ``StopRequest``: when a stop was requested (Ctrl-C), the epoch ends
+/// there, with whole updates only, and the summary says ``EpochSummary/stopped``.
 /// - Throws: ``TensorError/nonFinite(_:)`` as soon as the loss is NaN or infinite (a learning
 ///   rate too high, usually), rather than training on garbage.
 public func trainEpoch<Model: Layer, Method: Optimizer>(
@@ -28,6 +34,7 @@ public func trainEpoch<Model: Layer, Method: Optimizer>(
     var totalLoss: Double = 0, correct = 0, seen = 0, steps = 0
     var normSums: [(name: String, norm: Double)] = []
     for (index, batch) in dataset.batches(size: batchSize, shuffled: true, seed: seed).enumerated() {
+        if StopRequest.isRequested { break }
         let labels = batch.labels
         var logits = Tensor.zeros([0])
         let (loss, gradients) = try valueWithGradient(of: model) { model in
@@ -54,5 +61,5 @@ public func trainEpoch<Model: Layer, Method: Optimizer>(
     }
     return EpochSummary(
         loss: totalLoss / Double(max(seen, 1)), accuracy: Double(correct) / Double(max(seen, 1)),
-        gradientNorms: normSums.map { ($0.name, $0.norm / Double(max(steps, 1))) })
+        gradientNorms: normSums.map { ($0.name, $0.norm / Double(max(steps, 1))) }, stopped: StopRequest.isRequested)
 }
