@@ -41,6 +41,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // A process for the test suite to SIGKILL while it saves (the atomic-save test); not a product.
+        .executableTarget(name: "AtomicWriteChild", dependencies: ["Neurite"], path: "Tests/AtomicWriteChild"),
         .testTarget(name: "NeuriteTests", dependencies: ["Neurite"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuriteCLITests", dependencies: ["NeuriteCLI", "Neurite"]),
     ]

@@ -6,6 +6,10 @@ import Foundation
 /// Chosen over a format of our own because PyTorch, MLX and JAX all read it, it cannot execute
 /// code on load (unlike pickle), and its header can be read without touching the data.
 public enum Safetensors {
+    #if !_endian(little)
+    #error("Safetensors copies little-endian floats as they are in memory")
+    #endif
+
     /// Writes `tensors` and string `metadata` to `url` with ``AtomicFile``, so an interrupted
     /// save never leaves a half-written model where a good one was.
     /// - Parameter dtype: `.float32` (exact) or `.float16` (half the size; values are rounded).
@@ -45,10 +49,12 @@ public enum Safetensors {
         file.append(json)
         for (_, tensor) in tensors {
             tensor.withUnsafeBuffer { buffer in
+                // Whole buffers at once, already little-endian on every platform Swift runs on
+                // (checked below): the bytes of the array are the bytes of the file.
                 if dtype == .float16 {
-                    buffer.forEach { value in withUnsafeBytes(of: floatToHalf(value).littleEndian) { file.append(contentsOf: $0) } }
+                    buffer.map { floatToHalf($0).littleEndian }.withUnsafeBytes { file.append(contentsOf: $0) }
                 } else {
-                    buffer.forEach { value in withUnsafeBytes(of: value.bitPattern.littleEndian) { file.append(contentsOf: $0) } }
+                    file.append(contentsOf: UnsafeRawBufferPointer(buffer))
                 }
             }
         }
@@ -73,8 +79,15 @@ public enum Safetensors {
         var tensors: [String: Tensor] = [:]
         data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
             for entry in header.entries {
-                let start = header.dataStart + entry.range.lowerBound, size = entry.dtype.size
-                let scalars = (0..<(entry.range.count / size)).map { entry.dtype.element(bytes, at: start + $0 * size) }
+                let start = header.dataStart + entry.range.lowerBound, size = entry.dtype.size, count = entry.range.count / size
+                let scalars = entry.dtype == .float32
+                    ? [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                        // Unaligned in general (the data starts at any multiple of 8 plus a
+                        // header of any length), so copied as bytes.
+                        UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + count * 4)]))
+                        initialized = count
+                    }
+                    : (0..<count).map { entry.dtype.element(bytes, at: start + $0 * size) }
                 tensors[entry.name] = Tensor(shape: entry.shape, storage: TensorStorage(scalars))
             }
         }
