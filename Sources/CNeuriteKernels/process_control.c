@@ -1,5 +1,6 @@
 #include "process_control.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -19,6 +20,13 @@ void nk_stop_request_install_handlers(void) {
     action.sa_flags = SA_RESETHAND | SA_RESTART;
     sigaction(SIGINT, &action, NULL);
     sigaction(SIGTERM, &action, NULL);
+    /* A process started by another (a test runner, a job system) may inherit a mask that
+       blocks these signals, which would leave them pending forever: unblock them. */
+    sigset_t handled;
+    sigemptyset(&handled);
+    sigaddset(&handled, SIGINT);
+    sigaddset(&handled, SIGTERM);
+    pthread_sigmask(SIG_UNBLOCK, &handled, NULL);
 }
 
 int nk_stop_request_signal(void) {
