@@ -12,6 +12,7 @@ cd "$root/Fuzz"
 swift build --product "$target" -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library
 binary=$(swift build --product "$target" -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library --show-bin-path)/$target
 mkdir -p "Corpus/$target"
+# SWIFT_BACKTRACE=enable=no: let libFuzzer, not Swift's backtracer, catch a trap and save the input.
 # -rss_limit_mb: a parser that allocates what a hostile header claims fails the run.
-"$binary" "Corpus/$target" "Seeds/$target" -max_total_time="$seconds" -rss_limit_mb=512 -timeout=10 \
+SWIFT_BACKTRACE=enable=no "$binary" "Corpus/$target" "Seeds/$target" -max_total_time="$seconds" -rss_limit_mb=512 -timeout=10 \
     -artifact_prefix="$root/Fuzz/crash-$target-" -print_final_stats=1

@@ -58,8 +58,15 @@ public struct Architecture: Sendable, CustomStringConvertible {
             if rest.first == "(" {
                 guard let close = rest.firstIndex(of: ")") else { throw ArchitectureError.syntax("missing ')' after \(name)") }
                 for part in rest[rest.index(after: rest.startIndex)..<close].split(separator: ",") {
-                    let pieces = part.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                    if pieces.count == 2 { options[pieces[0].lowercased()] = pieces[1] } else if !pieces[0].isEmpty { arguments.append(pieces[0]) }
+                    // Empty pieces kept, so that ":" alone is two empty pieces, not none (found by fuzzing).
+                    let pieces = part.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+                        .map { $0.trimmingCharacters(in: .whitespaces) }
+                    if pieces.count == 2 {
+                        guard !pieces[0].isEmpty else { throw ArchitectureError.syntax("expected 'name: value' in \(name)(\(part)), found no name") }
+                        options[pieces[0].lowercased()] = pieces[1]
+                    } else if !pieces[0].isEmpty {
+                        arguments.append(pieces[0])
+                    }
                 }
                 rest = rest[rest.index(after: close)...]
             }

@@ -4,8 +4,20 @@
 /// Integer and byte tensors (labels, masks, quantised images) load as their exact values up to
 /// 2²⁴; F64 and I64 values beyond `Float`'s range or precision are rounded.
 public enum SafetensorsDType: String, Sendable, CaseIterable {
-    case float32 = "F32", float16 = "F16", bfloat16 = "BF16", float64 = "F64"
-    case int64 = "I64", int32 = "I32", int16 = "I16", int8 = "I8", uint8 = "U8", bool = "BOOL"
+    /// IEEE single precision, Neurite's own type: read and written exactly.
+    case float32 = "F32"
+    /// IEEE half precision: read exactly, written on request (rounded to nearest even).
+    case float16 = "F16"
+    /// bfloat16 (the upper half of a float32), as PyTorch saves mixed-precision weights.
+    case bfloat16 = "BF16"
+    /// IEEE double precision, rounded to single on load.
+    case float64 = "F64"
+    /// Signed integers of 64, 32, 16 and 8 bits, e.g. class labels.
+    case int64 = "I64", int32 = "I32", int16 = "I16", int8 = "I8"
+    /// Unsigned bytes, e.g. raw pixels.
+    case uint8 = "U8"
+    /// Booleans, one byte each, read as 0 or 1.
+    case bool = "BOOL"
 
     /// Bytes per element.
     public var size: Int {
