@@ -3,9 +3,11 @@ import PackageDescription
 
 // The architecture, bottom to top (imports flow one way):
 //   CNeuriteKernels  C kernels (GEMM, dispatch by CPU at run time)
-//   CZlib            the system zlib, for gzip-compressed IDX files
+//   CZlib            the system zlib, for gzip-compressed IDX files and their CRC-32 checks
 //   Neurite          tensors, autograd, layers, losses, optimizers, data
 //   neurite          the command-line tool
+// The library depends on nothing outside this package, so that a package using Neurite builds
+// only Neurite: the argument parser is the CLI's alone.
 let package = Package(
     name: "Neurite",
     // ContinuousClock and Duration (training timers) need macOS 13.
@@ -16,7 +18,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .target(name: "CNeuriteKernels"),
@@ -30,7 +31,6 @@ let package = Package(
             dependencies: [
                 "CNeuriteKernels",
                 "CZlib",
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Resources/MNIST")]
         ),
@@ -41,6 +41,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // A process for the test suite to SIGKILL while it saves (the atomic-save test); not a product.
+        .executableTarget(name: "AtomicWriteChild", dependencies: ["Neurite"], path: "Tests/AtomicWriteChild"),
         .testTarget(name: "NeuriteTests", dependencies: ["Neurite"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuriteCLITests", dependencies: ["NeuriteCLI", "Neurite"]),
     ]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Neurite
 
 @main
@@ -8,4 +9,27 @@ struct NeuriteCommand: ParsableCommand {
         abstract: "Build, train and inspect neural networks.",
         subcommands: [Train.self, Evaluate.self, Predict.self, Summary.self, Bench.self, ImportTorch.self, ExportTorch.self, ExportONNX.self]
     )
+
+    /// The entry point: ArgumentParser's, plus what a long-running tool needs around it.
+    /// - stdout is line-buffered, so a log redirected to a file holds every epoch line even
+    ///   when the run is interrupted;
+    /// - Ctrl-C and SIGTERM request a stop between training steps (``StopRequest``);
+    /// - every failure is one line, `error: <file or option>: <expected>, <found>`, and an exit
+    ///   status of 1 (64 for a command line that does not parse), never a signal.
+    static func main() {
+        StopRequest.lineBufferStandardOutput()
+        StopRequest.installSignalHandlers()
+        let arguments = joiningNegativeNumbers(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            // --help and --version: ArgumentParser prints them and exits 0.
+            if code == .success { exit(withError: error) }
+            let text = message(for: error, arguments: arguments)
+            if !text.isEmpty { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }

@@ -44,6 +44,7 @@ struct TrainCSV: ParsableCommand {
     }
 
     func run() throws {
+        try OutputProbe.check(training.output)
         let table = try CSVTable(contentsOf: URL(fileURLWithPath: file))
         _ = try table.indices(of: target)
         let featureNames = features.isEmpty ? table.columns.filter { !target.contains($0) } : features
@@ -74,7 +75,7 @@ struct TrainCSV: ParsableCommand {
             }
             print(line)
         }
-        try network.fit(
+        let history = try network.fit(
             train, loss: task.loss, optimizer: optimization.makeOptimizer(),
             epochs: training.epochs, batchSize: training.batchSize, validationData: validation.count > 0 ? validation : nil,
             metrics: task.metrics, callbacks: [report] + training.callbacks, seed: training.seed, clipping: training.clipping,
@@ -92,12 +93,13 @@ struct TrainCSV: ParsableCommand {
             try Safetensors.write(tensors, metadata: metadata, to: URL(fileURLWithPath: output))
             print("saved \(output)")
         }
+        try OutputProbe.finishIfStopped(epoch: (history.last?.epoch ?? 0) + 1, of: training.epochs, saved: training.output)
     }
 
     /// The hidden part of the network: --model as written, or ReLU layers of the --hidden sizes.
     private func hiddenLayers() throws -> String {
         guard let model else { return hidden.map { "dense(\($0), relu)" }.joined(separator: " ") }
-        return FileManager.default.fileExists(atPath: model) ? try String(contentsOfFile: model, encoding: .utf8) : model
+        return try OutputProbe.architectureText(model)
     }
 }
 

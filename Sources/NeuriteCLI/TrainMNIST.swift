@@ -34,8 +34,9 @@ struct TrainMNIST: ParsableCommand {
 
     func run() throws {
         let description = try architectureDescription()
+        try OutputProbe.check(training.output)
         let data = try MNIST.load(from: dataDir.map { URL(fileURLWithPath: $0, isDirectory: true) })
-        let network = try description.build(inputShape: data.train.sampleShape, seed: training.seed)
+        let network = try description.buildClassifier(inputShape: data.train.sampleShape, classes: MNIST.classCount, seed: training.seed)
         let optimizer = optimization.makeOptimizer()
         print("model: \(description)  (\(network.parameterCount) parameters)")
         print("data: \(data.train.count) training and \(data.test.count) test samples; batch \(training.batchSize), \(optimization.summary), seed \(training.seed)")
@@ -64,8 +65,10 @@ struct TrainMNIST: ParsableCommand {
             callbacks: [ProgressBarCallback(), report] + training.callbacks, seed: training.seed,
             clipping: training.clipping, schedule: optimization.learningRateSchedule, recordingGradientNorms: training.gradientNorms,
             resumingFrom: training.resumeDirectory)
-        if let stopped = history.last?.epoch, stopped < training.epochs { print("stopped early after epoch \(stopped)") }
+        let epochsDone = history.last?.epoch ?? 0
+        if epochsDone < training.epochs && StopRequest.reason == nil { print("stopped early after epoch \(epochsDone)") }
         if let output = training.output {
+            try OutputProbe.checkFinite(network, on: data.test)
             try network.save(to: URL(fileURLWithPath: output), metadata: [
                 "neurite.architecture": description.description,
                 "neurite.input-shape": data.train.sampleShape.map(String.init).joined(separator: ","),
@@ -75,13 +78,13 @@ struct TrainMNIST: ParsableCommand {
             ])
             print("saved \(output)")
         }
+        try OutputProbe.finishIfStopped(epoch: epochsDone + 1, of: training.epochs, saved: training.output)
     }
 
     private func architectureDescription() throws -> Architecture {
         if let model {
             if model.lowercased() == "lenet" { return try Architecture(Architecture.leNet5) }
-            let text = FileManager.default.fileExists(atPath: model) ? try String(contentsOfFile: model, encoding: .utf8) : model
-            return try Architecture(text)
+            return try Architecture(OutputProbe.architectureText(model))
         }
         let initializerWord = initializer.map { ", \($0.rawValue)" } ?? ""
         let hiddenLayers = hidden.map { "dense(\($0), \(activation.rawValue)\(initializerWord))" }

@@ -8,8 +8,8 @@ import Testing
 struct CommandTests {
     @Test func badOptionsGiveClearErrors() {
         let cases: [([String], String)] = [
-            (["train", "mnist", "--epochs", "0"], "--epochs must be positive"),
-            (["train", "mnist", "--wobble"], "Unknown option '--wobble'"),
+            (["train", "mnist", "--epochs", "0"], "error: --epochs: must be positive, found 0"),
+            (["train", "mnist", "--wobble"], "error: --wobble: expected a known option"),
             (["train", "mnist", "--activation", "wobbly"], "wobbly"),
             (["train", "cifar"], "cifar"),
             (["train", "mnist", "--learning-rate", "fast"], "fast"),
@@ -17,13 +17,24 @@ struct CommandTests {
             (["train", "mnist", "--clip-value", "0"], "clipping limits must be positive"),
             (["train", "mnist", "--validation-split", "1.5"], "--validation-split must be between 0 and 1"),
             (["train", "mnist", "--early-stopping", "0"], "--early-stopping needs a patience of at least 1"),
+
+            (["train", "mnist", "--batch-size", "-5"], "error: --batch-size: must be positive, found -5"),
+            (["train", "mnist", "--epochs", "-1"], "error: --epochs: must be positive, found -1"),
+            (["train", "mnist", "--epochs", "abc"], "error: --epochs: expected a valid value, found 'abc'"),
+            (["train", "mnist", "--learning-rate", "-0.5"], "error: --learning-rate: must be a positive number, found -0.5"),
+            (["train", "mnist", "--learning-rate", "nan"], "error: --learning-rate: must be a positive number"),
+            (["train", "mnist", "--momentum", "2"], "error: --momentum: must be in [0, 1)"),
+            (["train", "mnist", "--hidden", "0"], "error: --hidden: sizes must be positive"),
+            (["train", "mnist", "--seed", "-1"], "error: --seed: expected a valid value, found '-1'"),
+            (["train", "mnist", "--batch-size"], "error: --batch-size: expected a value, found none"),
         ]
-        for (arguments, expected) in cases {
+        for (given, expected) in cases {
+            let arguments = NeuriteCommand.joiningNegativeNumbers(given)
             do {
                 _ = try NeuriteCommand.parseAsRoot(arguments)
                 Issue.record("\(arguments) was accepted")
             } catch {
-                let message = NeuriteCommand.message(for: error)
+                let message = NeuriteCommand.message(for: error, arguments: arguments)
                 #expect(message.contains(expected), "\(arguments): \(message)")
             }
         }

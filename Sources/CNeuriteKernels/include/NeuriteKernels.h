@@ -13,6 +13,8 @@
 
 #include <stdint.h>
 
+#include "process_control.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif

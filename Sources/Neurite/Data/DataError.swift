@@ -8,20 +8,21 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
     case corruptCompression(URL, reason: String)
     /// The IDX header or body does not match the format.
     case malformed(URL, reason: String)
-    /// The decompressed bytes differ from the published checksum.
+    /// The decompressed bytes differ from the recorded CRC-32.
     case checksumMismatch(URL, expected: String, actual: String)
-    /// Two files that must agree (images and labels) do not.
-    case inconsistent(String)
+    /// Files that must agree (images and labels, training and test samples) do not, or a file
+    /// holds values its role forbids (a label outside the classes, no samples at all).
+    case inconsistent(URL, reason: String)
 
     public var description: String {
         switch self {
-        case let .fileNotFound(url): return "\(url.path): file not found"
-        case let .unreadable(url, reason): return "\(url.path): cannot be read (\(reason))"
-        case let .corruptCompression(url, reason): return "\(url.path): corrupt gzip data (\(reason))"
-        case let .malformed(url, reason): return "\(url.path): not a valid IDX file (\(reason))"
+        case let .fileNotFound(url): return "\(url.path): no such file"
+        case let .unreadable(url, reason): return "\(url.path): cannot be read, \(reason)"
+        case let .corruptCompression(url, reason): return "\(url.path): expected gzip data, found a corrupt stream (\(reason))"
+        case let .malformed(url, reason): return "\(url.path): expected an IDX file, found \(reason)"
         case let .checksumMismatch(url, expected, actual):
-            return "\(url.path): SHA-256 of the decompressed data is \(actual), expected \(expected); the file is corrupt"
-        case let .inconsistent(message): return message
+            return "\(url.path): expected CRC-32 \(expected) of the decompressed data, found \(actual); the file is corrupt"
+        case let .inconsistent(url, reason): return "\(url.path): \(reason)"
         }
     }
 }

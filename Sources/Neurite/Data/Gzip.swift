@@ -1,51 +1,86 @@
 import CZlib
 import Foundation
 
-/// gzip decompression through the system zlib.
-enum Gzip {
+/// gzip decompression through the system zlib, in steps, so that a reader can stop as soon as it
+/// has the bytes it needs: a 1 MB "gzip bomb" that would inflate to gigabytes costs only what the
+/// file's own header promises.
+///
+/// A class: zlib keeps a pointer back to its `z_stream` and refuses a stream that has moved, so
+/// the stream lives at one heap address for its whole life.
+final class GzipStream {
+    /// Deflate's best case is about 1032 : 1, so a stream cannot honestly inflate past this many
+    /// bytes per compressed byte; a header promising more is refused before inflating.
+    static let largestExpansion = 1032
+
+    private let input: Data
+    private let file: URL
+    private let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+    private var consumed = 0
+    private var ended = false
+
     /// Whether `data` starts with the gzip magic number 1f 8b.
     static func isCompressed(_ data: Data) -> Bool {
         data.count >= 2 && data[data.startIndex] == 0x1F && data[data.startIndex + 1] == 0x8B
     }
 
-    /// The decompressed bytes of a gzip stream.
-    /// - Throws: ``DataError/corruptCompression(_:reason:)`` naming `file` when the stream is
-    ///   damaged or ends early.
-    static func decompress(_ data: Data, file: URL) throws -> Data {
-        var stream = z_stream()
+    /// - Throws: ``DataError/corruptCompression(_:reason:)`` when zlib cannot start.
+    init(_ data: Data, file: URL) throws {
+        input = data
+        self.file = file
         // 15 window bits + 16 selects the gzip wrapper (header and CRC-32 check).
-        guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        stream.initialize(to: z_stream())
+        guard inflateInit2_(stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw DataError.corruptCompression(file, reason: "zlib could not start")
         }
-        defer { inflateEnd(&stream) }
-        // The gzip trailer stores the uncompressed size modulo 2³²: a good first guess.
-        let trailerSize = data.count >= 4 ? data.suffix(4).reversed().reduce(0) { $0 << 8 | Int($1) } : 0
-        var output = Data(count: max(trailerSize, data.count * 2, 1024))
-        var produced = 0
+    }
+
+    deinit {
+        inflateEnd(stream)
+        stream.deallocate()
+    }
+
+    /// Up to `count` more decompressed bytes; fewer only when the stream ends.
+    /// - Throws: ``DataError/corruptCompression(_:reason:)`` naming the file when the stream is
+    ///   damaged or ends before its trailer.
+    func read(upTo count: Int) throws -> Data {
+        var output = Data()
+        // Grow in steps rather than allocating `count` at once: `count` comes from a header that
+        // may lie, and the stream may end long before.
+        var chunk = 1 << 16
+        while output.count < count, !ended {
+            let wanted = min(chunk, count - output.count)
+            chunk = min(chunk * 2, 1 << 26)
+            var piece = Data(count: wanted)
+            let produced = try piece.withUnsafeMutableBytes { buffer in try inflateStep(into: buffer) }
+            output.append(piece.prefix(produced))
+        }
+        return output
+    }
+
+    /// Inflates into `buffer` until it is full or the stream ends; returns the bytes produced.
+    private func inflateStep(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         var status: Int32 = Z_OK
-        try data.withUnsafeBytes { (input: UnsafeRawBufferPointer) in
-            stream.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: Bytef.self).baseAddress)
-            stream.avail_in = uInt(input.count)
-            while status == Z_OK {
-                if produced == output.count { output.count *= 2 }
-                status = output.withUnsafeMutableBytes { (buffer: UnsafeMutableRawBufferPointer) -> Int32 in
-                    stream.next_out = buffer.bindMemory(to: Bytef.self).baseAddress! + produced
-                    stream.avail_out = uInt(buffer.count - produced)
-                    let result = inflate(&stream, Z_NO_FLUSH)
-                    produced = buffer.count - Int(stream.avail_out)
-                    return result
-                }
-                if status == Z_BUF_ERROR && stream.avail_in == 0 {
-                    throw DataError.corruptCompression(file, reason: "the stream ends early (truncated file?)")
-                }
-                if status == Z_BUF_ERROR { status = Z_OK }  // output full: grow and go on
+        var produced = 0
+        try input.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            let base = bytes.bindMemory(to: Bytef.self).baseAddress
+            stream.pointee.next_in = base.map { UnsafeMutablePointer(mutating: $0 + consumed) }
+            stream.pointee.avail_in = uInt(bytes.count - consumed)
+            stream.pointee.next_out = buffer.bindMemory(to: Bytef.self).baseAddress
+            stream.pointee.avail_out = uInt(buffer.count)
+            status = inflate(stream, Z_NO_FLUSH)
+            consumed = bytes.count - Int(stream.pointee.avail_in)
+            produced = buffer.count - Int(stream.pointee.avail_out)
+            if status == Z_BUF_ERROR && stream.pointee.avail_in == 0 && produced < buffer.count {
+                throw DataError.corruptCompression(file, reason: "the stream ends early (truncated file?)")
             }
         }
-        guard status == Z_STREAM_END else {
-            let message = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
+        switch status {
+        case Z_STREAM_END: ended = true
+        case Z_OK, Z_BUF_ERROR: break
+        default:
+            let message = stream.pointee.msg.map { String(cString: $0) } ?? "zlib error \(status)"
             throw DataError.corruptCompression(file, reason: message)
         }
-        output.count = produced
-        return output
+        return produced
     }
 }

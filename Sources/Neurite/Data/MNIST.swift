@@ -4,7 +4,12 @@ import Foundation
 ///
 /// A copy ships inside the package, so ``load(from:)`` works offline. Any directory holding the
 /// four files under MNIST's names (raw or gzipped) loads the same way, e.g. Fashion-MNIST.
-/// When the directory has a `SHA256SUMS.uncompressed` file, every file is checked against it.
+/// When the directory has a `CRC32SUMS.uncompressed` file, every file is checked against it.
+///
+/// CRC-32 rather than SHA-256: zlib, already linked to read gzip, computes it, so the library
+/// needs no cryptography package (whose BoringSSL build dominated a first build). The check
+/// guards against corruption (a damaged download or disk), which CRC-32 detects; the published
+/// SHA-256 sums stay beside it in `SHA256SUMS.uncompressed` for `sha256sum -c`.
 ///
 /// Pixels are scaled to [0, 1] and then standardised with the training set's mean and standard
 /// deviation, so that inputs are centred and of unit variance, which keeps the first layer's
@@ -32,35 +37,67 @@ public struct MNIST: Sendable {
         let sourceTree = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Resources/MNIST")
         let candidates = besideExecutable + [sourceTree]
-        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("SHA256SUMS.uncompressed").path) }
+        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("CRC32SUMS.uncompressed").path) }
             ?? candidates[0]
     }
 
+    /// The number of classes: the digits 0 to 9.
+    public static let classCount = 10
+
     /// Loads and standardises the four files in `directory` (the bundled copy by default).
+    ///
+    /// Before any pixel is converted, the files are checked against each other: images and
+    /// labels of a split have the same count, both splits have at least one sample and the same
+    /// image size, and every label is a class (0 to 9); each failure names the file at fault.
     /// - Throws: ``DataError`` naming the file that is missing, corrupt, truncated or inconsistent.
     public static func load(from directory: URL? = nil) throws -> MNIST {
         let directory = directory ?? bundledDirectory
-        let checksums = readChecksums(directory.appendingPathComponent("SHA256SUMS.uncompressed"))
-        func read(_ name: String) throws -> IDXFile {
+        let checksums = readChecksums(directory.appendingPathComponent("CRC32SUMS.uncompressed"))
+        func read(_ name: String) throws -> (IDXFile, URL) {
             let gzipped = directory.appendingPathComponent(name + ".gz")
             let url = FileManager.default.fileExists(atPath: gzipped.path) ? gzipped : directory.appendingPathComponent(name)
-            return try IDXFile(contentsOf: url, expectedSHA256: checksums[name])
+            return (try IDXFile(contentsOf: url, expectedCRC32: checksums[name]), url)
         }
         let trainImages = try read("train-images-idx3-ubyte"), trainLabels = try read("train-labels-idx1-ubyte")
         let testImages = try read("t10k-images-idx3-ubyte"), testLabels = try read("t10k-labels-idx1-ubyte")
+        try checkSplit(images: trainImages, labels: trainLabels)
+        try checkSplit(images: testImages, labels: testLabels)
+        guard testImages.0.dimensions.dropFirst() == trainImages.0.dimensions.dropFirst() else {
+            throw DataError.inconsistent(testImages.1, reason: """
+                expected images of \(trainImages.0.dimensions.dropFirst().map(String.init).joined(separator: "×")) pixels like the training set, \
+                found \(testImages.0.dimensions.dropFirst().map(String.init).joined(separator: "×"))
+                """)
+        }
 
-        let (mean, deviation) = statistics(of: trainImages.bytes)
+        let (mean, deviation) = statistics(of: trainImages.0.bytes)
         return MNIST(
-            train: try dataset(trainImages, trainLabels, mean: mean, deviation: deviation, in: directory),
-            test: try dataset(testImages, testLabels, mean: mean, deviation: deviation, in: directory),
+            train: try dataset(trainImages.0, trainLabels.0, mean: mean, deviation: deviation),
+            test: try dataset(testImages.0, testLabels.0, mean: mean, deviation: deviation),
             pixelMean: mean, pixelStandardDeviation: deviation)
     }
 
-    private static func dataset(_ images: IDXFile, _ labels: IDXFile, mean: Float, deviation: Float, in directory: URL) throws -> Dataset {
-        guard images.dimensions.count == 3, labels.dimensions.count == 1, images.dimensions[0] == labels.dimensions[0] else {
-            throw DataError.inconsistent(
-                "\(directory.path): images \(images.dimensions) and labels \(labels.dimensions) do not match")
+    /// Images `[count, height, width]` with `count` labels, each a class.
+    private static func checkSplit(images: (IDXFile, URL), labels: (IDXFile, URL)) throws {
+        guard images.0.dimensions.count == 3 else {
+            throw DataError.inconsistent(images.1, reason: "expected images [count, height, width], found dimensions \(images.0.dimensions)")
         }
+        guard labels.0.dimensions.count == 1 else {
+            throw DataError.inconsistent(labels.1, reason: "expected labels [count], found dimensions \(labels.0.dimensions)")
+        }
+        guard images.0.dimensions[0] > 0, images.0.dimensions[1] > 0, images.0.dimensions[2] > 0 else {
+            throw DataError.inconsistent(images.1, reason: "expected at least one image of at least one pixel, found dimensions \(images.0.dimensions)")
+        }
+        guard labels.0.dimensions[0] == images.0.dimensions[0] else {
+            throw DataError.inconsistent(
+                labels.1, reason: "expected \(images.0.dimensions[0]) labels, one per image of \(images.1.lastPathComponent), found \(labels.0.dimensions[0])")
+        }
+        if let index = labels.0.bytes.firstIndex(where: { Int($0) >= classCount }) {
+            throw DataError.inconsistent(
+                labels.1, reason: "expected labels 0 to \(classCount - 1), found \(labels.0.bytes[index]) at position \(index)")
+        }
+    }
+
+    private static func dataset(_ images: IDXFile, _ labels: IDXFile, mean: Float, deviation: Float) throws -> Dataset {
         let pixels = images.dimensions[1] * images.dimensions[2]
         let scale = 1 / (255 * deviation), shift = mean / deviation
         let inputs = Tensor(images.bytes.map { Float($0) * scale - shift })
@@ -79,13 +116,15 @@ public struct MNIST: Sendable {
         return (Float(mean), Float(max((squares / n - mean * mean).squareRoot(), 1e-6)))
     }
 
-    /// `sha256sum` output: "<hex digest>  <file name>" per line.
-    private static func readChecksums(_ url: URL) -> [String: String] {
+    /// "<CRC-32 as 8 hex digits>  <file name>" per line, like `sha256sum` output.
+    private static func readChecksums(_ url: URL) -> [String: UInt32] {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [:] }
-        var result: [String: String] = [:]
+        var result: [String: UInt32] = [:]
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            if fields.count == 2 { result[String(fields[1]).trimmingCharacters(in: CharacterSet(charactersIn: "*"))] = String(fields[0]) }
+            if fields.count == 2, let sum = UInt32(fields[0], radix: 16) {
+                result[String(fields[1]).trimmingCharacters(in: CharacterSet(charactersIn: "*"))] = sum
+            }
         }
         return result
     }

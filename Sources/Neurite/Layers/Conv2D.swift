@@ -50,6 +50,11 @@ public struct Conv2D: Layer {
         precondition(stride > 0 && dilation > 0, "Conv2D needs a positive stride and dilation")
         if case let .explicit(rows, columns) = padding { precondition(rows >= 0 && columns >= 0, "Conv2D padding must not be negative") }
         precondition(activation != .softmax, "Conv2D does not apply softmax; flatten and use a dense layer")
+        // Sizes from outside are checked by `Architecture` with a thrown error; these are bugs.
+        if let problem = SizeLimit.problem(shape: [outChannels, inChannels, kernelSize, kernelSize]) {
+            preconditionFailure("Conv2D weights: \(problem)")
+        }
+        precondition(!dilation.multipliedReportingOverflow(by: kernelSize).overflow, "Conv2D dilation × kernel size overflows")
         var generator = RandomGenerator(seed: seed ?? UInt64.random(in: .min ... .max))
         let initializer = initializer ?? .default(for: activation)
         let taps = kernelSize * kernelSize
@@ -100,15 +105,19 @@ public struct Conv2D: Layer {
 
     private func geometry(height: Int, width: Int) -> ConvolutionGeometry? {
         let span = dilation * (kernelSize - 1) + 1
+        // Heights and widths come from the caller's tensors; padding from the initializer.
+        // With overflow checks, an absurd combination is "does not fit" rather than a trap.
+        var (rows, columns) = (0, 0)
+        if case let .explicit(r, c) = padding { (rows, columns) = (r, c) }
+        guard let paddedHeight = checkedSum(height, rows, rows), let paddedWidth = checkedSum(width, columns, columns),
+              checkedSum(height, stride, span) != nil, checkedSum(width, stride, span) != nil else { return nil }
         let padTop: Int, padLeft: Int, outputHeight: Int, outputWidth: Int
         switch padding {
         case .valid, .explicit:
-            var (rows, columns) = (0, 0)
-            if case let .explicit(r, c) = padding { (rows, columns) = (r, c) }
             (padTop, padLeft) = (rows, columns)
-            outputHeight = (height + 2 * rows - span) / stride + 1
-            outputWidth = (width + 2 * columns - span) / stride + 1
-            guard height + 2 * rows >= span, width + 2 * columns >= span else { return nil }
+            outputHeight = (paddedHeight - span) / stride + 1
+            outputWidth = (paddedWidth - span) / stride + 1
+            guard paddedHeight >= span, paddedWidth >= span else { return nil }
         case .same:
             outputHeight = (height + stride - 1) / stride
             outputWidth = (width + stride - 1) / stride
@@ -121,4 +130,11 @@ public struct Conv2D: Layer {
             stride: stride, dilation: dilation, padTop: padTop, padLeft: padLeft,
             outputHeight: outputHeight, outputWidth: outputWidth)
     }
+}
+
+/// `a + b + c`, or `nil` when it overflows.
+private func checkedSum(_ a: Int, _ b: Int, _ c: Int) -> Int? {
+    let first = a.addingReportingOverflow(b)
+    let second = first.partialValue.addingReportingOverflow(c)
+    return first.overflow || second.overflow ? nil : second.partialValue
 }

@@ -20,6 +20,9 @@ public struct Dense: Layer {
         useBias: Bool = true, seed: UInt64? = nil
     ) {
         precondition(inputSize > 0 && outputSize > 0, "Dense needs positive sizes, got \(inputSize)→\(outputSize)")
+        // Sizes from outside (architecture text, saved metadata) are checked by `Architecture`
+        // with a thrown error; reaching this with a weight matrix beyond memory is a caller's bug.
+        if let problem = SizeLimit.problem(shape: [inputSize, outputSize]) { preconditionFailure("Dense weights: \(problem)") }
         var generator = RandomGenerator(seed: seed ?? UInt64.random(in: .min ... .max))
         let initializer = initializer ?? .default(for: activation)
         _weight = Parameter(

@@ -32,6 +32,9 @@ public struct Architecture: Sendable, CustomStringConvertible {
                 return fallback
             }
             guard let value = Int(text), value >= 0 else { throw ArchitectureError.invalidArgument(self.name, "\(name) '\(text)' is not a count") }
+            guard value <= Architecture.largestArgument else {
+                throw ArchitectureError.invalidArgument(self.name, "\(name) \(value) exceeds the limit of \(Architecture.largestArgument)")
+            }
             return value
         }
     }
@@ -55,8 +58,15 @@ public struct Architecture: Sendable, CustomStringConvertible {
             if rest.first == "(" {
                 guard let close = rest.firstIndex(of: ")") else { throw ArchitectureError.syntax("missing ')' after \(name)") }
                 for part in rest[rest.index(after: rest.startIndex)..<close].split(separator: ",") {
-                    let pieces = part.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                    if pieces.count == 2 { options[pieces[0].lowercased()] = pieces[1] } else if !pieces[0].isEmpty { arguments.append(pieces[0]) }
+                    // Empty pieces kept, so that ":" alone is two empty pieces, not none (found by fuzzing).
+                    let pieces = part.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+                        .map { $0.trimmingCharacters(in: .whitespaces) }
+                    if pieces.count == 2 {
+                        guard !pieces[0].isEmpty else { throw ArchitectureError.syntax("expected 'name: value' in \(name)(\(part)), found no name") }
+                        options[pieces[0].lowercased()] = pieces[1]
+                    } else if !pieces[0].isEmpty {
+                        arguments.append(pieces[0])
+                    }
                 }
                 rest = rest[rest.index(after: close)...]
             }
@@ -80,9 +90,18 @@ public struct Architecture: Sendable, CustomStringConvertible {
     /// element-wise passes over the largest tensors of the network disappear: for LeNet-5 at batch
     /// 64 that is 0.4 M floats mapped forward and zipped backward per step. The description is
     /// unchanged, so a saved model still records the text the user gave.
-    /// - Throws: ``ArchitectureError`` when a layer cannot take the shape its predecessor produces.
+    /// - Throws: ``ArchitectureError`` when a layer cannot take the shape its predecessor
+    ///   produces, or when a sample or the model's parameters would exceed ``SizeLimit`` (checked
+    ///   before each layer is allocated).
     public func build(inputShape: [Int], seed: UInt64) throws -> Sequential {
+        try buildWithOutputShape(inputShape: inputShape, seed: seed).model
+    }
+
+    /// The model and the shape of its output for one sample.
+    func buildWithOutputShape(inputShape: [Int], seed: UInt64) throws -> (model: Sequential, output: [Int]) {
+        try Architecture.checkSample(inputShape, after: "the input")
         var shape = inputShape
+        var parameterBytes = 0
         var built: [any Layer] = []
         var absorbedNext = false
         for (index, layer) in layers.enumerated() {
@@ -93,19 +112,22 @@ public struct Architecture: Sendable, CustomStringConvertible {
                 absorbedNext = false
                 continue
             }
+            parameterBytes = try Architecture.checkParameters(of: layer, input: shape, total: parameterBytes)
             let layerSeed = seed &+ UInt64(index) &* 7919
             let next = index + 1 < layers.count ? Activation(rawValue: layers[index + 1].name) : nil
             if layer.name == "conv", let next, let fused = try Architecture.convolution(layer, shape, layerSeed, fusing: next) {
                 built.append(fused.layer)
                 shape = fused.output
+                try Architecture.checkSample(shape, after: layer.description)
                 absorbedNext = true
                 continue
             }
             let (made, output) = try Architecture.builders[layer.name]!(layer, shape, layerSeed)
             built.append(made)
             shape = output
+            try Architecture.checkSample(shape, after: layer.description)
         }
-        return Sequential(built)
+        return (Sequential(built), shape)
     }
 
     /// Makes one layer for an input of the given sample shape, returning it and its output shape.
@@ -131,10 +153,11 @@ public struct Architecture: Sendable, CustomStringConvertible {
                 }
                 return (Dense(input[0], units, activation: activation, initializer: initializer, seed: seed), [units])
             },
+            // Sample shapes are checked after every layer, so their element counts cannot overflow.
             "flatten": { _, input, _ in (Flatten(), [input.reduce(1, *)]) },
             "reshape": { layer, input, _ in
                 let shape = try layer.arguments.indices.map { try layer.integer($0, named: "dimension") }
-                guard shape.reduce(1, *) == input.reduce(1, *) else {
+                guard SizeLimit.elementCount(shape) == input.reduce(1, *) else {
                     throw ArchitectureError.invalidArgument("reshape", "\(shape) does not hold the \(input.reduce(1, *)) values of \(input)")
                 }
                 return (Reshape(shape), shape)
@@ -152,12 +175,16 @@ public enum ArchitectureError: Error, Equatable, CustomStringConvertible {
     case syntax(String)
     case unknownLayer(String, known: [String])
     case invalidArgument(String, String)
+    /// The model cannot serve the task: its output does not match the classes, it has nothing
+    /// to train, or it would not fit in memory.
+    case unsuitable(String)
 
     public var description: String {
         switch self {
         case let .syntax(message): return "architecture: \(message)"
         case let .unknownLayer(name, known): return "architecture: unknown layer '\(name)' (known: \(known.joined(separator: ", ")))"
         case let .invalidArgument(layer, message): return "architecture: \(layer): \(message)"
+        case let .unsuitable(message): return "architecture: \(message)"
         }
     }
 }

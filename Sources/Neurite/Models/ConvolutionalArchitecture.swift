@@ -42,8 +42,8 @@ extension Architecture {
                 throw ArchitectureError.invalidArgument("batchnorm", "needs flat samples or [channels, height, width] images, got \(input)")
             }
             let momentum = Float(layer.options["momentum"] ?? "0.1"), epsilon = Float(layer.options["epsilon"] ?? "1e-5")
-            guard let momentum, let epsilon, (0...1).contains(momentum), epsilon > 0 else {
-                throw ArchitectureError.invalidArgument("batchnorm", "needs momentum in [0, 1] and a positive epsilon")
+            guard let momentum, let epsilon, (0...1).contains(momentum), epsilon > 0, epsilon.isFinite else {
+                throw ArchitectureError.invalidArgument("batchnorm", "needs momentum in [0, 1] and a positive, finite epsilon")
             }
             return (BatchNorm(input[0], momentum: momentum, epsilon: epsilon), input)
         },
@@ -71,7 +71,7 @@ extension Architecture {
         case nil, "valid": padding = .valid
         case "same": padding = .same
         case let text?:
-            guard let amount = Int(text), amount >= 0 else {
+            guard let amount = Int(text), amount >= 0, amount <= largestArgument else {
                 throw ArchitectureError.invalidArgument("conv", "padding '\(text)' is neither a count nor same/valid")
             }
             padding = .explicit(amount, amount)

@@ -6,16 +6,38 @@ import Foundation
 /// Chosen over a format of our own because PyTorch, MLX and JAX all read it, it cannot execute
 /// code on load (unlike pickle), and its header can be read without touching the data.
 public enum Safetensors {
-    /// Writes `tensors` and string `metadata` to `url` atomically: the bytes go to a temporary file
-    /// that is renamed over the destination only once complete, so an interrupted save never
-    /// leaves a half-written model where a good one was.
-    public static func write(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:], to url: URL) throws {
+    #if !_endian(little)
+    #error("Safetensors copies little-endian floats as they are in memory")
+    #endif
+
+    /// Writes `tensors` and string `metadata` to `url` with ``AtomicFile``, so an interrupted
+    /// save never leaves a half-written model where a good one was.
+    /// - Parameter dtype: `.float32` (exact) or `.float16` (half the size; values are rounded).
+    /// - Throws: ``SerializationError/nonFinite(_:tensor:)`` when a tensor holds NaN or infinity
+    ///   (or, for float16, a value beyond ±65504): weights of a diverged run never replace a
+    ///   saved model. ``SerializationError/unwritable(_:reason:)`` when the file cannot be written.
+    public static func write(
+        _ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:], dtype: SafetensorsDType = .float32, to url: URL
+    ) throws {
+        precondition(dtype == .float32 || dtype == .float16, "Safetensors writes F32 or F16")
+        try AtomicFile.write(encode(tensors, metadata: metadata, dtype: dtype, file: url), to: url)
+    }
+
+    /// The bytes of a safetensors file holding `tensors` and `metadata`; `url` only names the
+    /// file in errors.
+    static func encode(
+        _ tensors: [(name: String, tensor: Tensor)], metadata: [String: String], dtype: SafetensorsDType, file url: URL
+    ) throws -> Data {
         var header: [String: Any] = [:]
         if !metadata.isEmpty { header["__metadata__"] = metadata }
         var offset = 0
         for (name, tensor) in tensors {
-            let size = tensor.count * MemoryLayout<Float>.size
-            header[name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + size]]
+            let limit: Float = dtype == .float16 ? 65504 : .greatestFiniteMagnitude
+            guard tensor.withUnsafeBuffer({ $0.allSatisfy { $0.isFinite && abs($0) <= limit } }) else {
+                throw SerializationError.nonFinite(url, tensor: name)
+            }
+            let size = tensor.count * dtype.size
+            header[name] = ["dtype": dtype.rawValue, "shape": tensor.shape, "data_offsets": [offset, offset + size]]
             offset += size
         }
         var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
@@ -27,64 +49,48 @@ public enum Safetensors {
         file.append(json)
         for (_, tensor) in tensors {
             tensor.withUnsafeBuffer { buffer in
-                buffer.forEach { value in withUnsafeBytes(of: value.bitPattern.littleEndian) { file.append(contentsOf: $0) } }
+                // Whole buffers at once, already little-endian on every platform Swift runs on
+                // (checked below): the bytes of the array are the bytes of the file.
+                if dtype == .float16 {
+                    buffer.map { floatToHalf($0).littleEndian }.withUnsafeBytes { file.append(contentsOf: $0) }
+                } else {
+                    file.append(contentsOf: UnsafeRawBufferPointer(buffer))
+                }
             }
         }
-        try file.write(to: url, options: .atomic)
+        return file
     }
 
-    /// The tensors and metadata of a safetensors file (F32 tensors only).
-    /// - Throws: ``SerializationError`` naming the file when it is missing, truncated or malformed.
+    /// The tensors and metadata of a safetensors file, every dtype of ``SafetensorsDType``
+    /// converted to `Float`.
+    /// - Throws: ``SerializationError`` naming the file when it is missing, truncated or malformed
+    ///   (see `SafetensorsHeader` for every check made before a tensor is allocated).
     public static func read(from url: URL) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
-        guard let data = try? Data(contentsOf: url) else { throw SerializationError.unreadable(url) }
-        let bytes = [UInt8](data)
-        guard bytes.count >= 8 else { throw SerializationError.malformed(url, reason: "shorter than its 8-byte header length") }
-        let headerLength = (0..<8).reduce(0) { $0 | Int(bytes[$1]) << (8 * $1) }
-        guard headerLength >= 2, headerLength <= bytes.count - 8 else {
-            throw SerializationError.malformed(url, reason: "header length \(headerLength) exceeds the file")
+        let data: Data
+        do { data = try Data(contentsOf: url, options: .mappedIfSafe) } catch {
+            throw SerializationError.unreadable(url, reason: describeFileError(error))
         }
-        guard let header = try? JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + headerLength)])) as? [String: Any] else {
-            throw SerializationError.malformed(url, reason: "header is not a JSON object")
-        }
-        let dataStart = 8 + headerLength
-        var tensors: [String: Tensor] = [:]
-        var metadata: [String: String] = [:]
-        for (name, value) in header {
-            if name == "__metadata__" {
-                metadata = value as? [String: String] ?? [:]
-                continue
-            }
-            guard let entry = value as? [String: Any], entry["dtype"] as? String == "F32",
-                  let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2
-            else { throw SerializationError.malformed(url, reason: "entry \(name) is not an F32 tensor") }
-            let count = shape.reduce(1, *)
-            let start = dataStart + offsets[0], end = dataStart + offsets[1]
-            guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, end - start == count * 4, end <= bytes.count else {
-                throw SerializationError.malformed(url, reason: "entry \(name) lies outside the file (truncated?)")
-            }
-            let scalars = (0..<count).map { index -> Float in
-                let base = start + 4 * index
-                let bits = UInt32(bytes[base]) | UInt32(bytes[base + 1]) << 8 | UInt32(bytes[base + 2]) << 16 | UInt32(bytes[base + 3]) << 24
-                return Float(bitPattern: bits)
-            }
-            tensors[name] = try Tensor(shape: shape, scalars: scalars)
-        }
-        return (tensors, metadata)
+        return try read(data, file: url)
     }
-}
 
-/// What is wrong with a saved model.
-public enum SerializationError: Error, Equatable, CustomStringConvertible {
-    case unreadable(URL)
-    case malformed(URL, reason: String)
-    /// The file does not hold what the model needs.
-    case mismatch(URL, reason: String)
-
-    public var description: String {
-        switch self {
-        case let .unreadable(url): return "\(url.path): cannot be read"
-        case let .malformed(url, reason): return "\(url.path): not a valid safetensors file (\(reason))"
-        case let .mismatch(url, reason): return "\(url.path): does not fit the model (\(reason))"
+    /// The tensors and metadata of the bytes of a safetensors file; `url` only names it in errors.
+    public static func read(_ data: Data, file url: URL) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+        let header = try SafetensorsHeader(data, file: url)
+        var tensors: [String: Tensor] = [:]
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            for entry in header.entries {
+                let start = header.dataStart + entry.range.lowerBound, size = entry.dtype.size, count = entry.range.count / size
+                let scalars = entry.dtype == .float32
+                    ? [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                        // Unaligned in general (the data starts at any multiple of 8 plus a
+                        // header of any length), so copied as bytes.
+                        UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + count * 4)]))
+                        initialized = count
+                    }
+                    : (0..<count).map { entry.dtype.element(bytes, at: start + $0 * size) }
+                tensors[entry.name] = Tensor(shape: entry.shape, storage: TensorStorage(scalars))
+            }
         }
+        return (tensors, header.metadata)
     }
 }

@@ -8,6 +8,9 @@ public struct EpochSummary: Sendable {
     /// (before clipping); empty unless requested. Norms that shrink toward the first layers show
     /// vanishing gradients, norms that grow show exploding ones.
     public let gradientNorms: [(name: String, norm: Double)]
+    /// Whether the epoch ended early because of a ``StopRequest``; the figures cover the steps
+    /// that ran.
+    public let stopped: Bool
 }
 
 /// One pass over a classification set with mini-batch gradient descent and softmax cross-entropy:
@@ -21,6 +24,9 @@ public struct EpochSummary: Sendable {
 ///   - recordingGradientNorms: fill ``EpochSummary/gradientNorms`` (one pass over the gradients
 ///     per step).
 ///   - progress: called after each batch with the number of samples done so far.
+///
+/// Before each step it checks ``StopRequest``: when a stop was requested (Ctrl-C), the epoch ends
+/// there, with whole updates only, and the summary says ``EpochSummary/stopped``.
 /// - Throws: ``TensorError/nonFinite(_:)`` as soon as the loss or a weight is NaN or infinite (a
 ///   learning rate too high, usually), rather than training on garbage.
 public func trainEpoch<Model: Layer, Method: Optimizer>(
@@ -30,5 +36,5 @@ public func trainEpoch<Model: Layer, Method: Optimizer>(
     let loop = EpochLoop(loss: .crossEntropy, metrics: [.accuracy], clipping: clipping, recordingGradientNorms: recordingGradientNorms, epoch: nil)
     let outcome = try loop.run(
         model, optimizer: &optimizer, batches: dataset.batches(size: batchSize, shuffled: true, seed: seed), afterBatch: progress)
-    return EpochSummary(loss: outcome.loss, accuracy: outcome.metrics["accuracy"] ?? 0, gradientNorms: outcome.gradientNorms)
+    return EpochSummary(loss: outcome.loss, accuracy: outcome.metrics["accuracy"] ?? 0, gradientNorms: outcome.gradientNorms, stopped: outcome.stopped)
 }

@@ -15,6 +15,8 @@ struct EpochLoop {
         let loss: Double
         let metrics: [String: Double]
         let gradientNorms: [(name: String, norm: Double)]
+        /// Whether a ``StopRequest`` ended the pass before its last batch.
+        let stopped: Bool
     }
 
     /// Trains `model` on `batches` in order. `learningRate(i)` gives the rate for the i-th batch
@@ -33,7 +35,10 @@ struct EpochLoop {
         var totalLoss: Double = 0, seen = 0, steps = 0
         var normSums: [(name: String, norm: Double)] = []
         var predictions: [Float] = [], predictionShape: [Int] = [], order: [Int] = []
+        var stopped = false
         for (index, batch) in batches.enumerated() {
+            // Checked between steps only, so a stop (Ctrl-C) never leaves a half-applied update.
+            if StopRequest.isRequested { stopped = true; break }
             if let rate = learningRate(index) { optimizer.learningRate = rate }
             let targets = batch.targets
             var outputs = Tensor.zeros([0])
@@ -69,14 +74,14 @@ struct EpochLoop {
             afterBatch(seen)
         }
         var measured: [String: Double] = [:]
-        if let first = batches.first, !metrics.isEmpty {
+        if let first = batches.first, !metrics.isEmpty, !order.isEmpty {
             let all = try Tensor(shape: [order.count] + predictionShape, scalars: predictions)
             let targets = try first.dataset.targets.rows(order)
             for metric in metrics { measured[metric.name] = try metric.measured(predictions: all, targets: targets) }
         }
         return Outcome(
             loss: totalLoss / Double(max(seen, 1)), metrics: measured,
-            gradientNorms: normSums.map { ($0.name, $0.norm / Double(max(steps, 1))) })
+            gradientNorms: normSums.map { ($0.name, $0.norm / Double(max(steps, 1))) }, stopped: stopped)
     }
 
     private func place(_ batch: Int) -> String {

@@ -86,6 +86,9 @@ extension Layer {
                     },
                     afterBatch: { done in for callback in callbacks { callback.batchEnded(samplesDone: done, run: run) } })
             }
+            // A stop request (Ctrl-C) ends the run without recording the partial epoch, so the
+            // history and the last checkpoint both describe whole epochs and a resume stays exact.
+            if outcome.stopped { run.stopRequested = true; break }
             let elapsed = ContinuousClock.now - started
             var validationLoss: Double?, validationMetrics: [String: Double] = [:]
             if let validation {

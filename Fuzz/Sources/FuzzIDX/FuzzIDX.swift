@@ -1,0 +1,20 @@
+import CFuzzerDriver
+import Foundation
+import Neurite
+
+/// One libFuzzer input: the bytes of an IDX file, raw or gzipped. Any error is fine; a trap,
+/// a hang or an allocation beyond the limit set below is a bug.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzIDX(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+    // Read by SizeLimit once, on first use: keeps every accepted header small enough to inflate.
+    setenv("NEURITE_MAX_BYTES", "4000000", 0)
+    let data = start.map { Data(bytes: $0, count: count) } ?? Data()
+    _ = try? IDXFile(parsing: data, file: URL(fileURLWithPath: "fuzz-idx1-ubyte"))
+    return 0
+}
+
+/// The entry point SwiftPM links for this target: libFuzzer's driver, on the function above.
+@_cdecl("FuzzIDX_main")
+public func fuzzIDXMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    neurite_run_fuzzer(argc, argv, fuzzIDX)
+}

@@ -1,0 +1,24 @@
+import Foundation
+
+/// A Foundation or POSIX file error as a few plain words ("no such file", "permission denied"),
+/// so that messages never show `NSCocoaErrorDomain Code=4` to the user.
+public func describeFileError(_ error: any Error) -> String {
+    let nsError = error as NSError
+    if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))).lowercased() }
+    if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+        return String(cString: strerror(Int32(underlying.code))).lowercased()
+    }
+    if nsError.domain == NSCocoaErrorDomain {
+        switch CocoaError.Code(rawValue: nsError.code) {
+        case .fileNoSuchFile, .fileReadNoSuchFile: return "no such file"
+        case .fileReadNoPermission, .fileWriteNoPermission: return "permission denied"
+        case .fileWriteOutOfSpace: return "no space left on the device"
+        case .fileWriteVolumeReadOnly: return "read-only file system"
+        case .fileReadTooLarge: return "too large to read"
+        case .fileReadInapplicableStringEncoding: return "not UTF-8 text"
+        case .fileReadCorruptFile: return "unreadable (not a regular file?)"
+        default: return "file error \(nsError.code)"
+        }
+    }
+    return "\(error)"
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// The largest tensor, model or data file Neurite agrees to allocate for sizes read from outside
+/// (file headers, saved metadata, architecture text, command-line options).
+///
+/// A hostile or damaged header can claim any size; multiplying its dimensions can overflow, and
+/// allocating what it claims can exhaust the machine before the data is found missing. Every such
+/// size is therefore computed with overflow checks and compared with this limit before anything
+/// is allocated: the machine's physical memory, or less when the environment variable
+/// `NEURITE_MAX_BYTES` says so (e.g. `NEURITE_MAX_BYTES=2000000000` on a shared machine).
+public enum SizeLimit {
+    /// The limit in bytes.
+    public static let maximumBytes: Int = {
+        let physical = Int(clamping: ProcessInfo.processInfo.physicalMemory)
+        guard let text = ProcessInfo.processInfo.environment["NEURITE_MAX_BYTES"], let configured = Int(text), configured > 0
+        else { return physical }
+        return min(configured, physical)
+    }()
+
+    /// The number of elements of `shape`, or `nil` when a dimension is negative or the product
+    /// overflows `Int`.
+    public static func elementCount(_ shape: [Int]) -> Int? {
+        var count = 1
+        for dimension in shape {
+            guard dimension >= 0 else { return nil }
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { return nil }
+            count = product
+        }
+        return count
+    }
+
+    /// Why `shape` of `bytesPerElement`-byte elements cannot be allocated, or `nil` when it can.
+    /// The reason states the size and the limit, for error messages.
+    public static func problem(shape: [Int], bytesPerElement: Int = MemoryLayout<Float>.size) -> String? {
+        guard let count = elementCount(shape) else { return "shape \(shape) has more elements than a 64-bit count can hold" }
+        return problem(bytes: count.multipliedReportingOverflow(by: bytesPerElement), what: "shape \(shape)")
+    }
+
+    /// Why `bytes` (with its overflow flag) cannot be allocated, or `nil` when it can.
+    static func problem(bytes: (partialValue: Int, overflow: Bool), what: String) -> String? {
+        if bytes.overflow { return "\(what) needs more bytes than a 64-bit count can hold" }
+        guard bytes.partialValue <= maximumBytes else {
+            return "\(what) needs \(describe(bytes.partialValue)), more than the limit of \(describe(maximumBytes)) (physical memory or NEURITE_MAX_BYTES)"
+        }
+        return nil
+    }
+
+    /// `bytes` in the largest unit that keeps a number ≥ 1, e.g. "3.2 GB".
+    public static func describe(_ bytes: Int) -> String {
+        let units = ["bytes", "kB", "MB", "GB", "TB", "PB", "EB"]
+        var value = Double(bytes), unit = 0
+        while value >= 1000, unit < units.count - 1 { value /= 1000; unit += 1 }
+        return unit == 0 ? "\(bytes) bytes" : String(format: "%.1f", value) + " " + units[unit]
+    }
+}

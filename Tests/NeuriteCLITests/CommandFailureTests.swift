@@ -1,0 +1,95 @@
+import Foundation
+import Neurite
+import Testing
+@testable import NeuriteCLI
+
+/// Runs that must fail with one clear line, before training where the problem is known then,
+/// without losing a saved model.
+@Suite("neurite command failures", .serialized)
+struct CommandFailureTests {
+    static let data = try! SyntheticDigits.write(trainCount: 60, testCount: 20)
+
+    func failure(_ arguments: [String]) -> String? {
+        do {
+            var command = try NeuriteCommand.parseAsRoot(NeuriteCommand.joiningNegativeNumbers(arguments))
+            try command.run()
+            return nil
+        } catch {
+            return NeuriteCommand.message(for: error, arguments: arguments)
+        }
+    }
+
+    @Test(arguments: [
+        (["--hidden", "1000000000"], "error: --model: the model up to dense(1000000000, relu) needs 3.1 TB, more than the limit"),
+        (["--model", "./mymodel.txt"], "error: --model: expected an architecture or a file, found no such file ./mymodel.txt"),
+        (["--model", "dense(128, relu)"], "error: --model: expected the last layer to output 10 values"),
+        (["--model", "relu"], "found shape [784]"),
+        (["--model", "batchnorm(epsilon: inf) dense(10)"], "positive, finite epsilon"),
+        (["--model", "conv(1000000000,5)"], "error: --model: conv: needs [channels, height, width] samples"),
+        (["--output", "/no/such/folder/model.safetensors"], "error: --output: /no/such/folder/model.safetensors: cannot be written, expected an existing folder, found no folder /no/such/folder"),
+        (["--output", "/tmp"], "error: --output: /tmp: cannot be written, expected a file name, found a folder"),
+        (["--data-dir", "/no/such/data"], "error: /no/such/data/train-images-idx3-ubyte: no such file"),
+    ])
+    func failsWithOneLine(_ options: [String], _ expected: String) {
+        let message = failure(["train", "mnist", "--data-dir", Self.data.path, "--epochs", "1"] + options)
+        #expect(message?.contains(expected) == true, "\(options): \(message ?? "succeeded")")
+        #expect(message?.contains("\n") == false)
+        #expect(message?.contains("NSCocoaErrorDomain") == false)
+    }
+
+    @Test func aDivergedRunKeepsTheSavedModel() throws {
+        let model = Self.data.appendingPathComponent("kept.safetensors")
+        let common = ["train", "mnist", "--data-dir", Self.data.path, "--epochs", "1", "--hidden", "8", "--output", model.path]
+        #expect(failure(common) == nil)
+        let saved = try Data(contentsOf: model)
+        let message = failure(common + ["--learning-rate", "1e30", "--momentum", "0", "--batch-size", "60"])
+        #expect(message?.contains("nothing was saved") == true || message?.contains("loss became") == true, "\(message ?? "succeeded")")
+        #expect(try Data(contentsOf: model) == saved)
+    }
+
+    @Test func evaluateNamesAMissingOrBrokenModel() throws {
+        #expect(failure(["evaluate", "/no/such/model.safetensors"]) == "error: /no/such/model.safetensors: cannot be read, no such file")
+        let broken = Self.data.appendingPathComponent("broken.safetensors")
+        try Data([1, 2, 3]).write(to: broken)
+        #expect(failure(["evaluate", broken.path])?.contains("fewer than the 8-byte header length") == true)
+    }
+
+    /// The real executable, stdout redirected to a file, interrupted by SIGINT after its first
+    /// epoch: it says so, saves the model, exits 1, and the log holds the epoch lines printed.
+    @Test func sigintStopsBetweenStepsSavesAndKeepsTheLog() throws {
+        let executable = try #require(Self.neuriteExecutable(), "the neurite executable was not built next to the tests")
+        let folder = Self.data
+        let log = folder.appendingPathComponent("log.txt"), model = folder.appendingPathComponent("stopped.safetensors")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["train", "mnist", "--data-dir", folder.path, "--epochs", "100000", "--hidden", "8", "--output", model.path]
+        process.standardOutput = try FileHandle(forWritingTo: log)
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        for _ in 0..<3_000 where !((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("epoch 1/") { usleep(10_000) }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 1)
+        #expect(stderr.contains("error: training: expected 100000 epochs, stopped by SIGINT during epoch"), "\(stderr)")
+        #expect(try String(contentsOf: log, encoding: .utf8).contains("epoch 1/100000"))
+        #expect(try String(contentsOf: log, encoding: .utf8).contains("saved \(model.path)"))
+        #expect(try Safetensors.read(from: model).metadata["neurite.architecture"] == "dense(8, relu) dense(10)")
+    }
+
+    static func neuriteExecutable() -> URL? {
+        let folders = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(), Bundle.main.bundleURL]
+        for folder in folders {
+            var current = folder
+            for _ in 0..<4 {
+                let url = current.appendingPathComponent("neurite")
+                if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+                current = current.deletingLastPathComponent()
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+@testable import Neurite
+
+/// Architecture texts that cannot make a model, or not one for the task: each must give an
+/// `ArchitectureError` saying why, never a trap or an allocation of what the text claims.
+@Suite("Hostile inputs: architecture text")
+struct HostileArchitectureTests {
+    /// (text, sample shape, what the message must say); each is built as a 10-class classifier.
+    static let cases: [(String, [Int], String)] = [
+        ("", [784], "no layers"),
+        ("dense(10", [784], "missing ')'"),
+        ("blob(3)", [784], "unknown layer 'blob'"),
+        ("(dense)", [784], "unexpected '('"),
+        ("./mymodel.txt", [784], "unexpected '.'"),
+        ("dense(-1)", [784], "is not a count"),
+        ("dense(:)", [784], "found no name"),
+        ("dense(10, :relu)", [784], "found no name"),
+        ("dense(units:)", [784], "'' is not a count"),
+        ("dense(0)", [784], "at least one unit"),
+        ("dense(abc)", [784], "is not a count"),
+        ("dense(10, wobble)", [784], "neither an activation nor an initializer"),
+        ("dense(1000000000) dense(10)", [784], "more than the limit"),
+        ("dense(2147483648) dense(10)", [1_000_000], "more than the limit"),
+        ("dense(9223372036854775807)", [784], "exceeds the limit of 2147483648"),
+        ("reshape(4294967296,4294967296)", [784], "exceeds the limit"),
+        ("reshape(2147483648,2147483648,2147483648) flatten dense(10)", [784], "does not hold the 784 values"),
+        ("reshape(1,28,28) conv(1000000000,5)", [784], "more than the limit"),
+        ("reshape(1,28,28) conv(6,5,padding:1000000000) flatten dense(10)", [784], "64-bit count"),
+        ("reshape(1,28,28) conv(6,5,padding:9999999999)", [784], "neither a count nor same/valid"),
+        ("reshape(1,28,28) conv(6,5,dilation:9223372036854775807)", [784], "exceeds the limit"),
+        ("reshape(1,28,28) conv(6,5,dilation:1000000)", [784], "does not fit a 28×28 image"),
+        ("reshape(1,28,28) conv(6,5,stride:0)", [784], "must be positive"),
+        ("reshape(1,28,28) conv(6,5,activation:softmax)", [784], "is not an activation"),
+        ("conv(6,5) flatten dense(10)", [784], "needs [channels, height, width] samples"),
+        ("reshape(1,28,28) maxpool(100)", [784], "does not fit a 28×28 image"),
+        ("reshape(1,28,28) maxpool(2, 2, 5)", [784], "exceeds half the kernel"),
+        ("reshape(1,28,28) avgpool(9223372036854775807)", [784], "exceeds the limit"),
+        ("batchnorm(epsilon: inf) dense(10)", [784], "positive, finite epsilon"),
+        ("batchnorm(epsilon: nan) dense(10)", [784], "positive, finite epsilon"),
+        ("batchnorm(momentum: 2) dense(10)", [784], "momentum in [0, 1]"),
+        ("dropout(1.5) dense(10)", [784], "not in [0, 1)"),
+        ("dropout(nan) dense(10)", [784], "not in [0, 1)"),
+        ("dense(128, relu)", [784], "expected the last layer to output 10 values"),
+        ("relu", [784], "found shape [784]"),
+        ("flatten", [10], "expected layers with weights to train"),
+        ("dense(10)", [4_294_967_296, 4_294_967_296], "64-bit count"),
+        ("dense(10)", [0], "expected positive sizes"),
+        ("flatten dense(10)", [1 << 40], "more than the limit"),
+    ]
+
+    @Test(arguments: cases.indices)
+    func refusedWithItsReason(_ index: Int) {
+        let (text, shape, expected) = Self.cases[index]
+        #expect {
+            try Architecture(text).buildClassifier(inputShape: shape, classes: 10, seed: 1)
+        } throws: { error in
+            guard let error = error as? ArchitectureError else { return false }
+            return "\(error)".contains(expected)
+        }
+    }
+}

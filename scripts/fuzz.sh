@@ -1,0 +1,18 @@
+#!/bin/bash
+# Runs one libFuzzer target of Fuzz/ for a number of seconds:
+#     scripts/fuzz.sh FuzzIDX 600        (targets: FuzzIDX FuzzSafetensors FuzzArchitecture)
+# Builds Fuzz/ in debug mode (overflow checks on) with -sanitize=fuzzer, seeds the corpus from
+# Fuzz/Seeds/TARGET, keeps what the fuzzer finds in Fuzz/Corpus/TARGET (not committed) and any
+# crashing input as Fuzz/crash-*. Prints libFuzzer's summary (runs, runs/s) at the end.
+set -euo pipefail
+target=${1:?usage: scripts/fuzz.sh TARGET SECONDS}
+seconds=${2:?usage: scripts/fuzz.sh TARGET SECONDS}
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root/Fuzz"
+swift build --product "$target" -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library
+binary=$(swift build --product "$target" -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library --show-bin-path)/$target
+mkdir -p "Corpus/$target"
+# SWIFT_BACKTRACE=enable=no: let libFuzzer, not Swift's backtracer, catch a trap and save the input.
+# -rss_limit_mb: a parser that allocates what a hostile header claims fails the run.
+SWIFT_BACKTRACE=enable=no "$binary" "Corpus/$target" "Seeds/$target" -max_total_time="$seconds" -rss_limit_mb=512 -timeout=10 \
+    -artifact_prefix="$root/Fuzz/crash-$target-" -print_final_stats=1
