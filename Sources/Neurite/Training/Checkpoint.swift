@@ -56,8 +56,8 @@ public struct Checkpoint: Sendable {
             epoch: epoch, seed: seed, batchSize: batchSize, model: model, optimizer: optimizer, randomState: randomState, history: history)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        // .atomic writes a temporary file and renames it over the old manifest: the commit point.
-        try encoder.encode(manifest).write(to: directory.appendingPathComponent(Checkpoint.manifestName), options: .atomic)
+        // A temporary file synced and renamed over the old manifest: the commit point.
+        try AtomicFile.write(encoder.encode(manifest), to: directory.appendingPathComponent(Checkpoint.manifestName))
         for name in (try? files.contentsOfDirectory(atPath: directory.path)) ?? []
         where name.hasPrefix("epoch-") && name.hasSuffix(".safetensors") && name != model && name != optimizer {
             try? files.removeItem(at: directory.appendingPathComponent(name))
@@ -68,7 +68,7 @@ public struct Checkpoint: Sendable {
     /// - Throws: ``SerializationError`` naming the file that is missing or malformed.
     public static func read(from directory: URL) throws -> Checkpoint {
         let manifestURL = directory.appendingPathComponent(manifestName)
-        guard let data = try? Data(contentsOf: manifestURL) else { throw SerializationError.unreadable(manifestURL) }
+        guard let data = try? Data(contentsOf: manifestURL) else { throw SerializationError.unreadable(manifestURL, reason: "no checkpoint manifest there") }
         let manifest: Manifest
         do { manifest = try JSONDecoder().decode(Manifest.self, from: data) } catch {
             throw SerializationError.malformed(manifestURL, reason: "not a Neurite checkpoint manifest (\(error))")
