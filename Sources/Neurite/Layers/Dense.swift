@@ -14,13 +14,14 @@ public struct Dense: Layer {
     /// - Parameters:
     ///   - initializer: for the weights; defaults to He before ReLU and Xavier otherwise.
     ///     Biases start at zero.
-    ///   - seed: makes the initial weights reproducible; by default each layer draws a fresh seed.
+    ///   - seed: makes the initial weights reproducible; by default the layer draws its seed from the
+    ///     global generator (see ``seed(_:)``).
     public init(
         _ inputSize: Int, _ outputSize: Int, activation: Activation = .linear, initializer: Initializer? = nil,
         useBias: Bool = true, seed: UInt64? = nil
     ) {
         precondition(inputSize > 0 && outputSize > 0, "Dense needs positive sizes, got \(inputSize)→\(outputSize)")
-        var generator = RandomGenerator(seed: seed ?? UInt64.random(in: .min ... .max))
+        var generator = RandomGenerator(seed: GlobalRandom.seed(seed))
         let initializer = initializer ?? .default(for: activation)
         _weight = Parameter(
             wrappedValue: initializer.make([inputSize, outputSize], fanIn: inputSize, fanOut: outputSize, using: &generator))

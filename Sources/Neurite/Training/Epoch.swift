@@ -47,7 +47,7 @@ public func trainEpoch<Model: Layer, Method: Optimizer>(
         }
         optimizer.update(&model, along: clipping?.apply(to: gradients) ?? gradients)
         totalLoss += Double(loss.scalar) * Double(batch.count)
-        correct += zip(try logits.argmax(alongAxis: -1), labels).filter { $0 == $1 }.count
+        correct += zip(logits.argmaxIndices(alongAxis: -1), labels).filter { $0 == $1 }.count
         seen += batch.count
         steps += 1
         progress(seen)
