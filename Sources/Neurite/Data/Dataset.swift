@@ -59,7 +59,7 @@ public struct Batch: Sendable {
     public let indices: [Int]
 
     /// The batch's samples, gathered into one tensor.
-    public var inputs: Tensor { try! dataset.inputs.rows(indices) }
+    public var inputs: Tensor { dataset.inputs.rows(indices) }
     /// The batch's labels, in the order of `inputs`.
     public var labels: [Int] { indices.map { dataset.labels[$0] } }
     /// The number of samples in the batch.

@@ -29,7 +29,7 @@ public struct Dropout: Layer {
         mask.withUnsafeMutableBuffer { buffer in
             for index in buffer.indices { buffer[index] = random.generator.nextUnitFloat() < rate ? 0 : keep }
         }
-        return try input * mask
+        return input * mask
     }
 }
 

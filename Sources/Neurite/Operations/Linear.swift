@@ -46,5 +46,5 @@ func denseForward(_ input: Tensor, weight: Tensor, bias: Tensor?, activation: Ac
         }
         return Array(gradients.prefix(inputs.count))
     }
-    return activation == .softmax ? try softmax(result) : result
+    return activation == .softmax ? softmax(result) : result
 }
