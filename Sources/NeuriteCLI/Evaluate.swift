@@ -4,7 +4,7 @@ import Neurite
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure a saved model on the MNIST test set: accuracy, loss and accuracy per class.")
+        abstract: "Measure a saved classifier on the MNIST test set: accuracy, loss, accuracy per class, the confusion matrix and per-class precision, recall and F1.")
 
     @Argument(help: "A model saved by 'neurite train --output'.")
     var model: String
@@ -36,5 +36,7 @@ struct Evaluate: ParsableCommand {
         for digit in 0..<10 where total[digit] > 0 {
             print(String(format: "  digit %d: %.2f%% of %d", digit, 100 * Double(correct[digit]) / Double(total[digit]), total[digit]))
         }
+        print("confusion matrix (rows: true digit, columns: predicted):")
+        print(try ConfusionMatrix(predictions: Loss.crossEntropy.predictions(from: logits), targets: test.targets))
     }
 }

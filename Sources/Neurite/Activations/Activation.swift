@@ -3,16 +3,25 @@
 /// An `Activation` is also a ``Layer`` on its own, so it can stand in a ``Sequential`` between
 /// layers that have none.
 public enum Activation: String, CaseIterable, Sendable, Codable {
-    /// g(z) = z. The output of a regression head over all real numbers, or logits for a loss
-    /// that applies its own softmax or sigmoid.
+    /// g(z) = z. As a head: **signed regression** (any real value, with ``Loss/meanSquaredError``,
+    /// ``Loss/meanAbsoluteError`` or ``Loss/huber(delta:)``), or logits for a loss that applies
+    /// its own softmax (multiclass, ``Loss/crossEntropy``) or sigmoid (binary and multi-label,
+    /// ``Loss/binaryCrossEntropy(fromLogits:positiveWeight:)``), which is the stable way to train
+    /// those heads.
     case linear
-    /// g(z) = 1/(1+e⁻ᶻ). Binary classification heads, and one per label for multi-label.
+    /// g(z) = 1/(1+e⁻ᶻ). As a head: **binary classification** (one output, the probability of the
+    /// positive class) and **multi-label classification** (one sigmoid per label, each an
+    /// independent yes/no), with ``Loss/binaryCrossEntropy(fromLogits:positiveWeight:)`` and
+    /// `fromLogits: false`; or leave the head linear and let the loss apply the sigmoid.
     case sigmoid
-    /// g(z) = tanh z.
+    /// g(z) = tanh z. Hidden layers (a zero-centred sigmoid); as a head, regression onto (−1, 1).
     case tanh
-    /// g(z) = max(0, z). Hidden layers; also a head for non-negative regression.
+    /// g(z) = max(0, z). Hidden layers; as a head: **non-negative regression** (counts, prices,
+    /// durations), with ``Loss/meanSquaredError``: it can never predict below 0.
     case relu
-    /// g(z)ᵢ = eᶻⁱ/Σⱼeᶻʲ over the last axis. Multiclass heads.
+    /// g(z)ᵢ = eᶻⁱ/Σⱼeᶻʲ over the last axis. As a head: **multiclass classification** (one
+    /// probability per class, summing to 1). To train, leave the head linear and use
+    /// ``Loss/crossEntropy``, which fuses the softmax; its predictions are these probabilities.
     case softmax
 
     /// g applied to `z`.

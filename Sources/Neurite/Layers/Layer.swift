@@ -53,6 +53,17 @@ extension Layer {
         return found
     }
 
+    /// The random generators of the layers that draw while training (dropout), each under its
+    /// layer's path: their state is part of a training checkpoint.
+    var randomSources: [(name: String, source: RandomSource)] {
+        var found: [(String, RandomSource)] = []
+        var seen = Set<ObjectIdentifier>()
+        collectState(of: self, prefix: "") { name, state in
+            if case let .randomSource(source) = state, seen.insert(ObjectIdentifier(source)).inserted { found.append((name, source)) }
+        }
+        return found
+    }
+
     /// The trainable parameters, in the order of ``namedParameters``.
     public var parameters: [ParameterReference] { namedParameters.map(\.parameter).filter(\.isTrainable) }
 
@@ -64,6 +75,7 @@ extension Layer {
 private enum LayerState {
     case parameter(ParameterReference)
     case modeSwitch(LayerModeSwitch)
+    case randomSource(RandomSource)
 }
 
 /// Walks stored properties by reflection, reporting every ``ParameterReference`` and
@@ -99,6 +111,8 @@ private func visit(_ value: Any, path: String, _ report: (String, LayerState) ->
         report(path, .parameter(reference))
     case let modeSwitch as LayerModeSwitch:
         report(path, .modeSwitch(modeSwitch))
+    case let source as RandomSource:
+        report(path, .randomSource(source))
     case is Tensor:
         return
     case let layer as any Layer:

@@ -6,11 +6,16 @@ import Foundation
 /// (log-sum-exp: no exponent overflows). Softmax and the logarithm are fused, so the gradient
 /// with respect to the logits is (softmax(z) − onehot(c))/n, computed in the same pass.
 ///
+/// Label smoothing ε replaces the one-hot target by q = (1−ε)·onehot(c) + ε/classes (PyTorch's
+/// `label_smoothing`): the loss gains ε/classes·Σⱼ −log softmax(z)ⱼ, which stops the logits from
+/// growing without bound to make one probability exactly 1, and the gradient becomes (softmax − q)/n.
+///
 /// - Parameters:
 ///   - logits: `[n, classes]`, unnormalised scores (no softmax on the model's last layer).
 ///   - labels: n class indices in `0..<classes`.
-/// - Throws: ``TensorError`` when the shapes disagree or a label is out of range.
-public func crossEntropy(logits: Tensor, labels: [Int]) throws -> Tensor {
+///   - labelSmoothing: ε in `[0, 1]`; 0 is the plain loss.
+/// - Throws: ``TensorError`` when the shapes disagree, a label is out of range or ε is outside [0, 1].
+public func crossEntropy(logits: Tensor, labels: [Int], labelSmoothing: Float = 0) throws -> Tensor {
     guard logits.rank == 2, logits.shape[0] == labels.count else {
         throw TensorError.shapeMismatch(operation: "crossEntropy", lhs: logits.shape, rhs: [labels.count])
     }
@@ -18,15 +23,26 @@ public func crossEntropy(logits: Tensor, labels: [Int]) throws -> Tensor {
     if let bad = labels.first(where: { $0 < 0 || $0 >= classes }) {
         throw TensorError.invalidArgument("crossEntropy: label \(bad) is outside 0..<\(classes)")
     }
+    guard (0...1).contains(labelSmoothing) else {
+        throw TensorError.invalidArgument("crossEntropy: label smoothing \(labelSmoothing) is outside [0, 1]")
+    }
     let layout = try AxisLayout(shape: logits.shape, axis: 1)
     let logProbabilities = Kernels.softmax(logits, along: layout, logarithm: true)
+    let onLabel = 1 - labelSmoothing, everywhere = labelSmoothing / Float(max(classes, 1))
     var total: Double = 0
     for (row, label) in labels.enumerated() { total -= Double(logProbabilities.storage.base[row * classes + label]) }
+    if labelSmoothing > 0 {
+        var sumOfAll: Double = 0
+        for index in 0..<logProbabilities.count { sumOfAll += Double(logProbabilities.storage.base[index]) }
+        total = Double(onLabel) * total - Double(everywhere) * sumOfAll
+    }
     let n = Float(max(rows, 1))
     return Tensor(Float(total) / n).recorded(from: [logits]) { gradient, _ in
         let scale = gradient.scalar / n
-        let result = Kernels.map(logProbabilities) { Foundation.exp($0) * scale }
-        for (row, label) in labels.enumerated() { result.storage.base[row * classes + label] -= scale }
+        let uniform = everywhere * scale, labelled = onLabel * scale
+        // With ε = 0 this is exp(log p)·scale − 0 and −1·scale: bit for bit the unsmoothed gradient.
+        let result = Kernels.map(logProbabilities) { Foundation.exp($0) * scale - uniform }
+        for (row, label) in labels.enumerated() { result.storage.base[row * classes + label] -= labelled }
         return [result]
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// xoshiro256** is fast, passes BigCrush and has a 2²⁵⁶−1 period; the seed is spread over its
 /// four words by SplitMix64, as its authors recommend, so nearby seeds give unrelated streams.
 public struct RandomGenerator: RandomNumberGenerator, Sendable {
-    private var state: (UInt64, UInt64, UInt64, UInt64)
+    var state: (UInt64, UInt64, UInt64, UInt64)
 
     /// A generator whose stream is determined by `seed`.
     public init(seed: UInt64) {

@@ -10,49 +10,25 @@ public struct EpochSummary: Sendable {
     public let gradientNorms: [(name: String, norm: Double)]
 }
 
-/// One pass over a training set with mini-batch gradient descent and softmax cross-entropy.
+/// One pass over a classification set with mini-batch gradient descent and softmax cross-entropy:
+/// one epoch of ``Layer/fit(_:loss:optimizer:epochs:batchSize:validationData:validationSplit:metrics:callbacks:seed:clipping:schedule:recordingGradientNorms:resumingFrom:)``'s
+/// loop with ``Loss/crossEntropy`` and ``Metric/accuracy``, for code that drives epochs itself.
 ///
-/// Accuracy is counted on each batch's logits, which the loss computes anyway, so it costs
-/// nothing extra.
+/// Accuracy is counted on each batch's outputs, which the loss computes anyway, so it costs
+/// nothing extra. The model's layers stay in whatever mode they were set to.
 /// - Parameters:
 ///   - clipping: when set, how gradients are bounded before each update.
 ///   - recordingGradientNorms: fill ``EpochSummary/gradientNorms`` (one pass over the gradients
 ///     per step).
 ///   - progress: called after each batch with the number of samples done so far.
-/// - Throws: ``TensorError/nonFinite(_:)`` as soon as the loss is NaN or infinite (a learning
-///   rate too high, usually), rather than training on garbage.
+/// - Throws: ``TensorError/nonFinite(_:)`` as soon as the loss or a weight is NaN or infinite (a
+///   learning rate too high, usually), rather than training on garbage.
 public func trainEpoch<Model: Layer, Method: Optimizer>(
     _ model: inout Model, optimizer: inout Method, on dataset: Dataset, batchSize: Int, seed: UInt64,
     clipping: GradientClipping? = nil, recordingGradientNorms: Bool = false, progress: (Int) -> Void = { _ in }
 ) throws -> EpochSummary {
-    var totalLoss: Double = 0, correct = 0, seen = 0, steps = 0
-    var normSums: [(name: String, norm: Double)] = []
-    for (index, batch) in dataset.batches(size: batchSize, shuffled: true, seed: seed).enumerated() {
-        let labels = batch.labels
-        var logits = Tensor.zeros([0])
-        let (loss, gradients) = try valueWithGradient(of: model) { model in
-            let output = try model(batch.inputs)
-            // Detached: a tracked copy kept past this closure would keep the step's graph alive,
-            // and with it references to every weight, so the optimizer's in-place update would
-            // have to copy each weight matrix first (copy-on-write).
-            logits = output.detached
-            return try crossEntropy(logits: output, labels: labels)
-        }
-        guard loss.scalar.isFinite else {
-            throw TensorError.nonFinite("loss became \(loss.scalar) at batch \(index + 1); try a lower learning rate or gradient clipping")
-        }
-        if recordingGradientNorms {
-            let norms = gradients.statistics.map { ($0.name, Double($0.statistics.norm)) }
-            normSums = normSums.isEmpty ? norms : zip(normSums, norms).map { ($0.name, $0.norm + $1.1) }
-        }
-        optimizer.update(&model, along: clipping?.apply(to: gradients) ?? gradients)
-        totalLoss += Double(loss.scalar) * Double(batch.count)
-        correct += zip(logits.argmaxIndices(alongAxis: -1), labels).filter { $0 == $1 }.count
-        seen += batch.count
-        steps += 1
-        progress(seen)
-    }
-    return EpochSummary(
-        loss: totalLoss / Double(max(seen, 1)), accuracy: Double(correct) / Double(max(seen, 1)),
-        gradientNorms: normSums.map { ($0.name, $0.norm / Double(max(steps, 1))) })
+    let loop = EpochLoop(loss: .crossEntropy, metrics: [.accuracy], clipping: clipping, recordingGradientNorms: recordingGradientNorms, epoch: nil)
+    let outcome = try loop.run(
+        model, optimizer: &optimizer, batches: dataset.batches(size: batchSize, shuffled: true, seed: seed), afterBatch: progress)
+    return EpochSummary(loss: outcome.loss, accuracy: outcome.metrics["accuracy"] ?? 0, gradientNorms: outcome.gradientNorms)
 }

@@ -1,0 +1,85 @@
+import Foundation
+
+/// A training run saved between epochs, enough to continue it exactly: the weights, the
+/// optimizer's state (momentum, moment estimates), the random generators' state, the epoch and
+/// the history.
+///
+/// A checkpoint is a directory:
+///
+///     checkpoint.json                 the manifest: epoch, seed, batch size, history, file names
+///     epoch-3-model.safetensors       every parameter of the model, by path
+///     epoch-3-optimizer.safetensors   the optimizer's state tensors
+///
+/// Each file is written to a temporary file and renamed into place, and the manifest is written
+/// last: it is the commit point. A run killed at any moment leaves the previous manifest, which
+/// names the previous epoch's files, intact; the files of older epochs are deleted only after
+/// the new manifest is in place.
+///
+/// Resuming is exact because everything random in a run is derived from its seed and the epoch
+/// number (each epoch's shuffle uses `seed + epoch`) or saved here (dropout's generators).
+public struct Checkpoint: Sendable {
+    /// The number of epochs completed.
+    public let epoch: Int
+    /// The run's seed.
+    public let seed: UInt64
+    /// The run's batch size.
+    public let batchSize: Int
+    /// The epochs completed, with their figures.
+    public let history: History
+    /// Every parameter of the model by path.
+    public let modelState: [String: Tensor]
+    /// The optimizer's state tensors (see ``Optimizer/stateTensors(for:)``).
+    public let optimizerState: [String: Tensor]
+    /// The state words of each random generator of the model (dropout), by layer path.
+    public let randomState: [String: [UInt64]]
+
+    /// The manifest's file name inside a checkpoint directory.
+    public static let manifestName = "checkpoint.json"
+
+    private struct Manifest: Codable {
+        var format = 1
+        let epoch: Int, seed: UInt64, batchSize: Int
+        let model: String, optimizer: String
+        let randomState: [String: [UInt64]]
+        let history: History
+    }
+
+    /// Writes this checkpoint into `directory` (created if needed) as described above.
+    /// - Throws: the file system's error when a file cannot be written.
+    public func write(to directory: URL) throws {
+        let files = FileManager.default
+        try files.createDirectory(at: directory, withIntermediateDirectories: true)
+        let model = "epoch-\(epoch)-model.safetensors", optimizer = "epoch-\(epoch)-optimizer.safetensors"
+        try Safetensors.write(modelState.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, to: directory.appendingPathComponent(model))
+        try Safetensors.write(optimizerState.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, to: directory.appendingPathComponent(optimizer))
+        let manifest = Manifest(
+            epoch: epoch, seed: seed, batchSize: batchSize, model: model, optimizer: optimizer, randomState: randomState, history: history)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        // .atomic writes a temporary file and renames it over the old manifest: the commit point.
+        try encoder.encode(manifest).write(to: directory.appendingPathComponent(Checkpoint.manifestName), options: .atomic)
+        for name in (try? files.contentsOfDirectory(atPath: directory.path)) ?? []
+        where name.hasPrefix("epoch-") && name.hasSuffix(".safetensors") && name != model && name != optimizer {
+            try? files.removeItem(at: directory.appendingPathComponent(name))
+        }
+    }
+
+    /// The checkpoint committed in `directory`.
+    /// - Throws: ``SerializationError`` naming the file that is missing or malformed.
+    public static func read(from directory: URL) throws -> Checkpoint {
+        let manifestURL = directory.appendingPathComponent(manifestName)
+        guard let data = try? Data(contentsOf: manifestURL) else { throw SerializationError.unreadable(manifestURL) }
+        let manifest: Manifest
+        do { manifest = try JSONDecoder().decode(Manifest.self, from: data) } catch {
+            throw SerializationError.malformed(manifestURL, reason: "not a Neurite checkpoint manifest (\(error))")
+        }
+        guard manifest.format == 1, manifest.epoch >= 0, manifest.batchSize > 0, manifest.history.epochs.count == manifest.epoch,
+              !manifest.model.contains("/"), !manifest.optimizer.contains("/")
+        else { throw SerializationError.malformed(manifestURL, reason: "inconsistent checkpoint manifest") }
+        return Checkpoint(
+            epoch: manifest.epoch, seed: manifest.seed, batchSize: manifest.batchSize, history: manifest.history,
+            modelState: try Safetensors.read(from: directory.appendingPathComponent(manifest.model)).tensors,
+            optimizerState: try Safetensors.read(from: directory.appendingPathComponent(manifest.optimizer)).tensors,
+            randomState: manifest.randomState)
+    }
+}

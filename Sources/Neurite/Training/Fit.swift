@@ -1,0 +1,118 @@
+import Foundation
+
+extension Layer {
+    /// Trains the model on `data` for `epochs` passes and returns what each epoch measured.
+    ///
+    /// ```swift
+    /// let history = try model.fit(data, loss: .meanSquaredError, optimizer: SGD(learningRate: 0.01),
+    ///                             epochs: 200, batchSize: 32, validationSplit: 0.1)
+    /// ```
+    ///
+    /// Each epoch shuffles the training samples with the seed `seed + epoch`, takes one
+    /// optimizer step per batch (the learning rate set by `schedule` before every step, gradients
+    /// bounded by `clipping`), then measures the validation data in evaluation mode. Layers train
+    /// in training mode (dropout on) whatever mode they were set to.
+    ///
+    /// - Parameters:
+    ///   - data: inputs and targets; `loss` says what the targets must be.
+    ///   - loss: the loss, paired with the model's output head (see ``Loss``).
+    ///   - optimizer: its learning rate is the base rate of `schedule`.
+    ///   - validationData: measured after every epoch; or
+    ///   - validationSplit: the fraction of `data` held out for validation (drawn with `seed`).
+    ///   - metrics: measured on the training predictions and on the validation data each epoch.
+    ///   - callbacks: progress, ``EarlyStopping``, ``Checkpointing``, ``EpochEndCallback``, …
+    ///   - seed: the run's seed: the split and every epoch's shuffle derive from it.
+    ///   - recordingGradientNorms: fill ``History/Epoch/gradientNorms``.
+    ///   - resumingFrom: a ``Checkpoint`` directory written by an earlier run with the same seed
+    ///     and batch size: the model, optimizer and history are restored and training continues
+    ///     after its epoch, exactly as the uninterrupted run would have.
+    /// - Throws: ``TensorError`` for data the loss or metrics cannot take, or when the loss or a
+    ///   weight becomes NaN or infinite (naming the epoch and batch); ``SerializationError`` for a
+    ///   checkpoint that cannot be read; what a callback throws.
+    @discardableResult
+    public func fit<Method: Optimizer>(
+        _ data: Dataset, loss: Loss, optimizer: Method, epochs: Int, batchSize: Int = 32,
+        validationData: Dataset? = nil, validationSplit: Double = 0, metrics: [Metric] = [],
+        callbacks: [any TrainingCallback] = [], seed: UInt64 = 0, clipping: GradientClipping? = nil,
+        schedule: LearningRateSchedule = .constant, recordingGradientNorms: Bool = false, resumingFrom checkpoint: URL? = nil
+    ) throws -> History {
+        guard epochs > 0, batchSize > 0 else { throw TensorError.invalidArgument("fit needs epochs > 0 and batchSize > 0") }
+        guard (0..<1).contains(validationSplit), validationSplit == 0 || validationData == nil else {
+            throw TensorError.invalidArgument("validationSplit must be in [0, 1) and not combined with validationData")
+        }
+        var train = data, validation = validationData
+        if validationSplit > 0 {
+            let parts = data.split(validationFraction: validationSplit, seed: seed)
+            train = parts.train
+            validation = parts.validation
+        }
+        guard train.count > 0 else { throw TensorError.invalidArgument("fit needs at least one training sample") }
+        var optimizer = optimizer
+        let baseRate = optimizer.learningRate
+        let parameters = namedParameters.filter { $0.parameter.isTrainable }
+        let sources = randomSources
+        let run = TrainingRun(
+            epochs: epochs, samplesPerEpoch: train.count, seed: seed, batchSize: batchSize, history: History(),
+            readModel: { self.state }, writeModel: { try self.load($0) },
+            readOptimizer: { optimizer.stateTensors(for: parameters) },
+            readRandomState: { Dictionary(sources.map { ($0.name, $0.source.generator.stateWords) }, uniquingKeysWith: { a, _ in a }) })
+        if let checkpoint {
+            let saved = try Checkpoint.read(from: checkpoint)
+            guard saved.seed == seed, saved.batchSize == batchSize else {
+                throw TensorError.invalidArgument(
+                    "\(checkpoint.path) was written with seed \(saved.seed) and batch size \(saved.batchSize); resume with the same")
+            }
+            try load(saved.modelState)
+            try optimizer.loadStateTensors(saved.optimizerState, for: parameters)
+            for (name, source) in sources {
+                guard let words = saved.randomState[name] else { throw TensorError.invalidArgument("\(checkpoint.path) has no random state for \(name)") }
+                source.generator = try RandomGenerator(stateWords: words)
+            }
+            guard saved.epoch <= epochs else {
+                throw TensorError.invalidArgument("\(checkpoint.path) is past epoch \(saved.epoch); the run has only \(epochs)")
+            }
+            run.history = saved.history
+        }
+        let stepsPerEpoch = (train.count + batchSize - 1) / batchSize
+        for callback in callbacks { try callback.trainingBegan(run) }
+        for epoch in (run.history.epochs.count + 1)..<(epochs + 1) where !run.stopRequested {
+            for callback in callbacks { try callback.epochBegan(epoch, run: run) }
+            let started = ContinuousClock.now
+            let outcome = try withLayerMode(.training) {
+                try EpochLoop(loss: loss, metrics: metrics, clipping: clipping, recordingGradientNorms: recordingGradientNorms, epoch: epoch).run(
+                    self, optimizer: &optimizer, batches: train.batches(size: batchSize, shuffled: true, seed: seed &+ UInt64(epoch)),
+                    learningRate: { batch in
+                        schedule.learningRate(base: baseRate, step: (epoch - 1) * stepsPerEpoch + batch, stepsPerEpoch: stepsPerEpoch, epochs: epochs)
+                    },
+                    afterBatch: { done in for callback in callbacks { callback.batchEnded(samplesDone: done, run: run) } })
+            }
+            let elapsed = ContinuousClock.now - started
+            var validationLoss: Double?, validationMetrics: [String: Double] = [:]
+            if let validation {
+                let measured = try evaluate(on: validation, loss: loss, metrics: metrics)
+                validationLoss = measured.loss
+                validationMetrics = measured.metrics
+            }
+            let record = History.Epoch(
+                epoch: epoch, loss: outcome.loss, metrics: outcome.metrics, validationLoss: validationLoss,
+                validationMetrics: validationMetrics, learningRate: optimizer.learningRate,
+                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+                gradientNorms: Dictionary(outcome.gradientNorms.map { ($0.name, $0.norm) }, uniquingKeysWith: { a, _ in a }))
+            run.history.epochs.append(record)
+            for callback in callbacks { try callback.epochEnded(record, run: run) }
+        }
+        for callback in callbacks { try callback.trainingEnded(run) }
+        return run.history
+    }
+
+    /// The loss and metrics of the model on `data`, in evaluation mode and without gradients.
+    /// - Throws: ``TensorError`` when the data does not fit the model, loss or metrics.
+    public func evaluate(on data: Dataset, loss: Loss, metrics: [Metric] = []) throws -> (loss: Double, metrics: [String: Double]) {
+        let outputs = try predict(data.inputs)
+        let value = try withoutGradient { try loss(outputs, data.targets) }
+        let predictions = try loss.predictions(from: outputs)
+        var measured: [String: Double] = [:]
+        for metric in metrics { measured[metric.name] = try metric.measured(predictions: predictions, targets: data.targets) }
+        return (Double(value.scalar), measured)
+    }
+}

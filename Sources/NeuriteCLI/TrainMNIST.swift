@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import Neurite
+
+struct TrainMNIST: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mnist",
+        abstract: "Train a classifier on MNIST (the bundled copy, or --data-dir) and report loss and accuracy per epoch.")
+
+    @Option(help: "The architecture, e.g. \"dense(128, relu) dense(10)\", lenet (LeNet-5), or the name of a file holding one. Default: an MLP built from --hidden and --activation.")
+    var model: String?
+
+    @Option(parsing: .upToNextOption, help: "Hidden layer sizes of the default MLP.")
+    var hidden: [Int] = [128]
+
+    @Option(help: "Activation of the hidden layers: relu, sigmoid, tanh, linear.")
+    var activation: Activation = .relu
+
+    @Option(help: "Weight initializer: he, he-uniform, xavier, xavier-normal, small-random, zeros. Default: he for relu, xavier otherwise.")
+    var initializer: InitializerName?
+
+    @OptionGroup(title: "Optimizer")
+    var optimization: OptimizerOptions
+
+    @OptionGroup var training: TrainingOptions
+
+    @Option(help: "A directory with the four MNIST-format files (e.g. Fashion-MNIST) instead of the bundled copy.")
+    var dataDir: String?
+
+    func validate() throws {
+        guard hidden.allSatisfy({ $0 > 0 }) else { throw ValidationError("--hidden sizes must be positive") }
+        if activation == .softmax { throw ValidationError("--activation softmax is for output layers only") }
+    }
+
+    func run() throws {
+        let description = try architectureDescription()
+        let data = try MNIST.load(from: dataDir.map { URL(fileURLWithPath: $0, isDirectory: true) })
+        let network = try description.build(inputShape: data.train.sampleShape, seed: training.seed)
+        let optimizer = optimization.makeOptimizer()
+        print("model: \(description)  (\(network.parameterCount) parameters)")
+        print("data: \(data.train.count) training and \(data.test.count) test samples; batch \(training.batchSize), \(optimization.summary), seed \(training.seed)")
+        if let split = training.validationSplit {
+            print("validation: \(Int(Double(data.train.count) * split)) of the training samples held out (drawn with the seed)")
+        }
+        if let resume = training.resume { print("resuming from \(resume)") }
+
+        let report = EpochEndCallback { record, run in
+            let testAccuracy = try network.accuracy(on: data.test)
+            let validation = record.validationLoss.map {
+                String(format: "  val loss %.4f  val %.2f%%", $0, 100 * (record.validationMetrics["accuracy"] ?? 0))
+            } ?? ""
+            print(
+                String(format: "epoch %d/%d  lr %.4f  loss %.4f  train %.2f%%", record.epoch, run.epochs, record.learningRate,
+                       record.loss, 100 * (record.metrics["accuracy"] ?? 0)) + validation
+                + String(format: "  test %.2f%%  %.2fs  (%.0f samples/s)", 100 * testAccuracy, record.seconds,
+                         Double(run.samplesPerEpoch) / record.seconds))
+            for (name, _) in network.namedParameters where record.gradientNorms[name] != nil {
+                print("  gradient norm  " + name.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%.3e", record.gradientNorms[name]!))
+            }
+        }
+        let history = try network.fit(
+            data.train, loss: .crossEntropy, optimizer: optimizer, epochs: training.epochs, batchSize: training.batchSize,
+            validationSplit: training.validationSplit ?? 0, metrics: [.accuracy],
+            callbacks: [ProgressBarCallback(), report] + training.callbacks, seed: training.seed,
+            clipping: training.clipping, schedule: optimization.learningRateSchedule, recordingGradientNorms: training.gradientNorms,
+            resumingFrom: training.resumeDirectory)
+        if let stopped = history.last?.epoch, stopped < training.epochs { print("stopped early after epoch \(stopped)") }
+        if let output = training.output {
+            try network.save(to: URL(fileURLWithPath: output), metadata: [
+                "neurite.architecture": description.description,
+                "neurite.input-shape": data.train.sampleShape.map(String.init).joined(separator: ","),
+            ])
+            print("saved \(output)")
+        }
+    }
+
+    private func architectureDescription() throws -> Architecture {
+        if let model {
+            if model.lowercased() == "lenet" { return try Architecture(Architecture.leNet5) }
+            let text = FileManager.default.fileExists(atPath: model) ? try String(contentsOfFile: model, encoding: .utf8) : model
+            return try Architecture(text)
+        }
+        let initializerWord = initializer.map { ", \($0.rawValue)" } ?? ""
+        let hiddenLayers = hidden.map { "dense(\($0), \(activation.rawValue)\(initializerWord))" }
+        return try Architecture((hiddenLayers + ["dense(10\(initializerWord.isEmpty ? "" : ", linear" + initializerWord))"]).joined(separator: " "))
+    }
+}
+
+extension Activation: ExpressibleByArgument {}
+
+enum InitializerName: String, ExpressibleByArgument, CaseIterable {
+    case he, heUniform = "he-uniform", xavier, xavierNormal = "xavier-normal", smallRandom = "small-random", zeros
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

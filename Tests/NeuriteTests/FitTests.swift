@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+@testable import Neurite
+
+/// The `fit` loop: it learns, stops early, guards against divergence and resumes exactly.
+@Suite("fit")
+struct FitTests {
+    /// y = sin(x) on [−3, 3]: a signed regression with a linear head.
+    static let wave: Dataset = {
+        let x = try! Tensor(shape: [256, 1], scalars: (0..<256).map { -3 + 6 * Float($0) / 255 })
+        return try! Dataset(inputs: x, targets: Tensor(shape: [256, 1], scalars: x.scalars.map { Foundation.sin($0) }))
+    }()
+
+    @Test func learnsARegressionToAFloor() throws {
+        let model = Sequential { Dense(1, 32, activation: .tanh, seed: 1); Dense(32, 1, seed: 2) }
+        let history = try model.fit(
+            Self.wave, loss: .meanSquaredError, optimizer: SGD(learningRate: 0.05, momentum: 0.9), epochs: 60,
+            batchSize: 32, validationSplit: 0.1, metrics: [.r2, .meanAbsoluteError], seed: 3)
+        #expect(history.epochs.count == 60 && history.epochs.map(\.epoch) == Array(1...60))
+        let last = try #require(history.last)
+        #expect(last.validationMetrics["R²"]! > 0.95, "validation R² \(last.validationMetrics)")
+        #expect(last.metrics["R²"]! > 0.95 && last.validationLoss! < history.validationLosses[0] / 10)
+    }
+
+    @Test func earlyStoppingStopsOnAPlateauAndRestoresTheBestWeights() throws {
+        // No later epoch can beat the first by minDelta = 100: a plateau from epoch 2 on.
+        let model = Sequential { Dense(1, 8, activation: .tanh, seed: 1); Dense(8, 1, seed: 2) }
+        var states: [Int: [String: Tensor]] = [:]
+        let recorder = EpochEndCallback { record, run in states[record.epoch] = run.modelState }
+        let stopping = EarlyStopping(patience: 2, minDelta: 100)
+        let history = try model.fit(
+            Self.wave, loss: .meanSquaredError, optimizer: SGD(learningRate: 0.05), epochs: 20, batchSize: 32,
+            validationSplit: 0.2, callbacks: [recorder, stopping], seed: 1)
+        #expect(history.epochs.count == 3 && stopping.stoppedEpoch == 3 && stopping.bestEpoch == 1)
+        #expect(model.state == states[1]! && model.state != states[3]!)
+    }
+
+    @Test func earlyStoppingWaitsWhileTheLossImproves() throws {
+        let model = Sequential { Dense(1, 8, activation: .tanh, seed: 1); Dense(8, 1, seed: 2) }
+        let stopping = EarlyStopping(patience: 1, monitor: .loss)
+        let history = try model.fit(Self.wave, loss: .meanSquaredError, optimizer: SGD(learningRate: 0.01), epochs: 5, callbacks: [stopping], seed: 1)
+        #expect(history.epochs.count == 5 && stopping.stoppedEpoch == nil && stopping.bestEpoch == 5)
+    }
+
+    @Test func weightsThatOverflowStopTrainingNamingEpochAndBatch() throws {
+        // The loss of the first batch is finite (about 10⁶); its update, at the largest Float
+        // rate, overflows the weights, which the guard sees before another batch runs.
+        let far = try Dataset(inputs: Self.wave.inputs, targets: Tensor.full([256, 1], 1000))
+        let model = Sequential { Dense(1, 4, seed: 1); Dense(4, 1, seed: 2) }
+        #expect {
+            try model.fit(far, loss: .meanSquaredError, optimizer: SGD(learningRate: .greatestFiniteMagnitude), epochs: 2, seed: 1)
+        } throws: { error in
+            guard case .nonFinite(let message) = error as? TensorError else { return false }
+            return message.contains("epoch 1, batch 1") && message.contains("layers.") && message.contains("update")
+        }
+    }
+
+    @Test func resumingFromACheckpointIsBitIdenticalToAnUninterruptedRun() throws {
+        func model() -> Sequential {
+            Sequential { Dense(1, 16, activation: .relu, seed: 1); Dropout(0.2, seed: 9); Dense(16, 1, seed: 2) }
+        }
+        let optimizer = SGD(learningRate: 0.02, momentum: 0.9)
+        let uninterrupted = model()
+        let full = try uninterrupted.fit(Self.wave, loss: .huber(), optimizer: optimizer, epochs: 3, batchSize: 16, schedule: .cosine)
+
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-fit-\(UUID().uuidString)")
+        // The interrupted run: the same 3-epoch run, stopped after epoch 2's checkpoint.
+        let interruption = EpochEndCallback { record, run in run.stopRequested = record.epoch == 2 }
+        _ = try model().fit(Self.wave, loss: .huber(), optimizer: optimizer, epochs: 3, batchSize: 16,
+                            callbacks: [Checkpointing(directory: directory), interruption], schedule: .cosine)
+        let checkpoint = try Checkpoint.read(from: directory)
+        #expect(checkpoint.epoch == 2 && checkpoint.history.epochs.count == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+                == ["checkpoint.json", "epoch-2-model.safetensors", "epoch-2-optimizer.safetensors"])
+
+        let resumed = model()
+        let history = try resumed.fit(Self.wave, loss: .huber(), optimizer: optimizer, epochs: 3, batchSize: 16,
+                                      schedule: .cosine, resumingFrom: directory)
+        #expect(resumed.state == uninterrupted.state)
+        #expect(history.losses == full.losses)
+        #expect(throws: TensorError.self) {
+            try model().fit(Self.wave, loss: .huber(), optimizer: optimizer, epochs: 3, batchSize: 8, resumingFrom: directory)
+        }
+    }
+}
