@@ -45,56 +45,41 @@ struct DocumentationArticleTests {
     @Test func regressionAndMultiLabel() throws {
         // ARTICLE-BEGIN RegressionAndMultiLabel
         Neurite.seed(1)
-        let x = Tensor.linspace(-3, 3, count: 256).reshaped([-1, 1])
-        let y = x.sin()
-        var model = Sequential {
-            Dense(1, 32, activation: .tanh)
-            Dense(32, 32, activation: .tanh)
+        let x = Tensor.linspace(-3, 3, count: 512).reshaped([-1, 1])
+        let data = try Dataset(inputs: x, targets: x.sin())
+        let model = Sequential {
+            Dense(1, 32, activation: .relu)
+            Dense(32, 32, activation: .relu)
             Dense(32, 1)                                  // linear head: any real number
         }
-        var optimizer = SGD(learningRate: 0.02, momentum: 0.9)
-
-        for epoch in 1...60 {
-            var generator = RandomGenerator(seed: UInt64(epoch))
-            let order = Array(0..<256).shuffled(using: &generator)
-            for start in stride(from: 0, to: 256, by: 32) {
-                let rows = Array(order[start..<start + 32])
-                let (_, gradients) = try valueWithGradient(of: model) { model in
-                    try meanSquaredError(predictions: model(x.rows(rows)), targets: y.rows(rows))
-                }
-                optimizer.update(&model, along: gradients)
-            }
-            if epoch % 20 == 0 {
-                let error = try meanSquaredError(predictions: model.predict(x), targets: y)
-                print("epoch \(epoch): mean squared error", error.scalar)
-            }
-        }
+        let history = try model.fit(data, loss: .meanSquaredError, optimizer: Adam(learningRate: 1e-2),
+                                    epochs: 40, batchSize: 32, validationSplit: 0.1)
+        print("validation mean squared error", history.epochs.last!.validationLoss!)
         // ARTICLE-END
 
         // ARTICLE-BEGIN RegressionAndMultiLabel
         Neurite.seed(2)
-        let features = Tensor.randomNormal([200, 5])
+        let features = Tensor.randomNormal([400, 5])
         let labels01 = [
             features[..., 0] .> 0,                        // label 0: the first feature is positive
             features[..., 1] + features[..., 2] .> 0.5,   // label 1: a sum above a threshold
             features[..., 3].abs() .< 0.5,                // label 2: the fourth feature is small
-        ].stacked(alongAxis: 1)                           // [200, 3] of 0/1
+        ].stacked(alongAxis: 1)                           // [400, 3] of 0/1
 
-        var tagger = Sequential { Dense(5, 16, activation: .relu); Dense(16, 3) }
-        var tagOptimizer = SGD(learningRate: 0.1, momentum: 0.9)
-        for _ in 0..<300 {
-            let (_, gradients) = try valueWithGradient(of: tagger) { model in
-                try binaryCrossEntropy(logits: model(features), targets: labels01)
-            }
-            tagOptimizer.update(&tagger, along: gradients)
-        }
+        let tags = try Dataset(inputs: features, targets: labels01)
+        let tagger = Sequential { Dense(5, 16, activation: .relu); Dense(16, 3) }
+        let tagHistory = try tagger.fit(tags, loss: .binaryCrossEntropy(fromLogits: true),
+                                        optimizer: Adam(learningRate: 1e-2), epochs: 40,
+                                        validationSplit: 0.2, metrics: [.microF1(threshold: 0.5)])
+        print("validation micro-F1", tagHistory.epochs.last!.validationMetrics["micro-F1"]!)
 
         let predicted = try tagger.predict(features).sigmoid() .> 0.5
         let perLabel = (predicted .== labels01).mean(alongAxis: 0)
         print("accuracy per label", perLabel.scalars)
         // ARTICLE-END
 
-        #expect(try meanSquaredError(predictions: model.predict(x), targets: y).scalar < 0.01)
+        #expect(history.epochs.last!.validationLoss! < 0.01)
+        #expect(tagHistory.epochs.last!.validationMetrics["micro-F1"]! > 0.85)
         #expect(perLabel.scalars.allSatisfy { $0 > 0.85 })
     }
 
