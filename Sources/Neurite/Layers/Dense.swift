@@ -38,6 +38,6 @@ public struct Dense: Layer {
         guard input.rank >= 1, input.shape[input.rank - 1] == inputSize else {
             throw TensorError.layerInput(layer: "Dense(\(inputSize), \(outputSize))", expected: "[batch, \(inputSize)]", got: input.shape)
         }
-        return try denseForward(input, weight: weight, bias: bias?.value, activation: activation)
+        return denseForward(input, weight: weight, bias: bias?.value, activation: activation)
     }
 }

@@ -20,7 +20,8 @@
 ///
 /// Layers are structs, but their weights live in shared ``ParameterReference``s: `let best = model`
 /// is a second name for the same weights, and training `model` changes `best` too. Use
-/// ``copy()`` for a model with weights of its own, or ``state`` for the numbers as a plain value.
+/// ``Layer/copy()`` for a model with weights of its own, or ``Layer/state`` for the numbers as a
+/// plain value.
 public protocol Layer {
     /// The layer applied to a batch of inputs.
     /// - Throws: ``TensorError`` when the input's shape does not fit the layer.
