@@ -24,7 +24,7 @@ struct Evaluate: ParsableCommand {
 
         let logits = try network.predict(test.inputs)
         let loss = try crossEntropy(logits: logits, labels: test.labels).scalar
-        let predicted = try logits.argmax(alongAxis: -1)
+        let predicted = logits.argmaxIndices(alongAxis: -1)
         var correct = Array(repeating: 0, count: 10), total = Array(repeating: 0, count: 10)
         for (guess, label) in zip(predicted, test.labels) {
             total[label] += 1

@@ -38,7 +38,7 @@ struct OperationGradientTests {
 
     @Test func valueUsedTwiceAccumulatesGradient() throws {
         // f = Σ x·x: each use contributes x, so ∂f/∂x = 2x.
-        let gradient = try Neurite.gradient(at: a) { x in try (x * x).sum() }
+        let gradient = try Neurite.gradient(at: a) { x in (x * x).sum() }
         #expect(gradient.scalars == a.scalars.map { 2 * $0 })
         try expectGradientsMatchFiniteDifferences(at: [a]) { x in
             let y = x[0].exp()

@@ -39,26 +39,26 @@ struct TensorTests {
 
     @Test func broadcastingArithmetic() throws {
         let matrix = try Tensor(rows: [[1, 2, 3], [4, 5, 6]])
-        #expect(try (matrix + Tensor([10, 20, 30])).scalars == [11, 22, 33, 14, 25, 36])
+        #expect((matrix + Tensor([10, 20, 30])).scalars == [11, 22, 33, 14, 25, 36])
         #expect(try (matrix * Tensor(shape: [2, 1], scalars: [1, -1])).scalars == [1, 2, 3, -4, -5, -6])
         #expect(try (Tensor(shape: [2, 1], scalars: [1, 2]) - Tensor([1, 2, 3])).shape == [2, 3])
-        #expect(try (matrix / Tensor(2)).scalars == [0.5, 1, 1.5, 2, 2.5, 3])
-        #expect(throws: TensorError.shapeMismatch(operation: "add", lhs: [2, 3], rhs: [2])) { try matrix + Tensor([1, 2]) }
+        #expect((matrix / Tensor(2)).scalars == [0.5, 1, 1.5, 2, 2.5, 3])
+        #expect(throws: TensorError.shapeMismatch(operation: "add", lhs: [2, 3], rhs: [2])) { try withTensorErrors { matrix + Tensor([1, 2]) } }
     }
 
     @Test func matrixProductMatchesHandComputation() throws {
         let a = try Tensor(rows: [[1, 2], [3, 4], [5, 6]])
         let b = try Tensor(rows: [[1, 0, 2], [0, 1, 3]])
-        #expect(try matmul(a, b).scalars == [1, 2, 8, 3, 4, 18, 5, 6, 28])
-        let batch = try a.reshaped([1, 3, 2])
-        #expect(try matmul(batch, b).shape == [1, 3, 3])
-        #expect(throws: TensorError.self) { try matmul(a, a) }
+        #expect(matmul(a, b).scalars == [1, 2, 8, 3, 4, 18, 5, 6, 28])
+        let batch = a.reshaped([1, 3, 2])
+        #expect(matmul(batch, b).shape == [1, 3, 3])
+        #expect(throws: TensorError.self) { try withTensorErrors { matmul(a, a) } }
     }
 
     @Test func matrixProductMatchesNaiveReferenceOnOddSizes() throws {
         for (m, k, n) in [(1, 1, 1), (7, 13, 5), (17, 33, 65), (64, 67, 3)] {
             let a = Tensor.randomNormal([m, k], seed: UInt64(m)), b = Tensor.randomNormal([k, n], seed: UInt64(n))
-            let product = try matmul(a, b)
+            let product = matmul(a, b)
             for i in 0..<m {
                 for j in 0..<n {
                     var expected: Double = 0
@@ -73,28 +73,28 @@ struct TensorTests {
         let matrix = try Tensor(rows: [[1, 5, 3], [4, 2, 6]])
         #expect(matrix.sum().scalar == 21)
         #expect(matrix.mean().scalar == 3.5)
-        #expect(try matrix.sum(alongAxis: 0).scalars == [5, 7, 9])
-        #expect(try matrix.sum(alongAxis: 1, keepingDimension: true).shape == [2, 1])
-        #expect(try matrix.max(alongAxis: 1).scalars == [5, 6])
-        #expect(try matrix.max().scalar == 6)
-        #expect(try matrix.argmax(alongAxis: 1) == [1, 2])
-        #expect(try matrix.argmax(alongAxis: 0) == [1, 0, 1])
-        #expect(try matrix.argmax() == 5)
-        #expect(try matrix.transposed().scalars == [1, 4, 5, 2, 3, 6])
-        #expect(try matrix.rows([1]).scalars == [4, 2, 6])
-        #expect(try matrix.reshaped([3, -1]).shape == [3, 2])
-        #expect(throws: TensorError.self) { try matrix.reshaped([4, 2]) }
-        #expect(throws: TensorError.self) { try matrix.sum(alongAxis: 2) }
-        #expect(throws: TensorError.self) { try matrix.rows([2]) }
+        #expect(matrix.sum(alongAxis: 0).scalars == [5, 7, 9])
+        #expect(matrix.sum(alongAxis: 1, keepingDimension: true).shape == [2, 1])
+        #expect(matrix.max(alongAxis: 1).scalars == [5, 6])
+        #expect(matrix.max().scalar == 6)
+        #expect(matrix.argmax(alongAxis: 1) == [1, 2])
+        #expect(matrix.argmax(alongAxis: 0) == [1, 0, 1])
+        #expect(matrix.argmax().scalar == 5)
+        #expect(matrix.transposed().scalars == [1, 4, 5, 2, 3, 6])
+        #expect(matrix.rows([1]).scalars == [4, 2, 6])
+        #expect(matrix.reshaped([3, -1]).shape == [3, 2])
+        #expect(throws: TensorError.self) { try withTensorErrors { matrix.reshaped([4, 2]) } }
+        #expect(throws: TensorError.self) { try withTensorErrors { matrix.sum(alongAxis: 2) } }
+        #expect(throws: TensorError.self) { try withTensorErrors { matrix.rows([2]) } }
     }
 
     @Test func comparisonsAndWhere() throws {
         let values = Tensor([-1, 0, 2])
         #expect((values .> 0).scalars == [0, 0, 1])
         #expect((values .<= 0).scalars == [1, 1, 0])
-        #expect(try `where`(values .> 0, values, Tensor.full([3], 9)).scalars == [9, 9, 2])
+        #expect(`where`(values .> 0, values, Tensor.full([3], 9)).scalars == [9, 9, 2])
         // The branch not taken may be NaN or infinite without leaking into the result.
-        #expect(try `where`(values .> 0, values.log(), Tensor(0)).scalars == [0, 0, Foundation.log(Float(2))])
+        #expect(`where`(values .> 0, values.log(), Tensor(0)).scalars == [0, 0, Foundation.log(Float(2))])
     }
 
     @Test func noGradientRecordsNothing() throws {

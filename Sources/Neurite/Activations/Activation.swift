@@ -31,7 +31,7 @@ public enum Activation: String, CaseIterable, Sendable, Codable {
         case .sigmoid: return Neurite.sigmoid(z)
         case .tanh: return Neurite.tanh(z)
         case .relu: return Neurite.relu(z)
-        case .softmax: return try Neurite.softmax(z)
+        case .softmax: return Neurite.softmax(z)
         }
     }
 

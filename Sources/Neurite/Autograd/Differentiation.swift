@@ -3,6 +3,9 @@
 /// Inside the closure, operations on the model's parameters (or on the given tensors) are
 /// recorded; the gradient of the scalar result with respect to each of them is then computed in
 /// one backward sweep. The recorded graph is released before these functions return.
+///
+/// The closure runs inside ``withTensorErrors(_:)``: a shape mistake in its arithmetic is thrown
+/// from these functions as a ``TensorError`` rather than stopping the program.
 
 /// The loss and its gradient with respect to every trainable parameter of `model`.
 ///
@@ -11,12 +14,16 @@
 ///     try crossEntropy(logits: model(batch.inputs), labels: batch.labels)
 /// }
 /// ```
-/// - Throws: what `body` throws, or ``TensorError/invalidShape(_:reason:)`` if it returns more
-///   than one element.
+/// - Throws: what `body` throws, the first shape error of its arithmetic,
+///   ``TensorError/invalidShape(_:reason:)`` if it returns more than one element, or
+///   ``TensorError/noTrainableParameters(_:)`` when `model` has none: a gradient step would then
+///   silently train nothing (layers kept in a property of a type that is not a layer, an array,
+///   a dictionary or an optional are not found, for example).
 public func valueWithGradient<Model: Layer>(
     of model: Model, _ body: (Model) throws -> Tensor
 ) throws -> (value: Tensor, gradients: Gradients) {
     let parameters = model.namedParameters.filter { $0.parameter.isTrainable }
+    guard !parameters.isEmpty else { throw TensorError.noTrainableParameters("\(Model.self)") }
     let (value, leafGradients) = try differentiate(at: parameters.map(\.parameter.value)) { tracked in
         for (entry, tensor) in zip(parameters, tracked) { entry.parameter.value = tensor }
         defer { for entry in parameters { entry.parameter.value = entry.parameter.value.detached } }
@@ -45,7 +52,7 @@ private func differentiate(
 ) throws -> (value: Tensor, gradients: [Tensor]) {
     let leaves = points.indices.map { GradientNode(leafIdentifier: $0) }
     let tracked = zip(points, leaves).map { point, leaf in Tensor(shape: point.shape, storage: point.storage, node: leaf) }
-    let value = try GradientRecording.$isEnabled.withValue(true) { try body(tracked) }
+    let value = try withTensorErrors { try GradientRecording.$isEnabled.withValue(true) { try body(tracked) } }
     guard value.count == 1 else {
         throw TensorError.invalidShape(value.shape, reason: "differentiation needs a scalar result")
     }

@@ -73,14 +73,14 @@ public struct Dataset: Sendable {
     public func subset(_ indices: [Int]) -> Dataset {
         precondition(indices.allSatisfy { (0..<count).contains($0) }, "subset index outside 0..<\(count)")
         return Dataset(
-            checkedInputs: try! inputs.rows(indices), targets: try! targets.rows(indices),
+            checkedInputs: inputs.rows(indices), targets: targets.rows(indices),
             labels: labels.isEmpty ? [] : indices.map { labels[$0] })
     }
 
     /// The same samples with each one reshaped, e.g. MNIST's 784 pixels to `[1, 28, 28]` for a
     /// convolutional network.
     public func reshapingSamples(to shape: [Int]) throws -> Dataset {
-        Dataset(checkedInputs: try inputs.reshaped([count] + shape), targets: targets, labels: labels)
+        Dataset(checkedInputs: inputs.reshaped([count] + shape), targets: targets, labels: labels)
     }
 
     /// The first `count` samples (all, if there are fewer).
@@ -133,9 +133,9 @@ public struct Batch: Sendable {
     public let indices: [Int]
 
     /// The batch's samples, gathered into one tensor.
-    public var inputs: Tensor { try! dataset.inputs.rows(indices) }
+    public var inputs: Tensor { dataset.inputs.rows(indices) }
     /// The batch's targets, in the order of `inputs`.
-    public var targets: Tensor { try! dataset.targets.rows(indices) }
+    public var targets: Tensor { dataset.targets.rows(indices) }
     /// The batch's class labels, in the order of `inputs` (empty unless the dataset has labels).
     public var labels: [Int] { dataset.labels.isEmpty ? [] : indices.map { dataset.labels[$0] } }
     /// The number of samples in the batch.

@@ -40,7 +40,8 @@ public struct Conv2D: Layer {
     ///   - initializer: defaults to He before ReLU and Xavier otherwise, with
     ///     fan-in = inChannels·kh·kw and fan-out = outChannels·kh·kw (the inputs one output sees
     ///     and the outputs one input feeds).
-    ///   - seed: makes the initial weights reproducible; by default each layer draws a fresh seed.
+    ///   - seed: makes the initial weights reproducible; by default the layer draws its seed from the
+    ///     global generator (see ``seed(_:)``).
     public init(
         _ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Padding = .valid,
         dilation: Int = 1, useBias: Bool = true, activation: Activation = .linear, initializer: Initializer? = nil,
@@ -55,7 +56,7 @@ public struct Conv2D: Layer {
             preconditionFailure("Conv2D weights: \(problem)")
         }
         precondition(!dilation.multipliedReportingOverflow(by: kernelSize).overflow, "Conv2D dilation × kernel size overflows")
-        var generator = RandomGenerator(seed: seed ?? UInt64.random(in: .min ... .max))
+        var generator = RandomGenerator(seed: GlobalRandom.seed(seed))
         let initializer = initializer ?? .default(for: activation)
         let taps = kernelSize * kernelSize
         _weight = Parameter(wrappedValue: initializer.make(

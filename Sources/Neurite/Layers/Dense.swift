@@ -14,7 +14,8 @@ public struct Dense: Layer {
     /// - Parameters:
     ///   - initializer: for the weights; defaults to He before ReLU and Xavier otherwise.
     ///     Biases start at zero.
-    ///   - seed: makes the initial weights reproducible; by default each layer draws a fresh seed.
+    ///   - seed: makes the initial weights reproducible; by default the layer draws its seed from the
+    ///     global generator (see ``seed(_:)``).
     public init(
         _ inputSize: Int, _ outputSize: Int, activation: Activation = .linear, initializer: Initializer? = nil,
         useBias: Bool = true, seed: UInt64? = nil
@@ -23,7 +24,7 @@ public struct Dense: Layer {
         // Sizes from outside (architecture text, saved metadata) are checked by `Architecture`
         // with a thrown error; reaching this with a weight matrix beyond memory is a caller's bug.
         if let problem = SizeLimit.problem(shape: [inputSize, outputSize]) { preconditionFailure("Dense weights: \(problem)") }
-        var generator = RandomGenerator(seed: seed ?? UInt64.random(in: .min ... .max))
+        var generator = RandomGenerator(seed: GlobalRandom.seed(seed))
         let initializer = initializer ?? .default(for: activation)
         _weight = Parameter(
             wrappedValue: initializer.make([inputSize, outputSize], fanIn: inputSize, fanOut: outputSize, using: &generator))
@@ -40,6 +41,6 @@ public struct Dense: Layer {
         guard input.rank >= 1, input.shape[input.rank - 1] == inputSize else {
             throw TensorError.layerInput(layer: "Dense(\(inputSize), \(outputSize))", expected: "[batch, \(inputSize)]", got: input.shape)
         }
-        return try denseForward(input, weight: weight, bias: bias?.value, activation: activation)
+        return denseForward(input, weight: weight, bias: bias?.value, activation: activation)
     }
 }

@@ -14,11 +14,12 @@ public struct Dropout: Layer {
 
     /// - Parameters:
     ///   - rate: the probability of dropping each unit, in `[0, 1)`.
-    ///   - seed: makes the sequence of masks reproducible; by default a fresh seed is drawn.
+    ///   - seed: makes the sequence of masks reproducible; by default the seed is drawn from the
+    ///     global generator (see ``seed(_:)``).
     public init(_ rate: Float, seed: UInt64? = nil) {
         precondition(rate >= 0 && rate < 1, "Dropout rate must be in [0, 1), got \(rate)")
         self.rate = rate
-        random = RandomSource(seed: seed ?? UInt64.random(in: .min ... .max))
+        random = RandomSource(seed: GlobalRandom.seed(seed))
     }
 
     public func callAsFunction(_ input: Tensor) throws -> Tensor {
@@ -28,7 +29,7 @@ public struct Dropout: Layer {
         mask.withUnsafeMutableBuffer { buffer in
             for index in buffer.indices { buffer[index] = random.generator.nextUnitFloat() < rate ? 0 : keep }
         }
-        return try input * mask
+        return input * mask
     }
 }
 
@@ -36,4 +37,6 @@ public struct Dropout: Layer {
 final class RandomSource: @unchecked Sendable {
     var generator: RandomGenerator
     init(seed: UInt64) { generator = RandomGenerator(seed: seed) }
+    /// A source continuing from `generator`'s state (how ``Layer/copy()`` copies a dropout layer).
+    init(generator: RandomGenerator) { self.generator = generator }
 }

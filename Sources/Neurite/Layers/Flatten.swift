@@ -5,7 +5,7 @@ public struct Flatten: Layer {
     public init() {}
 
     public func callAsFunction(_ input: Tensor) throws -> Tensor {
-        try input.flattenedBatch()
+        input.flattenedBatch()
     }
 }
 
@@ -21,6 +21,6 @@ public struct Reshape: Layer {
         guard input.rank >= 1, input.count == input.shape[0] * shape.reduce(1, *) else {
             throw TensorError.layerInput(layer: "Reshape(\(shape))", expected: "[batch, \(shape.reduce(1, *)) elements]", got: input.shape)
         }
-        return try input.reshaped([input.shape[0]] + shape)
+        return input.reshaped([input.shape[0]] + shape)
     }
 }

@@ -4,7 +4,9 @@
 /// writes it like any tensor. The value lives in a shared ``ParameterReference``, which is how an
 /// optimizer, a checkpoint loader or the autograd engine find and update it from outside the
 /// layer without the layer listing its parameters by hand. As in PyTorch and MLX, copies of a
-/// model therefore share their parameters; save the model to keep a snapshot.
+/// model therefore share their parameters: after `let best = model`, training `model` changes
+/// `best` too. ``Layer/copy()`` makes a model with weights of its own, and ``Layer/state`` the
+/// numbers as a plain value.
 @propertyWrapper
 public struct Parameter {
     /// Where the value lives, shared with optimizers and checkpoints.
@@ -20,6 +22,9 @@ public struct Parameter {
         get { reference.value }
         nonmutating set { reference.value = newValue }
     }
+
+    /// A parameter living in `reference` (how ``Layer/copy()`` rebuilds one).
+    init(reference: ParameterReference) { self.reference = reference }
 
     /// `$weight`: the shared reference itself.
     public var projectedValue: ParameterReference { reference }

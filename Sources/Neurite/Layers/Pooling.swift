@@ -69,7 +69,7 @@ public struct GlobalAveragePooling2D: Layer {
             throw TensorError.layerInput(layer: "GlobalAveragePooling2D", expected: "[batch, channels, h, w]", got: input.shape)
         }
         let (n, c) = (input.shape[0], input.shape[1])
-        return try input.reshaped([n, c, input.shape[2] * input.shape[3]]).mean(alongAxis: 2)
+        return input.reshaped([n, c, input.shape[2] * input.shape[3]]).mean(alongAxis: 2)
     }
 }
 

@@ -11,9 +11,9 @@ public func binaryCrossEntropy(probabilities: Tensor, targets: Tensor) throws ->
     }
     let epsilon: Float = 1e-7
     let p = probabilities.clamped(to: epsilon...(1 - epsilon))
-    let positive = try targets * p.log()
-    let negative = try (1 - targets) * (1 - p).log()
-    return -(try positive + negative).mean()
+    let positive = targets * p.log()
+    let negative = (1 - targets) * (1 - p).log()
+    return -(positive + negative).mean()
 }
 
 /// Binary cross-entropy of sigmoid(logits), computed from the logits directly:

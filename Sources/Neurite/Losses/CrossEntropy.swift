@@ -53,6 +53,6 @@ public func crossEntropy(logits: Tensor, probabilities targets: Tensor) throws -
     guard logits.rank == 2, logits.shape == targets.shape else {
         throw TensorError.shapeMismatch(operation: "crossEntropy", lhs: logits.shape, rhs: targets.shape)
     }
-    let perRow = try (targets * logSoftmax(logits)).sum(alongAxis: 1)
+    let perRow = (targets * logSoftmax(logits)).sum(alongAxis: 1)
     return -perRow.mean()
 }

@@ -10,7 +10,7 @@ public func huberLoss(predictions: Tensor, targets: Tensor, delta: Float = 1) th
         throw TensorError.shapeMismatch(operation: "huberLoss", lhs: predictions.shape, rhs: targets.shape)
     }
     guard delta > 0, delta.isFinite else { throw TensorError.invalidArgument("huberLoss: delta \(delta) must be positive") }
-    let difference = try (predictions - targets).detached
+    let difference = (predictions - targets).detached
     var total: Double = 0
     difference.withUnsafeBuffer { values in
         for d in values { total += Double(abs(d) < delta ? 0.5 * d * d : delta * (abs(d) - 0.5 * delta)) }

@@ -63,7 +63,7 @@ public struct Loss: Sendable {
                 }
                 return try Neurite.crossEntropy(logits: logits, labels: classIndices(targets), labelSmoothing: labelSmoothing)
             },
-            link: { try softmax($0) })
+            link: { softmax($0) })
     }
 
     /// Binary cross-entropy: the loss for binary classification (one output) and multi-label
@@ -85,8 +85,8 @@ public struct Loss: Sendable {
                 }
                 guard let positiveWeight else { return try Neurite.binaryCrossEntropy(probabilities: outputs, targets: targets) }
                 let p = outputs.clamped(to: 1e-7...(1 - 1e-7))
-                let positive = try positiveWeight * targets * p.log()
-                return -(try positive + (1 - targets) * (1 - p).log()).mean()
+                let positive = positiveWeight * targets * p.log()
+                return -(positive + (1 - targets) * (1 - p).log()).mean()
             },
             link: { fromLogits ? sigmoid($0) : $0 })
     }
@@ -130,5 +130,5 @@ private func matching(_ targets: Tensor, _ outputs: Tensor) throws -> Tensor {
     guard targets.shape != outputs.shape, targets.count == outputs.count, targets.rank >= 1, outputs.rank >= 1,
           targets.shape[0] == outputs.shape[0]
     else { return targets }
-    return try targets.reshaped(outputs.shape)
+    return targets.reshaped(outputs.shape)
 }

@@ -6,5 +6,5 @@ public func meanAbsoluteError(predictions: Tensor, targets: Tensor) throws -> Te
     guard predictions.shape == targets.shape else {
         throw TensorError.shapeMismatch(operation: "meanAbsoluteError", lhs: predictions.shape, rhs: targets.shape)
     }
-    return try (predictions - targets).absolute().mean()
+    return (predictions - targets).absolute().mean()
 }

@@ -4,5 +4,5 @@ public func meanSquaredError(predictions: Tensor, targets: Tensor) throws -> Ten
     guard predictions.shape == targets.shape else {
         throw TensorError.shapeMismatch(operation: "meanSquaredError", lhs: predictions.shape, rhs: targets.shape)
     }
-    return try (predictions - targets).squared().mean()
+    return (predictions - targets).squared().mean()
 }

@@ -19,8 +19,8 @@ enum ClassPairs {
         guard predictions.rank == 2 else {
             throw TensorError.invalidShape(predictions.shape, reason: "class predictions must be [samples, classes]")
         }
-        let predicted = try predictions.argmax(alongAxis: 1)
-        if targets.shape == predictions.shape { return (predicted, try targets.argmax(alongAxis: 1)) }
+        let predicted = predictions.argmaxIndices(alongAxis: 1)
+        if targets.shape == predictions.shape { return (predicted, targets.argmaxIndices(alongAxis: 1)) }
         let actual = try classIndices(targets)
         if let bad = actual.first(where: { $0 >= columns }) {
             throw TensorError.invalidArgument("class \(bad) is outside the \(columns) predicted classes")
@@ -36,7 +36,7 @@ extension Metric {
         guard predictions.rank == 2, predictions.shape[0] == targets.shape[0] else {
             throw TensorError.shapeMismatch(operation: "top-k accuracy", lhs: predictions.shape, rhs: targets.shape)
         }
-        let actual = targets.shape == predictions.shape ? try targets.argmax(alongAxis: 1) : try classIndices(targets)
+        let actual = targets.shape == predictions.shape ? targets.argmaxIndices(alongAxis: 1) : try classIndices(targets)
         let classes = predictions.shape[1], values = predictions.scalars
         var hits = 0
         for (row, label) in actual.enumerated() {

@@ -6,7 +6,7 @@ import Foundation
 /// Backward, with y = g(z): ∂z = ∂y ⊙ g′ (written with the output y: relu′ = [y > 0],
 /// sigmoid′ = y(1−y), tanh′ = 1−y²), then ∂W = xᵀ·∂z, ∂b = Σ_rows ∂z, ∂x = ∂z·Wᵀ.
 /// Softmax is not element-wise, so it runs as its own operation after the fused product.
-func denseForward(_ input: Tensor, weight: Tensor, bias: Tensor?, activation: Activation) throws -> Tensor {
+func denseForward(_ input: Tensor, weight: Tensor, bias: Tensor?, activation: Activation) -> Tensor {
     let inputSize = weight.shape[0], outputSize = weight.shape[1]
     let rows = input.count / inputSize
     let fused = Kernels.FusedActivation(activation)
@@ -46,5 +46,5 @@ func denseForward(_ input: Tensor, weight: Tensor, bias: Tensor?, activation: Ac
         }
         return Array(gradients.prefix(inputs.count))
     }
-    return activation == .softmax ? try softmax(result) : result
+    return activation == .softmax ? softmax(result) : result
 }

@@ -3,20 +3,24 @@
 /// Shapes follow `numpy.matmul`: `[m, k] · [k, n] → [m, n]`; a batch `[…, m, k]` times a shared
 /// matrix `[k, n]` is one large product (the batch dimensions fold into the rows); two batches
 /// `[b, m, k] · [b, k, n]` multiply pairwise.
-public func matmul(_ lhs: Tensor, _ rhs: Tensor) throws -> Tensor {
-    guard lhs.rank >= 2, rhs.rank >= 2, lhs.shape[lhs.rank - 1] == rhs.shape[rhs.rank - 2] else {
-        throw TensorError.shapeMismatch(operation: "matmul", lhs: lhs.shape, rhs: rhs.shape)
+///
+/// Shapes that do not fit are reported as described in ``withTensorErrors(_:)``.
+public func matmul(_ lhs: Tensor, _ rhs: Tensor) -> Tensor {
+    Tensor.checked {
+        guard lhs.rank >= 2, rhs.rank >= 2, lhs.shape[lhs.rank - 1] == rhs.shape[rhs.rank - 2] else {
+            throw TensorError.shapeMismatch(operation: "matmul", lhs: lhs.shape, rhs: rhs.shape)
+        }
+        if rhs.rank == 2 { return sharedMatrixProduct(lhs, rhs) }
+        guard lhs.rank == 3, rhs.rank == 3, lhs.shape[0] == rhs.shape[0] else {
+            throw TensorError.shapeMismatch(operation: "matmul (batched)", lhs: lhs.shape, rhs: rhs.shape)
+        }
+        return batchedProduct(lhs, rhs)
     }
-    if rhs.rank == 2 { return sharedMatrixProduct(lhs, rhs) }
-    guard lhs.rank == 3, rhs.rank == 3, lhs.shape[0] == rhs.shape[0] else {
-        throw TensorError.shapeMismatch(operation: "matmul (batched)", lhs: lhs.shape, rhs: rhs.shape)
-    }
-    return batchedProduct(lhs, rhs)
 }
 
 extension Tensor {
     /// `self · other`; see ``matmul(_:_:)``.
-    public func matmul(_ other: Tensor) throws -> Tensor { try Neurite.matmul(self, other) }
+    public func matmul(_ other: Tensor) -> Tensor { Neurite.matmul(self, other) }
 }
 
 /// `[…, m, k] · [k, n]`. Backward: ∂A = ∂C · Bᵀ and ∂B = Aᵀ · ∂C, both as one GEMM with the

@@ -19,6 +19,16 @@ extension Tensor {
         return Tensor((0..<count).map { start + Float($0) * step })
     }
 
+    /// `count` evenly spaced values from `start` to `end`, both included, like NumPy's `linspace`:
+    /// `Tensor.linspace(0, 1, count: 5)` is `[0, 0.25, 0.5, 0.75, 1]`. Each value is computed
+    /// as start + i·step in double precision, so the last one is exactly `end`.
+    public static func linspace(_ start: Float, _ end: Float, count: Int) -> Tensor {
+        precondition(count >= 0, "linspace needs a count of at least 0, got \(count)")
+        guard count > 1 else { return Tensor(count == 1 ? [start] : []) }
+        let step = (Double(end) - Double(start)) / Double(count - 1)
+        return Tensor((0..<count).map { $0 == count - 1 ? end : Float(Double(start) + Double($0) * step) })
+    }
+
     /// Samples from the normal distribution N(mean, standardDeviation²).
     public static func randomNormal(
         _ shape: [Int], mean: Float = 0, standardDeviation: Float = 1, using generator: inout RandomGenerator
@@ -42,14 +52,17 @@ extension Tensor {
         return result
     }
 
-    /// Seeded conveniences for one-off tensors.
-    public static func randomNormal(_ shape: [Int], mean: Float = 0, standardDeviation: Float = 1, seed: UInt64) -> Tensor {
-        var generator = RandomGenerator(seed: seed)
+    /// Samples from N(mean, standardDeviation²), seeded by `seed`, or by the global generator
+    /// (see ``seed(_:)``) when it is `nil`.
+    public static func randomNormal(_ shape: [Int], mean: Float = 0, standardDeviation: Float = 1, seed: UInt64? = nil) -> Tensor {
+        var generator = RandomGenerator(seed: GlobalRandom.seed(seed))
         return randomNormal(shape, mean: mean, standardDeviation: standardDeviation, using: &generator)
     }
 
-    public static func randomUniform(_ shape: [Int], from lowerBound: Float = 0, to upperBound: Float = 1, seed: UInt64) -> Tensor {
-        var generator = RandomGenerator(seed: seed)
+    /// Samples from the uniform distribution on `[lowerBound, upperBound)`, seeded by `seed`, or by
+    /// the global generator (see ``seed(_:)``) when it is `nil`.
+    public static func randomUniform(_ shape: [Int], from lowerBound: Float = 0, to upperBound: Float = 1, seed: UInt64? = nil) -> Tensor {
+        var generator = RandomGenerator(seed: GlobalRandom.seed(seed))
         return randomUniform(shape, from: lowerBound, to: upperBound, using: &generator)
     }
 

@@ -12,6 +12,8 @@ public enum TensorError: Error, Equatable, CustomStringConvertible {
     case layerInput(layer: String, expected: String, got: [Int])
     /// A NaN or infinity where finite numbers are required (a loss, a batch of data).
     case nonFinite(String)
+    /// A gradient was asked for a model (named by its type) in which no trainable parameter was found.
+    case noTrainableParameters(String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,9 @@ public enum TensorError: Error, Equatable, CustomStringConvertible {
             return "\(layer) expects input of shape \(expected), got \(got)"
         case let .nonFinite(message):
             return message
+        case let .noTrainableParameters(model):
+            return "\(model) has no trainable parameters: layers are found in stored properties that are layers, "
+                + "@Parameter tensors, and arrays, dictionaries or optionals of them"
         }
     }
 }

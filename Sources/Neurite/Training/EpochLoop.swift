@@ -76,7 +76,7 @@ struct EpochLoop {
         var measured: [String: Double] = [:]
         if let first = batches.first, !metrics.isEmpty, !order.isEmpty {
             let all = try Tensor(shape: [order.count] + predictionShape, scalars: predictions)
-            let targets = try first.dataset.targets.rows(order)
+            let targets = first.dataset.targets.rows(order)
             for metric in metrics { measured[metric.name] = try metric.measured(predictions: all, targets: targets) }
         }
         return Outcome(

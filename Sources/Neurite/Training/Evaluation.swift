@@ -21,7 +21,7 @@ extension Layer {
         var correct = 0
         try inference {
             for batch in dataset.batches(size: batchSize) {
-                let predicted = try self(batch.inputs).argmax(alongAxis: -1)
+                let predicted = try self(batch.inputs).argmaxIndices(alongAxis: -1)
                 correct += zip(predicted, batch.labels).filter { $0 == $1 }.count
             }
         }
