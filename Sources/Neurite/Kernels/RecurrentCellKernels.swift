@@ -1,0 +1,126 @@
+import Foundation
+
+/// The three recurrent cells, with PyTorch's gate order (the rows of `weight_ih` and
+/// `weight_hh` are the gates' blocks, one after the other).
+///
+/// The kernels below are the element-wise part of one step, forward and backward. The matrix
+/// products are done outside (the input projection of all steps as one GEMM, the recurrent
+/// product once per step); what is left is one pass over each row of the step's gate
+/// pre-activations, where every gate of a unit is computed together while in cache.
+public enum RecurrentCell: String, Sendable, CaseIterable {
+    /// h = tanh(W_ih x + b_ih + W_hh h⁻ + b_hh).
+    case simple = "rnn"
+    /// Gates i, f, g, o: c = f ⊙ c⁻ + i ⊙ g, h = o ⊙ tanh(c).
+    case lstm
+    /// Gates r, z, n: n = tanh(W_in x + b_in + r ⊙ (W_hn h⁻ + b_hn)), h = (1 − z) ⊙ n + z ⊙ h⁻.
+    case gru
+
+    /// Gate blocks per unit: rows of `weight_ih` and `weight_hh` are `gateCount · hidden`.
+    var gateCount: Int {
+        switch self {
+        case .simple: return 1
+        case .lstm: return 4
+        case .gru: return 3
+        }
+    }
+
+    /// Whether the state has a cell vector c besides h.
+    var hasCellState: Bool { self == .lstm }
+}
+
+/// Pointers to one row (one sequence of the batch) at one time step.
+///
+/// Forward reads `inputGates` (W_ih x + b_ih) and `recurrentGates` (W_hh h⁻ + b_hh), and writes
+/// the new state and what backward needs: `saved` holds the gate activations (LSTM, GRU) and
+/// `candidate` the GRU's W_hn h⁻ + b_hn.
+struct RecurrentRow {
+    var inputGates: UnsafeMutablePointer<Float>
+    var recurrentGates: UnsafeMutablePointer<Float>
+    var previousHidden: UnsafeMutablePointer<Float>
+    var hidden: UnsafeMutablePointer<Float>
+    var previousCell: UnsafeMutablePointer<Float>?
+    var cell: UnsafeMutablePointer<Float>?
+    var saved: UnsafeMutablePointer<Float>?
+    var candidate: UnsafeMutablePointer<Float>?
+}
+
+@inline(__always) private func sigmoid(_ x: Float) -> Float { 1 / (1 + Foundation.exp(-x)) }
+
+extension Kernels {
+    /// One step of `cell` for one row of `size` units.
+    static func recurrentStepForward(_ cell: RecurrentCell, _ row: RecurrentRow, size h: Int) {
+        let x = row.inputGates, r = row.recurrentGates, previous = row.previousHidden, out = row.hidden
+        switch cell {
+        case .simple:
+            for j in 0..<h { out[j] = Foundation.tanh(x[j] + r[j]) }
+        case .lstm:
+            let gates = row.saved!, c = row.cell!, previousCell = row.previousCell!
+            for j in 0..<h {
+                let i = sigmoid(x[j] + r[j]), f = sigmoid(x[h + j] + r[h + j])
+                let g = Foundation.tanh(x[2 * h + j] + r[2 * h + j]), o = sigmoid(x[3 * h + j] + r[3 * h + j])
+                let newCell = f * previousCell[j] + i * g
+                gates[j] = i; gates[h + j] = f; gates[2 * h + j] = g; gates[3 * h + j] = o
+                c[j] = newCell
+                out[j] = o * Foundation.tanh(newCell)
+            }
+        case .gru:
+            let gates = row.saved!, candidate = row.candidate!
+            for j in 0..<h {
+                let reset = sigmoid(x[j] + r[j]), update = sigmoid(x[h + j] + r[h + j])
+                let hiddenPart = r[2 * h + j]  // W_hn h⁻ + b_hn, which the reset gate scales
+                let n = Foundation.tanh(x[2 * h + j] + reset * hiddenPart)
+                gates[j] = reset; gates[h + j] = update; gates[2 * h + j] = n
+                candidate[j] = hiddenPart
+                out[j] = (1 - update) * n + update * previous[j]
+            }
+        }
+    }
+
+    /// The backward of one step for one row, given ∂loss/∂h (`hiddenGradient`) and, for the
+    /// LSTM, ∂loss/∂c from later steps (`cellGradient`, updated in place to ∂loss/∂c⁻).
+    ///
+    /// Writes the gradients of the gate pre-activations: `inputGateGradient` for W_ih x + b_ih and
+    /// `recurrentGateGradient` for W_hh h⁻ + b_hh (they differ only for the GRU's n gate, where
+    /// the recurrent part is scaled by r), and the part of ∂loss/∂h⁻ that bypasses W_hh
+    /// (`previousHiddenGradient`: z ⊙ ∂h for the GRU, zero otherwise).
+    static func recurrentStepBackward(
+        _ cell: RecurrentCell, _ row: RecurrentRow, size h: Int,
+        hiddenGradient dh: UnsafePointer<Float>, cellGradient dc: UnsafeMutablePointer<Float>?,
+        inputGateGradient dInput: UnsafeMutablePointer<Float>, recurrentGateGradient dRecurrent: UnsafeMutablePointer<Float>,
+        previousHiddenGradient dPrevious: UnsafeMutablePointer<Float>
+    ) {
+        switch cell {
+        case .simple:
+            let out = row.hidden
+            for j in 0..<h {
+                let dz = dh[j] * (1 - out[j] * out[j])
+                dInput[j] = dz; dRecurrent[j] = dz
+                dPrevious[j] = 0
+            }
+        case .lstm:
+            let gates = row.saved!, c = row.cell!, previousCell = row.previousCell!, dc = dc!
+            for j in 0..<h {
+                let i = gates[j], f = gates[h + j], g = gates[2 * h + j], o = gates[3 * h + j]
+                let tanhCell = Foundation.tanh(c[j])
+                let dCell = dc[j] + dh[j] * o * (1 - tanhCell * tanhCell)
+                let di = dCell * g * i * (1 - i), df = dCell * previousCell[j] * f * (1 - f)
+                let dg = dCell * i * (1 - g * g), dOut = dh[j] * tanhCell * o * (1 - o)
+                dInput[j] = di; dInput[h + j] = df; dInput[2 * h + j] = dg; dInput[3 * h + j] = dOut
+                dRecurrent[j] = di; dRecurrent[h + j] = df; dRecurrent[2 * h + j] = dg; dRecurrent[3 * h + j] = dOut
+                dc[j] = dCell * f
+                dPrevious[j] = 0
+            }
+        case .gru:
+            let gates = row.saved!, candidate = row.candidate!, previous = row.previousHidden
+            for j in 0..<h {
+                let reset = gates[j], update = gates[h + j], n = gates[2 * h + j]
+                let dn = dh[j] * (1 - update) * (1 - n * n)
+                let dUpdate = dh[j] * (previous[j] - n) * update * (1 - update)
+                let dReset = dn * candidate[j] * reset * (1 - reset)
+                dInput[j] = dReset; dInput[h + j] = dUpdate; dInput[2 * h + j] = dn
+                dRecurrent[j] = dReset; dRecurrent[h + j] = dUpdate; dRecurrent[2 * h + j] = dn * reset
+                dPrevious[j] = dh[j] * update
+            }
+        }
+    }
+}
