@@ -1,4 +1,4 @@
-import Foundation
+import CNeuriteKernels
 
 /// The three recurrent cells, with PyTorch's gate order (the rows of `weight_ih` and
 /// `weight_hh` are the gates' blocks, one after the other).
@@ -32,7 +32,7 @@ public enum RecurrentCell: String, Sendable, CaseIterable {
 ///
 /// Forward reads `inputGates` (W_ih x + b_ih) and `recurrentGates` (W_hh h⁻ + b_hh), and writes
 /// the new state and what backward needs: `saved` holds the gate activations (LSTM, GRU) and
-/// `candidate` the GRU's W_hn h⁻ + b_hn.
+/// `candidate` the GRU's W_hn h⁻ + b_hn or the LSTM's tanh(c).
 struct RecurrentRow {
     var inputGates: UnsafeMutablePointer<Float>
     var recurrentGates: UnsafeMutablePointer<Float>
@@ -44,34 +44,42 @@ struct RecurrentRow {
     var candidate: UnsafeMutablePointer<Float>?
 }
 
-@inline(__always) private func sigmoid(_ x: Float) -> Float { 1 / (1 + Foundation.exp(-x)) }
-
 extension Kernels {
     /// One step of `cell` for one row of `size` units.
+    ///
+    /// Each gate row is a few short passes that stay in L1: add the input projection, apply the
+    /// gates' nonlinearities with the GEMM's own vectorized activations (``activate(_:count:_:)``),
+    /// then combine. `recurrentGates` is overwritten with the gates' pre-activations on the way.
     static func recurrentStepForward(_ cell: RecurrentCell, _ row: RecurrentRow, size h: Int) {
         let x = row.inputGates, r = row.recurrentGates, previous = row.previousHidden, out = row.hidden
         switch cell {
         case .simple:
-            for j in 0..<h { out[j] = Foundation.tanh(x[j] + r[j]) }
+            for j in 0..<h { out[j] = x[j] + r[j] }
+            activate(out, count: h, .tanh)
         case .lstm:
-            let gates = row.saved!, c = row.cell!, previousCell = row.previousCell!
+            let gates = row.saved!, c = row.cell!, previousCell = row.previousCell!, tanhCell = row.candidate!
+            for j in 0..<4 * h { gates[j] = x[j] + r[j] }
+            activate(gates, count: 2 * h, .sigmoid)
+            activate(gates + 2 * h, count: h, .tanh)
+            activate(gates + 3 * h, count: h, .sigmoid)
             for j in 0..<h {
-                let i = sigmoid(x[j] + r[j]), f = sigmoid(x[h + j] + r[h + j])
-                let g = Foundation.tanh(x[2 * h + j] + r[2 * h + j]), o = sigmoid(x[3 * h + j] + r[3 * h + j])
-                let newCell = f * previousCell[j] + i * g
-                gates[j] = i; gates[h + j] = f; gates[2 * h + j] = g; gates[3 * h + j] = o
-                c[j] = newCell
-                out[j] = o * Foundation.tanh(newCell)
+                c[j] = gates[h + j] * previousCell[j] + gates[j] * gates[2 * h + j]
+                tanhCell[j] = c[j]
             }
+            activate(tanhCell, count: h, .tanh)
+            for j in 0..<h { out[j] = gates[3 * h + j] * tanhCell[j] }
         case .gru:
             let gates = row.saved!, candidate = row.candidate!
+            for j in 0..<2 * h { gates[j] = x[j] + r[j] }
+            activate(gates, count: 2 * h, .sigmoid)
             for j in 0..<h {
-                let reset = sigmoid(x[j] + r[j]), update = sigmoid(x[h + j] + r[h + j])
-                let hiddenPart = r[2 * h + j]  // W_hn h⁻ + b_hn, which the reset gate scales
-                let n = Foundation.tanh(x[2 * h + j] + reset * hiddenPart)
-                gates[j] = reset; gates[h + j] = update; gates[2 * h + j] = n
-                candidate[j] = hiddenPart
-                out[j] = (1 - update) * n + update * previous[j]
+                candidate[j] = r[2 * h + j]  // W_hn h⁻ + b_hn, which the reset gate scales
+                gates[2 * h + j] = x[2 * h + j] + gates[j] * r[2 * h + j]
+            }
+            activate(gates + 2 * h, count: h, .tanh)
+            for j in 0..<h {
+                let update = gates[h + j]
+                out[j] = (1 - update) * gates[2 * h + j] + update * previous[j]
             }
         }
     }
@@ -98,10 +106,10 @@ extension Kernels {
                 dPrevious[j] = 0
             }
         case .lstm:
-            let gates = row.saved!, c = row.cell!, previousCell = row.previousCell!, dc = dc!
+            let gates = row.saved!, tanhCells = row.candidate!, previousCell = row.previousCell!, dc = dc!
             for j in 0..<h {
                 let i = gates[j], f = gates[h + j], g = gates[2 * h + j], o = gates[3 * h + j]
-                let tanhCell = Foundation.tanh(c[j])
+                let tanhCell = tanhCells[j]
                 let dCell = dc[j] + dh[j] * o * (1 - tanhCell * tanhCell)
                 let di = dCell * g * i * (1 - i), df = dCell * previousCell[j] * f * (1 - f)
                 let dg = dCell * i * (1 - g * g), dOut = dh[j] * tanhCell * o * (1 - o)
@@ -122,5 +130,13 @@ extension Kernels {
                 dPrevious[j] = dh[j] * update
             }
         }
+    }
+}
+
+extension Kernels {
+    /// `x[0..<count] = activation(x)`, in place, by the GEMM epilogue's vectorized code.
+    @inline(__always)
+    static func activate(_ x: UnsafeMutablePointer<Float>, count: Int, _ activation: FusedActivation) {
+        nk_activate(x, count, activation.code)
     }
 }

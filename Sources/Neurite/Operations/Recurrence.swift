@@ -34,7 +34,7 @@ func recurrence(
     let cells = cell.hasCellState ? Tensor(uninitializedShape: [steps + 1, batch, h]) : nil
     if let cells { cells.storage.base.update(from: initialCell!.storage.base, count: batch * h) }
     let saved = cell == .simple ? nil : Tensor(uninitializedShape: [steps, batch, gates])
-    let candidates = cell == .gru ? Tensor(uninitializedShape: [steps, batch, h]) : nil
+    let candidates = cell == .simple ? nil : Tensor(uninitializedShape: [steps, batch, h])
     let recurrentGates = Tensor(uninitializedShape: [batch, gates])
     let packed = Tensor.zeros([batch, rowLength])
 
