@@ -39,6 +39,9 @@ struct TrainText: ParsableCommand {
     @Flag(help: "After each epoch, print every parameter's mean gradient norm (before clipping).")
     var gradientNorms = false
 
+    @Option(help: "Draw weight_hh from N(0, σ²/hidden) instead of PyTorch's uniform. σ above 1 puts a vanilla RNN in the chaotic regime, where gradients explode through time: the clipping demonstration.")
+    var recurrentInitScale: Float?
+
     @Option(help: "Characters sampled after each epoch (0 for none).")
     var sampleLength: Int = 160
 
@@ -58,6 +61,9 @@ struct TrainText: ParsableCommand {
         guard (1...1 << 16).contains(batchSize) else { throw ValidationError("--batch-size must be in 1...65536") }
         guard (0...1 << 20).contains(sampleLength) else { throw ValidationError("--sample-length must be in 0...1048576") }
         guard temperature > 0, temperature.isFinite else { throw ValidationError("--temperature must be positive") }
+        if let recurrentInitScale, !(recurrentInitScale > 0 && recurrentInitScale.isFinite) {
+            throw ValidationError("--recurrent-init-scale must be positive")
+        }
         if clipNorm != nil && clipValue != nil { throw ValidationError("use either --clip-norm or --clip-value, not both") }
         if let limit = clipNorm ?? clipValue, !(limit > 0) { throw ValidationError("clipping limits must be positive") }
     }
@@ -66,6 +72,11 @@ struct TrainText: ParsableCommand {
         let corpus = try TextCorpus(contentsOf: URL(fileURLWithPath: file))
         let windows = try corpus.windows(batchSize: batchSize, sequenceLength: sequenceLength)
         var model = CharacterLanguageModel(vocabulary: corpus.vocabulary, cell: cell, hiddenSize: hidden, seed: seed)
+        if let recurrentInitScale, let weight = model.namedParameters.first(where: { $0.name == "recurrent.weight_hh" }) {
+            var generator = RandomGenerator(seed: seed &+ 2)
+            weight.parameter.value = Tensor.randomNormal(
+                weight.parameter.value.shape, standardDeviation: recurrentInitScale / Float(hidden).squareRoot(), using: &generator)
+        }
         var optimizer = ScheduledOptimizer(
             optimization.makeOptimizer(), schedule: optimization.learningRateSchedule, baseLearningRate: optimization.baseLearningRate,
             stepsPerEpoch: windows.count, epochs: epochs)
