@@ -134,6 +134,20 @@ extension Kernels {
 }
 
 extension Kernels {
+    /// The sums of the columns of a matrix `[rows, columns]`, `[columns]`: a bias's gradient.
+    /// Row by row, so the inner loop runs along memory and vectorizes (the general
+    /// ``sum(_:toShape:)`` walks any broadcast and is several times slower here).
+    static func columnSums(_ matrix: Tensor) -> Tensor {
+        let columns = matrix.shape[matrix.rank - 1], rows = matrix.count / max(columns, 1)
+        let result = Tensor.zeros([columns])
+        let source = matrix.storage.base, sums = result.storage.base
+        for row in 0..<rows {
+            let values = source + row * columns
+            for column in 0..<columns { sums[column] += values[column] }
+        }
+        return result
+    }
+
     /// `x[0..<count] = activation(x)`, in place, by the GEMM epilogue's vectorized code.
     @inline(__always)
     static func activate(_ x: UnsafeMutablePointer<Float>, count: Int, _ activation: FusedActivation) {

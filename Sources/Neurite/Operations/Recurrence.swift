@@ -72,8 +72,10 @@ func recurrence(
     let inputs = [input, weightIH, weightHH, biasIH, biasHH, initialHidden] + (initialCell.map { [$0] } ?? [])
     return packed.recorded(from: inputs) { gradient, needed in
         let g = gradient.storage.base
-        let inputGateGradients = Tensor.zeros([batch * steps, gates])  // rows b·T + t, like inputGates
-        let recurrentGateGradients = Tensor.zeros([steps * batch, gates])  // rows t·B + b, like the states
+        // Rows b·T + t like inputGates, and t·B + b like the states; every row is written below
+        // (padded steps with zeros), so neither needs clearing first.
+        let inputGateGradients = Tensor(uninitializedShape: [batch * steps, gates])
+        let recurrentGateGradients = Tensor(uninitializedShape: [steps * batch, gates])
         // ∂loss/∂h and ∂loss/∂c arriving at step t from later steps, starting with the final state's.
         var hiddenCarry = Tensor(uninitializedShape: [batch, h]), nextCarry = Tensor(uninitializedShape: [batch, h])
         let cellCarry = cell.hasCellState ? Tensor(uninitializedShape: [batch, h]) : nil
@@ -87,6 +89,8 @@ func recurrence(
                 let carry = hiddenCarry.storage.base + b * h, next = nextCarry.storage.base + b * h
                 guard t < lengths[b] else {  // padding: the gradient passes through untouched
                     next.update(from: carry, count: h)
+                    (inputGateGradients.storage.base + (b * steps + t) * gates).update(repeating: 0, count: gates)
+                    (recurrentGateGradients.storage.base + (t * batch + b) * gates).update(repeating: 0, count: gates)
                     continue
                 }
                 let dh = hiddenGradient.storage.base, output = g + b * rowLength + t * h
@@ -127,8 +131,8 @@ func recurrence(
                 into: weightGradient.storage.base, rows: gates, columns: h, inner: steps * batch)
             result[2] = weightGradient
         }
-        if needed[3] { result[3] = Kernels.sum(inputGateGradients, toShape: [gates]) }
-        if needed[4] { result[4] = Kernels.sum(recurrentGateGradients, toShape: [gates]) }
+        if needed[3] { result[3] = Kernels.columnSums(inputGateGradients) }
+        if needed[4] { result[4] = Kernels.columnSums(recurrentGateGradients) }
         if needed[5] { result[5] = Tensor(shape: initialHidden.shape, storage: hiddenCarry.storage) }
         if let cellCarry, needed.count > 6, needed[6] { result[6] = Tensor(shape: initialCell!.shape, storage: cellCarry.storage) }
         return result
