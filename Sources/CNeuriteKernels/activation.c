@@ -72,3 +72,10 @@ void nk_epilogue_row_scalar(float *c, long n, const float *bias, int act)
     for (long j = 0; j < n; j++)
         c[j] = nk_act_scalar(bias ? c[j] + bias[j] : c[j], act);
 }
+
+/* The recurrent cells' gates: the same vectorized code as the GEMM epilogue,
+ * over a buffer the GEMM did not write (a gate block of one row). */
+void nk_activate(float *x, long n, int act)
+{
+    nk_select_kernel()->epilogue_row(x, n, NULL, act);
+}

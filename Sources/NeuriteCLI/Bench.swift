@@ -48,11 +48,14 @@ struct Bench: ParsableCommand {
         let workloads = Workload.all.map { workload in
             (workload, Result { try workload.measure(minimumSeconds: workloadSeconds) })
         }
+        let recurrentRows = RecurrentBench.rows(threads: machine.threads, minimumSeconds: workloadSeconds)
 
         print("neurite bench\(quick ? " --quick (short runs, for a smoke test only)" : "")")
         print(machine.summary)
         print()
-        print(table(machine: machine, gemm: gemm, workloads: workloads).rendered)
+        var results = table(machine: machine, gemm: gemm, workloads: workloads)
+        recurrentRows.forEach { results.append($0) }
+        print(results.rendered)
         print()
         print(footnotes(machine: machine, numpy: numpy, gemmSeconds: gemmSeconds, workloadSeconds: workloadSeconds))
     }
@@ -122,6 +125,10 @@ struct Bench: ParsableCommand {
             "Adam: held against SGD momentum 0.9 on the same model and batch, their passes alternated so that "
                 + "both see the same load; samples/s are the best pass of each, the ratio the median over pairs of passes; goal (issue #7): an Adam step costs at most 10% more than an SGD-momentum step, "
                 + "a speed ratio of at least 1/1.1.",
+            "char rows (issue #14): a character language model's training step, one-hot inputs, vocabulary 64, one "
+                + "recurrent layer of 128, batch 32 × 64 steps, Adam, clip-by-norm 5, in tokens/s; PyTorch runs the same "
+                + "workload right after each row (scripts/bench_recurrent.py, by NEURITE_TORCH_PYTHON or python3), with "
+                + "the issue's figure for this machine type in brackets.",
             "allocs/step: tensor buffers the buffer pool had to take from the system allocator per step in steady state "
                 + "(0 = all recycled). Total malloc calls per step (arrays, closures, autograd nodes) are measured by "
                 + "the package-benchmark suite in Benchmarks/ (mallocCountTotal).",

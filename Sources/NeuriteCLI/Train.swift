@@ -4,5 +4,5 @@ import ArgumentParser
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a network and report loss and metrics per epoch.",
-        subcommands: [TrainMNIST.self, TrainCSV.self])
+        subcommands: [TrainMNIST.self, TrainCSV.self, TrainText.self])
 }

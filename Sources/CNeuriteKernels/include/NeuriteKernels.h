@@ -39,6 +39,9 @@ void nk_sgemm(int transposeA, int transposeB, long M, long N, long K,
               float beta, float *C, long ldc);
 
 /// Same as nk_sgemm plus a fused epilogue applied once per output element:
+/// x[i] = act(x[i]) for i < n, in place, with the GEMM epilogue's vector code.
+void nk_activate(float *x, long n, int activation);
+
 /// C[i][j] = act(alpha * (op(A)op(B))[i][j] + beta * C[i][j] + bias[j]).
 /// bias may be NULL (else length N, broadcast over rows); activation is one
 /// of NK_ACT_*.

@@ -1,0 +1,62 @@
+import Foundation
+
+/// A text as a stream of character ids, for character-level language models.
+///
+/// The vocabulary is the text's distinct characters (Unicode extended grapheme clusters), sorted,
+/// so the same text always gives the same ids.
+public struct TextCorpus: Sendable {
+    /// The distinct characters, sorted; a character's id is its position.
+    public let vocabulary: [Character]
+    /// The text, each character replaced by its id.
+    public let ids: [Int]
+
+    /// The corpus of `text`.
+    /// - Throws: ``TensorError/invalidArgument(_:)`` for a text of fewer than two characters
+    ///   (there is nothing to predict).
+    public init(_ text: String) throws {
+        let characters = Array(text)
+        guard characters.count >= 2 else { throw TensorError.invalidArgument("a text corpus needs at least two characters") }
+        vocabulary = Array(Set(characters)).sorted()
+        let position = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, $0) })
+        ids = characters.map { position[$0]! }
+    }
+
+    /// The corpus of a UTF-8 text file.
+    /// - Throws: ``DataError`` naming the file when it is missing, not UTF-8 or too short.
+    public init(contentsOf url: URL) throws {
+        guard FileManager.default.fileExists(atPath: url.path) else { throw DataError.fileNotFound(url) }
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch { throw DataError.unreadable(url, reason: error.localizedDescription) }
+        guard let text = String(data: data, encoding: .utf8) else { throw DataError.unreadable(url, reason: "not UTF-8 text") }
+        do { try self.init(text) } catch { throw DataError.unreadable(url, reason: "\(error)") }
+    }
+
+    /// Windows for truncated backpropagation through time: the text is cut into `batchSize`
+    /// contiguous streams, one per row, and each window holds the next `sequenceLength`
+    /// characters of every stream with, as targets, the characters that follow them. Row b of
+    /// window k + 1 continues row b of window k, so a state carried from one window to the
+    /// next has read the text in order.
+    /// - Throws: ``TensorError/invalidArgument(_:)`` when the text is too short for one window.
+    public func windows(batchSize: Int, sequenceLength: Int) throws -> [TextWindow] {
+        guard batchSize > 0, sequenceLength > 0 else { throw TensorError.invalidArgument("batch size and sequence length must be positive") }
+        let streamLength = (ids.count - 1) / batchSize
+        guard streamLength >= sequenceLength else {
+            throw TensorError.invalidArgument(
+                "a text of \(ids.count) characters is too short for \(batchSize) streams of \(sequenceLength) characters")
+        }
+        return stride(from: 0, through: streamLength - sequenceLength, by: sequenceLength).map { start in
+            let rows = (0..<batchSize).map { $0 * streamLength + start }
+            return TextWindow(
+                inputs: rows.map { Array(ids[$0..<$0 + sequenceLength]) },
+                targets: rows.flatMap { ids[$0 + 1...$0 + sequenceLength] })
+        }
+    }
+}
+
+/// One window of ``TextCorpus/windows(batchSize:sequenceLength:)``.
+public struct TextWindow: Sendable {
+    /// `[batch][time]` character ids.
+    public let inputs: [[Int]]
+    /// The id following each input, row after row (`batch · time` ids, the loss's labels).
+    public let targets: [Int]
+}

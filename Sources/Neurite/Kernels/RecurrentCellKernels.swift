@@ -1,0 +1,156 @@
+import CNeuriteKernels
+
+/// The three recurrent cells, with PyTorch's gate order (the rows of `weight_ih` and
+/// `weight_hh` are the gates' blocks, one after the other).
+///
+/// The kernels below are the element-wise part of one step, forward and backward. The matrix
+/// products are done outside (the input projection of all steps as one GEMM, the recurrent
+/// product once per step); what is left is one pass over each row of the step's gate
+/// pre-activations, where every gate of a unit is computed together while in cache.
+public enum RecurrentCell: String, Sendable, CaseIterable {
+    /// h = tanh(W_ih x + b_ih + W_hh h⁻ + b_hh).
+    case simple = "rnn"
+    /// Gates i, f, g, o: c = f ⊙ c⁻ + i ⊙ g, h = o ⊙ tanh(c).
+    case lstm
+    /// Gates r, z, n: n = tanh(W_in x + b_in + r ⊙ (W_hn h⁻ + b_hn)), h = (1 − z) ⊙ n + z ⊙ h⁻.
+    case gru
+
+    /// Gate blocks per unit: rows of `weight_ih` and `weight_hh` are `gateCount · hidden`.
+    var gateCount: Int {
+        switch self {
+        case .simple: return 1
+        case .lstm: return 4
+        case .gru: return 3
+        }
+    }
+
+    /// Whether the state has a cell vector c besides h.
+    var hasCellState: Bool { self == .lstm }
+}
+
+/// Pointers to one row (one sequence of the batch) at one time step.
+///
+/// Forward reads `inputGates` (W_ih x + b_ih) and `recurrentGates` (W_hh h⁻ + b_hh), and writes
+/// the new state and what backward needs: `saved` holds the gate activations (LSTM, GRU) and
+/// `candidate` the GRU's W_hn h⁻ + b_hn or the LSTM's tanh(c).
+struct RecurrentRow {
+    var inputGates: UnsafeMutablePointer<Float>
+    var recurrentGates: UnsafeMutablePointer<Float>
+    var previousHidden: UnsafeMutablePointer<Float>
+    var hidden: UnsafeMutablePointer<Float>
+    var previousCell: UnsafeMutablePointer<Float>?
+    var cell: UnsafeMutablePointer<Float>?
+    var saved: UnsafeMutablePointer<Float>?
+    var candidate: UnsafeMutablePointer<Float>?
+}
+
+extension Kernels {
+    /// One step of `cell` for one row of `size` units.
+    ///
+    /// Each gate row is a few short passes that stay in L1: add the input projection, apply the
+    /// gates' nonlinearities with the GEMM's own vectorized activations (``activate(_:count:_:)``),
+    /// then combine. `recurrentGates` is overwritten with the gates' pre-activations on the way.
+    static func recurrentStepForward(_ cell: RecurrentCell, _ row: RecurrentRow, size h: Int) {
+        let x = row.inputGates, r = row.recurrentGates, previous = row.previousHidden, out = row.hidden
+        switch cell {
+        case .simple:
+            for j in 0..<h { out[j] = x[j] + r[j] }
+            activate(out, count: h, .tanh)
+        case .lstm:
+            let gates = row.saved!, c = row.cell!, previousCell = row.previousCell!, tanhCell = row.candidate!
+            for j in 0..<4 * h { gates[j] = x[j] + r[j] }
+            activate(gates, count: 2 * h, .sigmoid)
+            activate(gates + 2 * h, count: h, .tanh)
+            activate(gates + 3 * h, count: h, .sigmoid)
+            for j in 0..<h {
+                c[j] = gates[h + j] * previousCell[j] + gates[j] * gates[2 * h + j]
+                tanhCell[j] = c[j]
+            }
+            activate(tanhCell, count: h, .tanh)
+            for j in 0..<h { out[j] = gates[3 * h + j] * tanhCell[j] }
+        case .gru:
+            let gates = row.saved!, candidate = row.candidate!
+            for j in 0..<2 * h { gates[j] = x[j] + r[j] }
+            activate(gates, count: 2 * h, .sigmoid)
+            for j in 0..<h {
+                candidate[j] = r[2 * h + j]  // W_hn h⁻ + b_hn, which the reset gate scales
+                gates[2 * h + j] = x[2 * h + j] + gates[j] * r[2 * h + j]
+            }
+            activate(gates + 2 * h, count: h, .tanh)
+            for j in 0..<h {
+                let update = gates[h + j]
+                out[j] = (1 - update) * gates[2 * h + j] + update * previous[j]
+            }
+        }
+    }
+
+    /// The backward of one step for one row, given ∂loss/∂h (`hiddenGradient`) and, for the
+    /// LSTM, ∂loss/∂c from later steps (`cellGradient`, updated in place to ∂loss/∂c⁻).
+    ///
+    /// Writes the gradients of the gate pre-activations: `inputGateGradient` for W_ih x + b_ih and
+    /// `recurrentGateGradient` for W_hh h⁻ + b_hh (they differ only for the GRU's n gate, where
+    /// the recurrent part is scaled by r), and the part of ∂loss/∂h⁻ that bypasses W_hh
+    /// (`previousHiddenGradient`: z ⊙ ∂h for the GRU, zero otherwise).
+    static func recurrentStepBackward(
+        _ cell: RecurrentCell, _ row: RecurrentRow, size h: Int,
+        hiddenGradient dh: UnsafePointer<Float>, cellGradient dc: UnsafeMutablePointer<Float>?,
+        inputGateGradient dInput: UnsafeMutablePointer<Float>, recurrentGateGradient dRecurrent: UnsafeMutablePointer<Float>,
+        previousHiddenGradient dPrevious: UnsafeMutablePointer<Float>
+    ) {
+        switch cell {
+        case .simple:
+            let out = row.hidden
+            for j in 0..<h {
+                let dz = dh[j] * (1 - out[j] * out[j])
+                dInput[j] = dz; dRecurrent[j] = dz
+                dPrevious[j] = 0
+            }
+        case .lstm:
+            let gates = row.saved!, tanhCells = row.candidate!, previousCell = row.previousCell!, dc = dc!
+            for j in 0..<h {
+                let i = gates[j], f = gates[h + j], g = gates[2 * h + j], o = gates[3 * h + j]
+                let tanhCell = tanhCells[j]
+                let dCell = dc[j] + dh[j] * o * (1 - tanhCell * tanhCell)
+                let di = dCell * g * i * (1 - i), df = dCell * previousCell[j] * f * (1 - f)
+                let dg = dCell * i * (1 - g * g), dOut = dh[j] * tanhCell * o * (1 - o)
+                dInput[j] = di; dInput[h + j] = df; dInput[2 * h + j] = dg; dInput[3 * h + j] = dOut
+                dRecurrent[j] = di; dRecurrent[h + j] = df; dRecurrent[2 * h + j] = dg; dRecurrent[3 * h + j] = dOut
+                dc[j] = dCell * f
+                dPrevious[j] = 0
+            }
+        case .gru:
+            let gates = row.saved!, candidate = row.candidate!, previous = row.previousHidden
+            for j in 0..<h {
+                let reset = gates[j], update = gates[h + j], n = gates[2 * h + j]
+                let dn = dh[j] * (1 - update) * (1 - n * n)
+                let dUpdate = dh[j] * (previous[j] - n) * update * (1 - update)
+                let dReset = dn * candidate[j] * reset * (1 - reset)
+                dInput[j] = dReset; dInput[h + j] = dUpdate; dInput[2 * h + j] = dn
+                dRecurrent[j] = dReset; dRecurrent[h + j] = dUpdate; dRecurrent[2 * h + j] = dn * reset
+                dPrevious[j] = dh[j] * update
+            }
+        }
+    }
+}
+
+extension Kernels {
+    /// The sums of the columns of a matrix `[rows, columns]`, `[columns]`: a bias's gradient.
+    /// Row by row, so the inner loop runs along memory and vectorizes (the general
+    /// ``sum(_:toShape:)`` walks any broadcast and is several times slower here).
+    static func columnSums(_ matrix: Tensor) -> Tensor {
+        let columns = matrix.shape[matrix.rank - 1], rows = matrix.count / max(columns, 1)
+        let result = Tensor.zeros([columns])
+        let source = matrix.storage.base, sums = result.storage.base
+        for row in 0..<rows {
+            let values = source + row * columns
+            for column in 0..<columns { sums[column] += values[column] }
+        }
+        return result
+    }
+
+    /// `x[0..<count] = activation(x)`, in place, by the GEMM epilogue's vectorized code.
+    @inline(__always)
+    static func activate(_ x: UnsafeMutablePointer<Float>, count: Int, _ activation: FusedActivation) {
+        nk_activate(x, count, activation.code)
+    }
+}
