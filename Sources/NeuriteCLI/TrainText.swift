@@ -77,9 +77,8 @@ struct TrainText: ParsableCommand {
             weight.parameter.value = Tensor.randomNormal(
                 weight.parameter.value.shape, standardDeviation: recurrentInitScale / Float(hidden).squareRoot(), using: &generator)
         }
-        var optimizer = ScheduledOptimizer(
-            optimization.makeOptimizer(), schedule: optimization.learningRateSchedule, baseLearningRate: optimization.baseLearningRate,
-            stepsPerEpoch: windows.count, epochs: epochs)
+        var optimizer = optimization.makeOptimizer()
+        let schedule = optimization.learningRateSchedule, baseRate = optimization.baseLearningRate
         let clipping = clipNorm.map(GradientClipping.norm) ?? clipValue.map(GradientClipping.value)
         print("model: \(cell.rawValue)(\(hidden)) over one-hot characters, dense(\(corpus.vocabulary.count))  (\(model.parameterCount) parameters)")
         print("data: \(file), \(corpus.ids.count) characters, vocabulary \(corpus.vocabulary.count); \(windows.count) windows of "
@@ -92,6 +91,9 @@ struct TrainText: ParsableCommand {
             progress.start(label: "epoch \(epoch)/\(epochs)")
             let summary = try trainEpoch(
                 &model, optimizer: &optimizer, on: windows, clipping: clipping, recordingGradientNorms: gradientNorms,
+                learningRate: { window in
+                    schedule.learningRate(base: baseRate, step: (epoch - 1) * windows.count + window, stepsPerEpoch: windows.count, epochs: epochs)
+                },
                 progress: progress.update)
             let seconds = (ContinuousClock.now - started).seconds
             progress.finish()
