@@ -15,8 +15,8 @@ struct CommandTests {
             (["train", "mnist", "--learning-rate", "fast"], "fast"),
             (["train", "mnist", "--clip-norm", "1", "--clip-value", "1"], "either --clip-norm or --clip-value"),
             (["train", "mnist", "--clip-value", "0"], "clipping limits must be positive"),
-            (["train", "mnist", "--validation-split", "1.5"], "--validation-split must be between 0 and 1"),
-            (["train", "mnist", "--early-stopping", "0"], "--early-stopping needs a patience of at least 1"),
+            (["train", "mnist", "--validation-split", "1.5"], "error: --validation-split: must be between 0 and 1"),
+            (["train", "mnist", "--early-stopping", "0"], "error: --early-stopping: needs a patience of at least 1"),
 
             (["train", "mnist", "--batch-size", "-5"], "error: --batch-size: must be positive, found -5"),
             (["train", "mnist", "--epochs", "-1"], "error: --epochs: must be positive, found -1"),

@@ -26,10 +26,10 @@ struct TextCommandTests {
     @Test func badOptionsGiveClearErrors() {
         let cases: [([String], String)] = [
             (["train", "text", "x.txt", "--cell", "wobbly"], "wobbly"),
-            (["train", "text", "x.txt", "--hidden", "0"], "--hidden must be in"),
-            (["train", "text", "x.txt", "--temperature", "0"], "--temperature must be positive"),
+            (["train", "text", "x.txt", "--hidden", "0"], "error: --hidden: must be in"),
+            (["train", "text", "x.txt", "--temperature", "0"], "error: --temperature: must be positive"),
             (["train", "text", "x.txt", "--clip-norm", "1", "--clip-value", "1"], "either --clip-norm or --clip-value"),
-            (["sample", "m.safetensors", "--length", "2000000"], "--length must be in"),
+            (["sample", "m.safetensors", "--length", "2000000"], "error: --length: must be in"),
         ]
         for (arguments, expected) in cases {
             do {
