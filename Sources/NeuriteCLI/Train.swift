@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Neurite
+import NeuriteLab
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,6 +48,12 @@ struct Train: ParsableCommand {
     @Flag(help: "After each epoch, print every parameter's mean gradient norm (to see gradients vanish or explode).")
     var gradientNorms = false
 
+    @Option(help: "Record per-layer diagnostics every 50 steps (gradient norm, max |g|, update-to-weight ratio, activation mean and std, dead ReLU units) to this JSON-lines file, and print warnings when gradients vanish or explode or units stay identical.")
+    var diagnostics: String?
+
+    @Option(help: "Draw the loss and accuracy curves (train and test), the diagnostics over time and the first-layer weights as PNGs into this directory.")
+    var plots: String?
+
     @Option(help: "Seed for initialization and shuffling; the same seed gives the same run.")
     var seed: UInt64 = 1
 
@@ -77,24 +84,38 @@ struct Train: ParsableCommand {
 
         network.setMode(.training)  // dropout and batch normalisation train on batch statistics
         let progress = ProgressBar(total: data.train.count)
+        let recorder = try (diagnostics != nil || plots != nil) ? TrainingDiagnostics(
+            probe: data.test.inputs.rows(0..<min(256, data.test.count)), every: 50,
+            file: diagnostics.map { URL(fileURLWithPath: $0) }, warn: { print($0) }) : nil
+        var history: [TrainingPlots.Epoch] = []
         for epoch in 1...epochs {
             let started = ContinuousClock.now
             optimizer.learningRate = schedule.rate(base: learningRate, epoch: epoch, of: epochs)
             progress.start(label: "epoch \(epoch)/\(epochs)")
+            recorder?.beginEpoch(epoch)
             let summary = try trainEpoch(
                 &network, optimizer: &optimizer, on: data.train, batchSize: batchSize, seed: seed &+ UInt64(epoch),
                 clipping: clipNorm.map(GradientClipping.norm) ?? clipValue.map(GradientClipping.value),
-                recordingGradientNorms: gradientNorms, progress: progress.update)
+                recordingGradientNorms: gradientNorms, diagnostics: recorder, progress: progress.update)
             let seconds = (ContinuousClock.now - started).seconds
             let testAccuracy = try network.accuracy(on: data.test)
             progress.finish()
             print(String(
                 format: "epoch %d/%d  lr %.4f  loss %.4f  train %.2f%%  test %.2f%%  %.2fs  (%.0f samples/s)",
                 epoch, epochs, optimizer.learningRate, summary.loss, 100 * summary.accuracy, 100 * testAccuracy, seconds, Double(data.train.count) / seconds))
+            if plots != nil {
+                let testLoss = try crossEntropy(logits: network.predict(data.test.inputs), labels: data.test.labels).scalar
+                history.append(.init(trainLoss: summary.loss, trainAccuracy: summary.accuracy, testLoss: Double(testLoss), testAccuracy: testAccuracy))
+            }
             for (name, norm) in summary.gradientNorms {
                 print("  gradient norm  " + name.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%.3e", norm))
             }
         }
+        if let plots {
+            let written = try TrainingPlots.write(epochs: history, diagnostics: recorder?.records ?? [], model: network, to: URL(fileURLWithPath: plots))
+            print("plots: " + written.map(\.path).joined(separator: ", "))
+        }
+        if let diagnostics { print("diagnostics: \(recorder?.records.count ?? 0) records in \(diagnostics)") }
         if let output {
             try network.save(to: URL(fileURLWithPath: output), metadata: [
                 "neurite.architecture": description.description,

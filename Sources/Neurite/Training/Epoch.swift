@@ -18,12 +18,14 @@ public struct EpochSummary: Sendable {
 ///   - clipping: when set, how gradients are bounded before each update.
 ///   - recordingGradientNorms: fill ``EpochSummary/gradientNorms`` (one pass over the gradients
 ///     per step).
+///   - diagnostics: when set, measures layers around the updates (see ``TrainingDiagnostics``).
 ///   - progress: called after each batch with the number of samples done so far.
 /// - Throws: ``TensorError/nonFinite(_:)`` as soon as the loss is NaN or infinite (a learning
 ///   rate too high, usually), rather than training on garbage.
 public func trainEpoch<Model: Layer, Method: Optimizer>(
     _ model: inout Model, optimizer: inout Method, on dataset: Dataset, batchSize: Int, seed: UInt64,
-    clipping: GradientClipping? = nil, recordingGradientNorms: Bool = false, progress: (Int) -> Void = { _ in }
+    clipping: GradientClipping? = nil, recordingGradientNorms: Bool = false, diagnostics: TrainingDiagnostics? = nil,
+    progress: (Int) -> Void = { _ in }
 ) throws -> EpochSummary {
     var totalLoss: Double = 0, correct = 0, seen = 0, steps = 0
     var normSums: [(name: String, norm: Double)] = []
@@ -45,7 +47,9 @@ public func trainEpoch<Model: Layer, Method: Optimizer>(
             let norms = gradients.statistics.map { ($0.name, Double($0.statistics.norm)) }
             normSums = normSums.isEmpty ? norms : zip(normSums, norms).map { ($0.name, $0.norm + $1.1) }
         }
+        diagnostics?.prepare(model, gradients: gradients, loss: loss.scalar)
         optimizer.update(&model, along: clipping?.apply(to: gradients) ?? gradients)
+        try diagnostics?.record(model)
         totalLoss += Double(loss.scalar) * Double(batch.count)
         correct += zip(try logits.argmax(alongAxis: -1), labels).filter { $0 == $1 }.count
         seen += batch.count
