@@ -83,7 +83,7 @@ public struct ActivationsExperiment: Sendable {
                     Series(names[curve.activation]!.0, x: result.grid, y: curve.values),
                     Series(names[curve.activation]!.1, x: result.grid, y: curve.derivatives, style: .dashed),
                 ])
-                plot.yRange = curve.activation == .tanh ? -1.2...1.2 : -0.2...1.2
+                plot.yRange = curve.activation == .tanh ? -1.2...1.2 : curve.activation == .sigmoid ? -0.2...1.2 : nil
                 return plot.figure(width: 480, height: 400)
             }
             figures.append(("activations", Figure.row(panels, title: "Activations and their derivatives")))

@@ -60,7 +60,7 @@ public struct ApproximationExperiment: Sendable {
                 Series("training samples", x: result.sampleX, y: result.sampleY, style: .points, color: .series(1)),
             ])
             plot.shadedRange = (-Double.pi...Double.pi, "trained here")
-            plot.yRange = -1.6...1.6
+            plot.xRange = -2 * Double.pi...2 * Double.pi
             figures.append(("approximation", plot.figure()))
         }
         return LabReport(

@@ -74,6 +74,7 @@ enum Lab {
     static func format(_ value: Double) -> String {
         let magnitude = abs(value)
         if magnitude == 0 { return "0" }
+        if magnitude < 1e4, value == value.rounded() { return String(Int(value)) }
         if magnitude >= 1e4 || magnitude < 1e-3 { return String(format: "%.2e", value) }
         return String(format: magnitude >= 100 ? "%.0f" : magnitude >= 10 ? "%.1f" : magnitude >= 1 ? "%.2f" : "%.3f", value)
     }

@@ -22,6 +22,8 @@ public struct LinearCollapseExperiment: Sendable {
         public let reluXORAccuracy: Double
         /// Decision regions on a grid (for the figure).
         public let linearRegions: [Int], reluRegions: [Int]
+        /// |p(1) − p(0)| on the grid: how sure each network is.
+        public let linearConfidences: [Double], reluConfidences: [Double]
     }
 
     static let xorInputs: [[Float]] = [[0, 0], [0, 1], [1, 0], [1, 1]]
@@ -52,31 +54,35 @@ public struct LinearCollapseExperiment: Sendable {
         let inputs = try Tensor(rows: Self.xorInputs)
         let grid = DecisionRegions.gridPoints(xRange: Self.range, yRange: Self.range, resolution: Self.resolution)
         let gridInputs = try Tensor(shape: [grid.count, 2], scalars: grid.flatMap { [Float($0.x), Float($0.y)] })
-        func trained(_ activation: Activation) throws -> (accuracy: Double, regions: [Int]) {
+        func trained(_ activation: Activation) throws -> (accuracy: Double, regions: [Int], confidences: [Double]) {
             var model = network(activation)
             var optimizer = SGD(learningRate: 0.05, momentum: 0.9)
             _ = try Lab.train(&model, steps: steps, optimizer: &optimizer) { try crossEntropy(logits: $0(inputs), labels: Self.xorLabels) }
             let predicted = try model.predict(inputs).argmax(alongAxis: -1)
-            return (Lab.agreement(predicted, Self.xorLabels), try model.predict(gridInputs).argmax(alongAxis: -1))
+            let probabilities = try softmax(model.predict(gridInputs)).scalars
+            let confidences = stride(from: 0, to: probabilities.count, by: 2).map { Double(abs(probabilities[$0 + 1] - probabilities[$0])) }
+            return (Lab.agreement(predicted, Self.xorLabels), try model.predict(gridInputs).argmax(alongAxis: -1), confidences)
         }
         let linearRun = try trained(.linear), reluRun = try trained(.relu)
         return Result(collapseError: collapseError, linearXORAccuracy: linearRun.accuracy, reluXORAccuracy: reluRun.accuracy,
-                      linearRegions: linearRun.regions, reluRegions: reluRun.regions)
+                      linearRegions: linearRun.regions, reluRegions: reluRun.regions,
+                      linearConfidences: linearRun.confidences, reluConfidences: reluRun.confidences)
     }
 
     public func report(_ result: Result, drawing: Bool) -> LabReport {
         var figures: [(name: String, figure: Figure)] = []
         if drawing {
             let samples = zip(Self.xorInputs, Self.xorLabels).map { (x: Double($0[0]), y: Double($0[1]), label: $1) }
-            func panel(_ title: String, _ regions: [Int]) -> Figure {
+            func panel(_ title: String, _ regions: [Int], _ confidences: [Double]) -> Figure {
                 var plot = DecisionRegions(title: title, xRange: Self.range, yRange: Self.range, resolution: Self.resolution, classes: regions, samples: samples)
                 plot.classNames = ["XOR 0", "XOR 1"]
+                plot.confidences = confidences
                 return plot.figure()
             }
             figures.append(("linear-collapse", Figure.row([
-                panel("\(depth) linear layers: \(Lab.percent(result.linearXORAccuracy))", result.linearRegions),
-                panel("\(depth) ReLU layers: \(Lab.percent(result.reluXORAccuracy))", result.reluRegions),
-            ], title: "XOR: a deep linear network is still one straight boundary")))
+                panel("\(depth) linear layers: \(Lab.percent(result.linearXORAccuracy))", result.linearRegions, result.linearConfidences),
+                panel("\(depth) ReLU layers: \(Lab.percent(result.reluXORAccuracy))", result.reluRegions, result.reluConfidences),
+            ], title: "XOR: linear layers find no boundary (faded: unsure), ReLU layers do")))
         }
         return LabReport(
             experiment: "linear-collapse",

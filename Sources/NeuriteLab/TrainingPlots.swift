@@ -22,10 +22,14 @@ public enum TrainingPlots {
         var figures: [(name: String, figure: Figure)] = []
         let accuracy = LinePlot(title: "Accuracy", xLabel: "epoch", yLabel: "accuracy", series: [
             Series("train", x: x, y: epochs.map(\.trainAccuracy)), Series("test", x: x, y: epochs.map(\.testAccuracy)),
+            Series("", x: x, y: epochs.map(\.trainAccuracy), style: .points, color: .series(0)),
+            Series("", x: x, y: epochs.map(\.testAccuracy), style: .points, color: .series(1)),
         ])
         figures.append(("curves", Figure.row([
             LinePlot(title: "Loss", xLabel: "epoch", yLabel: "cross-entropy", series: [
                 Series("train", x: x, y: epochs.map(\.trainLoss)), Series("test", x: x, y: epochs.map(\.testLoss)),
+                Series("", x: x, y: epochs.map(\.trainLoss), style: .points, color: .series(0)),
+                Series("", x: x, y: epochs.map(\.testLoss), style: .points, color: .series(1)),
             ]).figure(width: 560, height: 420),
             accuracy.figure(width: 560, height: 420),
         ], title: "Training and test curves")))
@@ -41,7 +45,7 @@ public enum TrainingPlots {
             }
             func plot(_ title: String, _ label: String, _ series: [Series], log: Bool) -> Figure {
                 var plot = LinePlot(title: title, xLabel: "step", yLabel: label, series: series.filter { !$0.x.isEmpty })
-                if log { plot.yScale = .logarithmic }
+                if log { plot.yScale = .logarithmic } else { plot.yRange = 0...1 }
                 return plot.figure(width: 560, height: 420)
             }
             figures.append(("diagnostics", Figure.grid([

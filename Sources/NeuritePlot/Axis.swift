@@ -26,7 +26,9 @@ struct Axis {
         case .linear:
             var low = range?.lowerBound ?? shown.min() ?? 0, high = range?.upperBound ?? shown.max() ?? 1
             if high - low < 1e-12 * max(1, abs(high)) { low -= 0.5; high += 0.5 }
-            let step = Axis.niceStep((high - low) / 6)
+            var step = Axis.niceStep((high - low) / 6)
+            // Counts (epochs, layers) get whole-number ticks.
+            if step < 1, range == nil, !shown.isEmpty, shown.allSatisfy({ $0 == $0.rounded() }) { step = 1 }
             if range == nil {
                 low = (low / step).rounded(.down) * step
                 high = (high / step).rounded(.up) * step

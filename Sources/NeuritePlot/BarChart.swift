@@ -1,3 +1,5 @@
+import Foundation
+
 /// Grouped bars: one group per category (a layer), one bar per series in each group
 /// (sigmoid and ReLU, or before and after clipping). With a logarithmic scale, bars spanning
 /// many decades (gradient norms from the first to the last layer) stay readable.
@@ -24,7 +26,13 @@ public struct BarChart: Sendable {
     /// The chart drawn as a `width × height` figure.
     public func figure(width: Int = 720, height: Int = 480) -> Figure {
         let values = series.flatMap(\.values)
-        let y = Axis(covering: yScale == .linear ? values + [0] : values, scale: yScale)
+        // Headroom above the tallest bar for the legend, a third of the range.
+        let shown = values.filter { $0.isFinite && (yScale == .linear || $0 > 0) }
+        var headroom: [Double] = []
+        if let low = shown.min(), let high = shown.max(), series.count > 1 {
+            headroom = [yScale == .linear ? high + 0.35 * (high - min(0, low)) : high * pow(high / low, 0.35)]
+        }
+        let y = Axis(covering: (yScale == .linear ? values + [0] : values) + headroom, scale: yScale)
         let x = Axis(covering: [0, Double(categories.count)], scale: .linear, range: 0...Double(max(1, categories.count)))
         let frame = PlotFrame(width: width, height: height, x: x, y: y)
         var figure = Figure(width: width, height: height)

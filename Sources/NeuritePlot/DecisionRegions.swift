@@ -14,6 +14,9 @@ public struct DecisionRegions: Sendable {
     public var samples: [(x: Double, y: Double, label: Int)]
     /// Names of the classes for the legend; empty for none.
     public var classNames: [String] = []
+    /// How sure the classifier is in each cell, in [0, 1] (e.g. |p₁ − p₀|): regions fade to
+    /// white where it hesitates. nil draws every region at full strength.
+    public var confidences: [Double]?
 
     /// Regions from `classes`, one per point of ``gridPoints(xRange:yRange:resolution:)``.
     public init(title: String, xLabel: String = "x1", yLabel: String = "x2", xRange: ClosedRange<Double>, yRange: ClosedRange<Double>,
@@ -49,7 +52,9 @@ public struct DecisionRegions: Sendable {
         let y = Axis(covering: [], scale: .linear, range: yRange)
         let frame = PlotFrame(width: width, height: height, x: x, y: y)
         var figure = Figure(width: width, height: height)
-        let pixels = classes.map { Color.white.mixed(with: .series(max(0, $0)), 0.3) }
+        let pixels = classes.indices.map { cell in
+            Color.white.mixed(with: .series(max(0, classes[cell])), 0.05 + 0.3 * (confidences.map { max(0, min(1, $0[cell])) } ?? 1))
+        }
         figure.marks.append(.image(PixelImage(width: resolution, height: resolution, pixels: pixels), frame: frame.area))
         var occupied: [Point] = []
         for sample in samples {

@@ -84,7 +84,9 @@ public struct LinePlot: Sendable {
         for marker in markers {
             guard let bottom = frame.point(marker.x, y.lower) else { continue }
             figure.marks.append(.polyline([Point(bottom.x, frame.area.y), Point(bottom.x, frame.area.maxY)], color: .ink, width: 1.5, dash: 5))
-            figure.marks.append(frame.text(marker.label, Point(bottom.x + 6, frame.area.maxY - 14), anchor: .start))
+            // The label goes right of the line, or left of it when it would run off the plot.
+            let fitsRight = bottom.x + 12 + Double(marker.label.count) * PlotFrame.characterWidth < frame.area.maxX
+            figure.marks.append(frame.text(marker.label, Point(bottom.x + (fitsRight ? 6 : -6), frame.area.maxY - 14), anchor: fitsRight ? .start : .end))
         }
         figure.marks += frame.axisMarks(title: title, xLabel: xLabel, yLabel: yLabel)
         figure.marks += frame.legend(legend, avoiding: occupied)
