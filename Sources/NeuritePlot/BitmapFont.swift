@@ -2,7 +2,7 @@
 ///
 /// Each glyph is five column bytes, left to right; bit 0 is the top row, bit 7 the lowest
 /// (descenders of g, p, q, y). This is the classic 5×7 LCD font (as in Adafruit GFX), plus a few
-/// symbols the figures use (×, ², σ, μ, π, τ, η, Δ, ∂, −, ≤, ≥, ‖, →). A glyph cell is 6 dots wide with the gap.
+/// symbols the figures use (×, ², σ, μ, π, τ, η, Δ, ∂, ≈, −, ≤, ≥, ‖, →). A glyph cell is 6 dots wide with the gap.
 enum BitmapFont {
     /// Dots per glyph cell, including one column of spacing.
     static let cellWidth = 6
@@ -35,6 +35,7 @@ enum BitmapFont {
         "π": [0x04, 0x7C, 0x04, 0x7C, 0x04],
         "Δ": [0x70, 0x4C, 0x43, 0x4C, 0x70],
         "∂": [0x30, 0x49, 0x49, 0x4A, 0x3C],
+        "≈": [0x24, 0x12, 0x24, 0x48, 0x24],
     ]
 
     private static let ascii5x8: [UInt8] = [

@@ -60,7 +60,7 @@ public struct LinePlot: Sendable {
         if let shadedRange, let left = frame.point(shadedRange.range.lowerBound, y.lower), let right = frame.point(shadedRange.range.upperBound, y.lower) {
             let from = max(frame.area.x, left.x), to = min(frame.area.maxX, right.x)
             figure.marks.append(.rectangle(Rect(x: from, y: frame.area.y, width: max(0, to - from), height: frame.area.height), fill: Color(hex: 0xF0F0F0), stroke: nil))
-            figure.marks.append(frame.text(shadedRange.label, Point((from + to) / 2, frame.area.y + 14), anchor: .middle, color: .gray))
+            figure.marks.append(frame.text(shadedRange.label, Point((from + to) / 2, frame.area.maxY - 14), anchor: .middle, color: .gray))
         }
         figure.marks += frame.gridMarks()
         var occupied: [Point] = []
@@ -86,7 +86,7 @@ public struct LinePlot: Sendable {
             figure.marks.append(.polyline([Point(bottom.x, frame.area.y), Point(bottom.x, frame.area.maxY)], color: .ink, width: 1.5, dash: 5))
             // The label goes right of the line, or left of it when it would run off the plot.
             let fitsRight = bottom.x + 12 + Double(marker.label.count) * PlotFrame.characterWidth < frame.area.maxX
-            figure.marks.append(frame.text(marker.label, Point(bottom.x + (fitsRight ? 6 : -6), frame.area.maxY - 14), anchor: fitsRight ? .start : .end))
+            figure.marks.append(frame.text(marker.label, Point(bottom.x + (fitsRight ? 6 : -6), frame.area.y + 14), anchor: fitsRight ? .start : .end))
         }
         figure.marks += frame.axisMarks(title: title, xLabel: xLabel, yLabel: yLabel)
         figure.marks += frame.legend(legend, avoiding: occupied)

@@ -48,7 +48,11 @@ struct PlotFrame {
             marks.append(text(y.label(tick), Point(area.x - 9, position.y), anchor: .end))
         }
         if xTickLabels {
-            for tick in x.ticks {
+            // Label every k-th tick when the labels would otherwise touch.
+            let widest = Double(x.ticks.map { x.label($0).count }.max() ?? 1) * PlotFrame.characterWidth + 14
+            let spacing = area.width / Double(max(1, x.ticks.count - 1))
+            let every = max(1, Int((widest / spacing).rounded(.up)))
+            for (index, tick) in x.ticks.enumerated() where index % every == 0 {
                 guard let position = point(tick, y.lower) else { continue }
                 marks.append(.polyline([Point(position.x, area.maxY), Point(position.x, area.maxY + 5)], color: .ink, width: 1, dash: nil))
                 marks.append(text(x.label(tick), Point(position.x, area.maxY + 18), anchor: .middle))

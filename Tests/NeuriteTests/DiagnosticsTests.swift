@@ -21,7 +21,8 @@ struct DiagnosticsTests {
         // A bias far below zero: no input turns the first layer's units on, all are dead.
         (model.layers[0] as! Dense).bias!.value = Tensor.full([6], -100)
         let inputs = Tensor.randomNormal([8, 4], seed: 3), labels = [0, 1, 2, 0, 1, 2, 0, 1]
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("diagnostics-\(UUID().uuidString).jsonl")
+        // In a directory that does not exist yet: the recorder creates it.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("diagnostics-\(UUID().uuidString)/run.jsonl")
         let diagnostics = try TrainingDiagnostics(probe: inputs, every: 2, file: file)
         var optimizer = SGD(learningRate: 0.1)
         let before = (model.layers[1] as! Dense).weight

@@ -39,13 +39,14 @@ public final class TrainingDiagnostics {
     ///   - interval: measure every this many steps (the first step is always measured).
     ///   - file: write each record as a JSON line here (created or truncated).
     ///   - warn: receives each warning as it is raised (the CLI prints it).
-    /// - Throws: the file system's error when `file` cannot be created.
+    /// - Throws: the file system's error when `file` (or its directory) cannot be created.
     public init(probe: Tensor, every interval: Int = 50, file: URL? = nil, warn: @escaping (String) -> Void = { _ in }) throws {
         precondition(interval > 0, "the diagnostics interval must be positive")
         self.probeBatch = probe.detached
         self.interval = interval
         self.warn = warn
         if let file {
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
                 throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: file.path])
             }
