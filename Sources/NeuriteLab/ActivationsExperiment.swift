@@ -11,12 +11,17 @@ import NeuritePlot
 public struct ActivationsExperiment: Sendable {
     /// MNIST training samples used for the speed comparison.
     public var trainingSamples = 10_000
+    /// The hidden layer sizes of the MNIST MLP.
     public var hiddenLayers = [128, 128]
+    /// Training steps.
     public var steps = 400
+    /// Seeds every initialization and shuffle, so that a run repeats exactly.
     public var seed: UInt64 = 5
 
+    /// The experiment at the sizes `neurite lab` uses without `--quick`.
     public init() {}
 
+    /// What the experiment measured.
     public struct Result: Sendable {
         /// For sigmoid, tanh and ReLU: max |derivative(at:) − finite difference| on [−5, 5].
         public let derivativeErrors: [(activation: Activation, error: Double)]
@@ -24,12 +29,18 @@ public struct ActivationsExperiment: Sendable {
         public let derivativeMaxima: [(activation: Activation, maximum: Double)]
         /// Training loss every `lossInterval` steps, sigmoid and ReLU hidden layers.
         public let sigmoidLosses: [Double], reluLosses: [Double]
+        /// Steps per point of the loss curves.
         public let lossInterval: Int
+        /// Test accuracy after training, sigmoid and ReLU hidden layers.
         public let sigmoidTestAccuracy: Double, reluTestAccuracy: Double
+        /// The z values the curves are drawn at.
         public let grid: [Double]
+        /// Each activation's values and derivatives on the grid.
         public let curves: [(activation: Activation, values: [Double], derivatives: [Double])]
     }
 
+    /// Trains and measures.
+    /// - Throws: what loading MNIST or a layer throws.
     public func run() throws -> Result {
         let grid = (0...200).map { -5 + 10 * Float($0) / 200 }
         let step: Float = 1e-3
@@ -74,6 +85,7 @@ public struct ActivationsExperiment: Sendable {
                       grid: grid.map(Double.init), curves: curves)
     }
 
+    /// The numbers and three-line verdict of `result`, with its figures when `drawing`.
     public func report(_ result: Result, drawing: Bool) -> LabReport {
         var figures: [(name: String, figure: Figure)] = []
         if drawing {

@@ -9,11 +9,16 @@ import NeuritePlot
 /// with sin x on that range and on [−2π, −π] ∪ [π, 2π], where it saw no samples: beyond the
 /// data its tanh units saturate and the output flattens, while the sine keeps turning.
 public struct ApproximationExperiment: Sendable {
+    /// Units in each hidden layer.
     public var hiddenUnits = 32
+    /// Training points, evenly spaced on [−π, π].
     public var samples = 64
+    /// Training steps.
     public var steps = 3000
+    /// Seeds every initialization and shuffle, so that a run repeats exactly.
     public var seed: UInt64 = 1
 
+    /// The experiment at the sizes `neurite lab` uses without `--quick`.
     public init() {}
 
     /// What the fit measured.
@@ -24,9 +29,12 @@ public struct ApproximationExperiment: Sendable {
         public let outOfRangeRMSE: Double
         /// The network on a grid of [−2π, 2π] (for the figure).
         public let grid: [Double], fitted: [Double]
+        /// The training points (for the figure).
         public let sampleX: [Double], sampleY: [Double]
     }
 
+    /// Trains and measures.
+    /// - Throws: what loading MNIST or a layer throws.
     public func run() throws -> Result {
         let sampleX = (0..<samples).map { -Float.pi + 2 * Float.pi * Float($0) / Float(samples - 1) }
         let inputs = Lab.column(sampleX), targets = Lab.column(sampleX.map(sin))

@@ -9,23 +9,33 @@ import NeuritePlot
 /// features (block averages, projection histograms, stroke directions) into a linear softmax
 /// classifier; both are trained for the same number of epochs and tested on the same test images.
 public struct EndToEndExperiment: Sendable {
+    /// The training-set sizes of the learning curves.
     public var sizes = [100, 300, 1000, 3000, 10_000, 60_000]
+    /// Test images every model is measured on.
     public var testSamples = 10_000
+    /// Units in each hidden layer.
     public var hiddenUnits = 128
     /// Scales the training budget: 10 epochs and at least 500 steps at 1.
     public var epochScale = 1.0
+    /// Seeds every initialization and shuffle, so that a run repeats exactly.
     public var seed: UInt64 = 23
 
+    /// The experiment at the sizes `neurite lab` uses without `--quick`.
     public init() {}
 
+    /// What the experiment measured.
     public struct Result: Sendable {
+        /// The training-set sizes tried.
         public let sizes: [Int]
+        /// Test accuracy at each size: the MLP on pixels and the linear classifier on features.
         public let mlpAccuracies: [Double], featureAccuracies: [Double]
         /// The training-set size at which the two learning curves cross (interpolated on a log
         /// scale), nil when they do not cross within the sizes tried.
         public let crossing: Double?
     }
 
+    /// Trains and measures.
+    /// - Throws: what loading MNIST or a layer throws.
     public func run() throws -> Result {
         let data = try LabData.mnist()
         let test = data.test.prefix(testSamples)
@@ -59,6 +69,7 @@ public struct EndToEndExperiment: Sendable {
         return nil
     }
 
+    /// The numbers and three-line verdict of `result`, with its figures when `drawing`.
     public func report(_ result: Result, drawing: Bool) -> LabReport {
         var figures: [(name: String, figure: Figure)] = []
         let x = result.sizes.map(Double.init)

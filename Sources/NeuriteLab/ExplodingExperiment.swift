@@ -10,17 +10,27 @@ import NeuritePlot
 /// activations and gradients by about `scale`, so the gradient is about scale^depth larger than
 /// with He. Its gradients are then clipped both ways.
 public struct ExplodingExperiment: Sendable {
+    /// Layers of the deep networks.
     public var depth = 20
+    /// Units per hidden layer.
     public var width = 128
+    /// The large initialization's standard deviation, in multiples of He's √(2/fan-in).
     public var scale: Float = 2
+    /// The limit N of clipping by value.
     public var clipValue: Float = 1
+    /// The limit τ of clipping by global norm.
     public var clipNorm: Float = 5
+    /// Seeds every initialization and shuffle, so that a run repeats exactly.
     public var seed: UInt64 = 17
 
+    /// The experiment at the sizes `neurite lab` uses without `--quick`.
     public init() {}
 
+    /// What the experiment measured.
     public struct Result: Sendable {
+        /// Weight-gradient norm per layer with He and with the large initialization.
         public let heNorms: [Double], largeNorms: [Double]
+        /// Global gradient norm with He and with the large initialization.
         public let heGlobalNorm: Double, largeGlobalNorm: Double
         /// After clipping the large gradients by value.
         public let valueClippedMaximum: Double, valueClippedCosine: Double, valueClippedNorms: [Double]
@@ -52,6 +62,8 @@ public struct ExplodingExperiment: Sendable {
         return dot / max((normA * normB).squareRoot(), .leastNormalMagnitude)
     }
 
+    /// Trains and measures.
+    /// - Throws: what loading MNIST or a layer throws.
     public func run() throws -> Result {
         let he = try gradients(.heNormal)
         let large = try gradients(.normal(mean: 0, standardDeviation: scale * (2 / Float(width)).squareRoot()))
@@ -65,6 +77,7 @@ public struct ExplodingExperiment: Sendable {
             normClippedNorms: Lab.weightGradientNorms(byNorm))
     }
 
+    /// The numbers and three-line verdict of `result`, with its figures when `drawing`.
     public func report(_ result: Result, drawing: Bool) -> LabReport {
         var figures: [(name: String, figure: Figure)] = []
         if drawing {

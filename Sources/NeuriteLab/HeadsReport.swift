@@ -2,6 +2,7 @@ import Foundation
 import NeuritePlot
 
 extension HeadsExperiment {
+    /// The numbers and three-line verdict of `result`, with its figures when `drawing`.
     public func report(_ result: Result, drawing: Bool) -> LabReport {
         var figures: [(name: String, figure: Figure)] = []
         if drawing {

@@ -10,13 +10,19 @@ import NeuritePlot
 /// from N(0, 0.01²); then a batch of N(0, 1) inputs goes through 20 ReLU layers initialized with
 /// He, N(0, 0.01²) and N(0, 1) weights.
 public struct InitializationExperiment: Sendable {
+    /// Training steps.
     public var steps = 100
+    /// Layers of the deep networks.
     public var depth = 20
+    /// Units per hidden layer.
     public var width = 256
+    /// Seeds every initialization and shuffle, so that a run repeats exactly.
     public var seed: UInt64 = 11
 
+    /// The experiment at the sizes `neurite lab` uses without `--quick`.
     public init() {}
 
+    /// What the experiment measured.
     public struct Result: Sendable {
         /// max over pairs of hidden units of max |w_i − w_j| (incoming weights), after training.
         public let zeroMaxPairwiseDifference: Double, smallRandomMaxPairwiseDifference: Double
@@ -66,6 +72,8 @@ public struct InitializationExperiment: Sendable {
         return try Lab.layerOutputs(of: model, for: input).map { Double(TensorStatistics($0).standardDeviation) }
     }
 
+    /// Trains and measures.
+    /// - Throws: what loading MNIST or a layer throws.
     public func run() throws -> Result {
         let zero = try symmetry(.zeros), small = try symmetry(.smallRandom)
         return Result(
@@ -77,6 +85,7 @@ public struct InitializationExperiment: Sendable {
             largeStandardDeviations: try activationDeviations(.normal(mean: 0, standardDeviation: 1)))
     }
 
+    /// The numbers and three-line verdict of `result`, with its figures when `drawing`.
     public func report(_ result: Result, drawing: Bool) -> LabReport {
         var figures: [(name: String, figure: Figure)] = []
         if drawing {

@@ -8,17 +8,25 @@ import NeuritePlot
 /// reproduces the network exactly; trained on XOR, the deep linear network gets at most three of
 /// the four points right, while the same depth with ReLU gets all four.
 public struct LinearCollapseExperiment: Sendable {
+    /// Layers of the deep networks.
     public var depth = 4
+    /// Units per hidden layer.
     public var width = 16
+    /// Training steps.
     public var steps = 1000
+    /// Seeds every initialization and shuffle, so that a run repeats exactly.
     public var seed: UInt64 = 3
 
+    /// The experiment at the sizes `neurite lab` uses without `--quick`.
     public init() {}
 
+    /// What the experiment measured.
     public struct Result: Sendable {
         /// max |deep linear net − single collapsed map| over random inputs.
         public let collapseError: Double
+        /// Accuracy on the four XOR points, linear layers.
         public let linearXORAccuracy: Double
+        /// Accuracy on the four XOR points, ReLU layers.
         public let reluXORAccuracy: Double
         /// Decision regions on a grid (for the figure).
         public let linearRegions: [Int], reluRegions: [Int]
@@ -37,6 +45,8 @@ public struct LinearCollapseExperiment: Sendable {
         })
     }
 
+    /// Trains and measures.
+    /// - Throws: what loading MNIST or a layer throws.
     public func run() throws -> Result {
         // Collapse: x·W₁+b₁ then ·W₂+b₂ … equals x·(W₁W₂…) + ((b₁W₂+b₂)W₃+b₃)…
         let linear = network(.linear)
@@ -69,6 +79,7 @@ public struct LinearCollapseExperiment: Sendable {
                       linearConfidences: linearRun.confidences, reluConfidences: reluRun.confidences)
     }
 
+    /// The numbers and three-line verdict of `result`, with its figures when `drawing`.
     public func report(_ result: Result, drawing: Bool) -> LabReport {
         var figures: [(name: String, figure: Figure)] = []
         if drawing {

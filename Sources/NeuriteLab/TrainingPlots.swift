@@ -7,7 +7,9 @@ import NeuritePlot
 public enum TrainingPlots {
     /// One epoch's numbers.
     public struct Epoch: Sendable {
+        /// Mean training loss and accuracy over the epoch, and test loss and accuracy after it.
         public let trainLoss: Double, trainAccuracy: Double, testLoss: Double, testAccuracy: Double
+        /// One epoch's numbers.
         public init(trainLoss: Double, trainAccuracy: Double, testLoss: Double, testAccuracy: Double) {
             self.trainLoss = trainLoss
             self.trainAccuracy = trainAccuracy

@@ -8,16 +8,23 @@ import NeuritePlot
 /// a 10-class softmax head; the gradient norm of every layer's weights. Going back, each sigmoid
 /// layer multiplies the gradient by σ′ ≤ 1/4, so the first layer's share shrinks geometrically.
 public struct VanishingExperiment: Sendable {
+    /// Layers of the deep networks.
     public var depth = 20
+    /// Units per hidden layer.
     public var width = 128
+    /// Seeds every initialization and shuffle, so that a run repeats exactly.
     public var seed: UInt64 = 13
 
+    /// The experiment at the sizes `neurite lab` uses without `--quick`.
     public init() {}
 
+    /// What the experiment measured.
     public struct Result: Sendable {
         /// Weight-gradient norm of layers 1…depth (the last is the head).
         public let sigmoidNorms: [Double], reluNorms: [Double]
+        /// First layer's norm over the last layer's, sigmoid.
         public var sigmoidRatio: Double { (sigmoidNorms.first ?? 0) / (sigmoidNorms.last ?? 1) }
+        /// First layer's norm over the last layer's, ReLU with He.
         public var reluRatio: Double { (reluNorms.first ?? 0) / (reluNorms.last ?? 1) }
     }
 
@@ -35,12 +42,15 @@ public struct VanishingExperiment: Sendable {
         return Lab.weightGradientNorms(gradients)
     }
 
+    /// Trains and measures.
+    /// - Throws: what loading MNIST or a layer throws.
     public func run() throws -> Result {
         Result(
             sigmoidNorms: try Self.gradientNorms(depth: depth, width: width, activation: .sigmoid, initializer: .xavierUniform, seed: seed),
             reluNorms: try Self.gradientNorms(depth: depth, width: width, activation: .relu, initializer: .heNormal, seed: seed))
     }
 
+    /// The numbers and three-line verdict of `result`, with its figures when `drawing`.
     public func report(_ result: Result, drawing: Bool) -> LabReport {
         var figures: [(name: String, figure: Figure)] = []
         if drawing {

@@ -4,13 +4,17 @@ import Foundation
 /// (sigmoid and ReLU, or before and after clipping). With a logarithmic scale, bars spanning
 /// many decades (gradient norms from the first to the last layer) stay readable.
 public struct BarChart: Sendable {
+    /// The title above the figure.
     public var title: String
+    /// The label under the x axis.
     public var xLabel: String
+    /// The label beside the y axis.
     public var yLabel: String
     /// The label under each group.
     public var categories: [String]
     /// Each series has one value per category.
     public var series: [(name: String, values: [Double])]
+    /// Linear, or logarithmic for values spanning decades.
     public var yScale: Scale = .linear
 
     /// A chart of `series` over `categories`.

@@ -1,7 +1,10 @@
 /// An sRGB colour with opacity, 8 bits per channel: what a PNG pixel holds.
 public struct Color: Sendable, Equatable {
+    /// The red channel, 0…255.
     public var red: UInt8
+    /// The green channel, 0…255.
     public var green: UInt8
+    /// The blue channel, 0…255.
     public var blue: UInt8
     /// 255 is opaque, 0 transparent.
     public var alpha: UInt8
@@ -19,12 +22,15 @@ public struct Color: Sendable, Equatable {
         self.init(red: UInt8(hex >> 16 & 0xFF), green: UInt8(hex >> 8 & 0xFF), blue: UInt8(hex & 0xFF), alpha: alpha)
     }
 
+    /// The background of every figure.
     public static let white = Color(hex: 0xFFFFFF)
+    /// Pure black.
     public static let black = Color(hex: 0x000000)
     /// The colour of axes and text: near black, softer on screen.
     public static let ink = Color(hex: 0x222222)
     /// Grid lines.
     public static let grid = Color(hex: 0xE4E4E4)
+    /// Secondary text and frames.
     public static let gray = Color(hex: 0x888888)
 
     /// Ten distinguishable colours for series, in the order of matplotlib's `tab10`.

@@ -1,10 +1,15 @@
 /// A classifier's answer over a square of the plane, with the samples on top: each region in a
 /// light version of its class's colour, each sample a dot in the full colour.
 public struct DecisionRegions: Sendable {
+    /// The title above the figure.
     public var title: String
+    /// The label under the x axis.
     public var xLabel: String
+    /// The label beside the y axis.
     public var yLabel: String
+    /// The x values shown, left to right.
     public let xRange: ClosedRange<Double>
+    /// The y values shown, bottom to top.
     public let yRange: ClosedRange<Double>
     /// Grid cells per side.
     public let resolution: Int

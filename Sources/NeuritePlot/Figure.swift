@@ -2,8 +2,11 @@ import Foundation
 
 /// A point in figure coordinates: pixels from the top-left corner.
 public struct Point: Sendable, Equatable {
+    /// Pixels from the left edge.
     public var x: Double
+    /// Pixels from the top edge.
     public var y: Double
+    /// The point `x` pixels right of and `y` below the top-left corner.
     public init(_ x: Double, _ y: Double) {
         self.x = x
         self.y = y
@@ -12,14 +15,18 @@ public struct Point: Sendable, Equatable {
 
 /// An axis-aligned rectangle in figure coordinates.
 public struct Rect: Sendable, Equatable {
+    /// The top-left corner and size, in pixels.
     public var x: Double, y: Double, width: Double, height: Double
+    /// The rectangle with top-left corner (`x`, `y`) and the given size.
     public init(x: Double, y: Double, width: Double, height: Double) {
         self.x = x
         self.y = y
         self.width = width
         self.height = height
     }
+    /// The right edge.
     public var maxX: Double { x + width }
+    /// The bottom edge.
     public var maxY: Double { y + height }
 }
 
@@ -28,7 +35,9 @@ public enum TextAnchor: Sendable { case start, middle, end }
 
 /// A small bitmap shown scaled into a rectangle (heat maps, weight tiles, decision regions).
 public struct PixelImage: Sendable {
+    /// The width in pixels.
     public let width: Int
+    /// The height in pixels.
     public let height: Int
     /// Row-major, top row first.
     public var pixels: [Color]
@@ -71,8 +80,11 @@ public enum Mark: Sendable {
 
 /// A finished figure: a size in pixels and what is drawn on it, on a white background.
 public struct Figure: Sendable {
+    /// The width in pixels.
     public let width: Int
+    /// The height in pixels.
     public let height: Int
+    /// What is drawn, in order: later marks cover earlier ones.
     public var marks: [Mark]
 
     /// An empty figure of `width × height` pixels.
@@ -133,6 +145,7 @@ public struct Figure: Sendable {
 public enum PlotError: Error, Equatable, CustomStringConvertible {
     case unsupportedFormat(String)
 
+    /// The message shown to the user.
     public var description: String {
         switch self {
         case let .unsupportedFormat(name): return "cannot write \(name): figures are written as .png or .svg"

@@ -1,11 +1,15 @@
 /// A matrix drawn as coloured cells, with a colour bar: weights (green positive, red negative),
 /// or any grid of numbers. Row 0 is drawn at the bottom, like a plot's y axis.
 public struct HeatMap: Sendable {
+    /// The title above the figure.
     public var title: String
+    /// The label under the x axis.
     public var xLabel: String
+    /// The label beside the y axis.
     public var yLabel: String
     /// The cells, `values[row][column]`.
     public var values: [[Double]]
+    /// How values become colours.
     public var colorMap: ColorMap = .diverging
     /// The value of the most intense colour; nil takes the largest magnitude.
     public var limit: Double?

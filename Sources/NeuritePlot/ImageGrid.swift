@@ -4,13 +4,17 @@
 /// pattern is visible whatever its overall size: green where the unit wants ink, red where ink
 /// argues against it.
 public struct ImageGrid: Sendable {
+    /// The title above the figure.
     public var title: String
     /// The tiles, each `tileWidth × tileHeight` values row-major from the top.
     public var tiles: [[Double]]
+    /// The width of each tile, in values.
     public let tileWidth: Int
+    /// The height of each tile, in values.
     public let tileHeight: Int
     /// Tiles per row.
     public var columns: Int
+    /// How values become colours.
     public var colorMap: ColorMap = .diverging
     /// Screen pixels per tile pixel.
     public var zoom: Int = 3

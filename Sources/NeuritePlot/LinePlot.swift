@@ -3,9 +3,13 @@ public struct Series: Sendable {
     /// How a series is drawn.
     public enum Style: Sendable { case line, dashed, points }
 
+    /// The name shown in the legend; empty for none.
     public var name: String
+    /// The x value of each point.
     public var x: [Double]
+    /// The y value of each point.
     public var y: [Double]
+    /// Line, dashed line or separate points.
     public var style: Style
     /// nil: the next palette colour.
     public var color: Color?
@@ -29,14 +33,21 @@ public struct Series: Sendable {
 /// Curves on a pair of axes, with ticks, grid, labels and a legend: learning curves, activation
 /// statistics per layer, a fitted function against its target.
 public struct LinePlot: Sendable {
+    /// The title above the figure.
     public var title: String
+    /// The label under the x axis.
     public var xLabel: String
+    /// The label beside the y axis.
     public var yLabel: String
+    /// The curves, drawn in order, each in the next palette colour unless it has its own.
     public var series: [Series]
+    /// Linear, or logarithmic for values spanning decades.
     public var xScale: Scale = .linear
+    /// Linear, or logarithmic for values spanning decades.
     public var yScale: Scale = .linear
     /// Fixed ranges; nil fits the data, widened to whole ticks.
     public var xRange: ClosedRange<Double>?
+    /// A fixed y range; nil fits the data.
     public var yRange: ClosedRange<Double>?
     /// Labelled vertical lines, e.g. where two learning curves cross.
     public var markers: [(x: Double, label: String)] = []

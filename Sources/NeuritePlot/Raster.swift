@@ -1,7 +1,9 @@
 /// Pixels in memory, RGBA, row-major from the top: what a ``Figure`` is drawn into before it is
 /// encoded as PNG. Shapes are anti-aliased by pixel coverage; text and images are drawn sharp.
 public struct Raster: Sendable {
+    /// The width in pixels.
     public let width: Int
+    /// The height in pixels.
     public let height: Int
     /// `width × height` colours, row-major, top row first.
     public private(set) var pixels: [Color]

@@ -9,8 +9,9 @@ public struct LayerDiagnostics: Sendable, Codable, Equatable {
     /// ‖ΔW‖/‖W‖ for the layer's weights in this step's update: around 1e-3 is healthy; much
     /// smaller and the layer barely learns, much larger and it is being thrown around.
     public var updateToWeightRatio: Double?
-    /// Mean and standard deviation of the layer's output on the probe batch.
+    /// The mean of the layer's output on the probe batch.
     public var activationMean: Double?
+    /// The standard deviation of the layer's output on the probe batch.
     public var activationStandardDeviation: Double?
     /// For a ReLU layer, the fraction of its units that output 0 for every probe sample (dead).
     public var deadFraction: Double?
@@ -24,6 +25,7 @@ public struct DiagnosticsRecord: Sendable, Codable, Equatable {
     public let step: Int
     /// The loss of this step's batch.
     public let loss: Double
+    /// Every layer with parameters, first to last.
     public let layers: [LayerDiagnostics]
 }
 
