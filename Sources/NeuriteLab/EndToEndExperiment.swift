@@ -59,10 +59,10 @@ public struct EndToEndExperiment: Sendable {
         return Result(sizes: sizes, mlpAccuracies: mlp, featureAccuracies: features, crossing: Self.crossing(sizes, mlp, features))
     }
 
-    /// Where `first − second` changes sign from negative to non-negative, log-interpolated.
+    /// Where `first − second` changes sign from negative to positive (a tie is no crossing), log-interpolated.
     static func crossing(_ sizes: [Int], _ first: [Double], _ second: [Double]) -> Double? {
         let gaps = zip(first, second).map { $0 - $1 }
-        for index in gaps.indices.dropFirst() where gaps[index - 1] < 0 && gaps[index] >= 0 {
+        for index in gaps.indices.dropFirst() where gaps[index - 1] < 0 && gaps[index] > 0 {
             let t = -gaps[index - 1] / (gaps[index] - gaps[index - 1])
             return exp(log(Double(sizes[index - 1])) + t * (log(Double(sizes[index])) - log(Double(sizes[index - 1]))))
         }

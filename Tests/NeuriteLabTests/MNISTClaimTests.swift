@@ -43,5 +43,6 @@ struct MNISTClaimTests {
     @Test func crossingIsInterpolatedOnALogScale() {
         #expect(abs(EndToEndExperiment.crossing([100, 10_000], [0.5, 0.9], [0.6, 0.8])! - 1000) < 1e-6)
         #expect(EndToEndExperiment.crossing([100, 1000], [0.5, 0.6], [0.6, 0.7]) == nil)
+        #expect(EndToEndExperiment.crossing([100, 1000], [0.5, 0.7], [0.6, 0.7]) == nil)  // a tie is no crossing
     }
 }
