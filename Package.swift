@@ -5,6 +5,8 @@ import PackageDescription
 //   CNeuriteKernels  C kernels (GEMM, dispatch by CPU at run time)
 //   CZlib            the system zlib, for gzip-compressed IDX files and their CRC-32 checks
 //   Neurite          tensors, autograd, layers, losses, optimizers, data
+//   NeuritePlot      figures as PNG and SVG (needs only zlib, not Neurite)
+//   NeuriteLab       the experiments behind the notes' claims (Neurite + NeuritePlot)
 //   neurite          the command-line tool
 // The library depends on nothing outside this package, so that a package using Neurite builds
 // only Neurite: the argument parser is the CLI's alone.
@@ -14,6 +16,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "Neurite", targets: ["Neurite"]),
+        .library(name: "NeuritePlot", targets: ["NeuritePlot"]),
+        .library(name: "NeuriteLab", targets: ["NeuriteLab"]),
         .executable(name: "neurite", targets: ["NeuriteCLI"]),
     ],
     dependencies: [
@@ -34,10 +38,14 @@ let package = Package(
             ],
             resources: [.copy("Resources/MNIST")]
         ),
+        .target(name: "NeuritePlot", dependencies: ["CZlib"]),
+        .target(name: "NeuriteLab", dependencies: ["Neurite", "NeuritePlot"]),
         .executableTarget(
             name: "NeuriteCLI",
             dependencies: [
                 "Neurite",
+                "NeuritePlot",
+                "NeuriteLab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,5 +53,7 @@ let package = Package(
         .executableTarget(name: "AtomicWriteChild", dependencies: ["Neurite"], path: "Tests/AtomicWriteChild"),
         .testTarget(name: "NeuriteTests", dependencies: ["Neurite"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuriteCLITests", dependencies: ["NeuriteCLI", "Neurite"]),
+        .testTarget(name: "NeuritePlotTests", dependencies: ["NeuritePlot", "CZlib"]),
+        .testTarget(name: "NeuriteLabTests", dependencies: ["NeuriteLab", "Neurite", "NeuritePlot"]),
     ]
 )

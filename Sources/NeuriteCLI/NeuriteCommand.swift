@@ -7,7 +7,10 @@ struct NeuriteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "neurite",
         abstract: "Build, train and inspect neural networks.",
-        subcommands: [Train.self, Evaluate.self, Predict.self, Summary.self, Sample.self, Bench.self, ImportTorch.self, ExportTorch.self, ExportONNX.self]
+        subcommands: [
+            Train.self, Evaluate.self, Predict.self, Summary.self, Sample.self, LabCommand.self, Bench.self,
+            ImportTorch.self, ExportTorch.self, ExportONNX.self,
+        ]
     )
 
     /// The entry point: ArgumentParser's, plus what a long-running tool needs around it.

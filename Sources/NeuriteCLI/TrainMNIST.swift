@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Neurite
+import NeuriteLab
 
 struct TrainMNIST: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,6 +28,12 @@ struct TrainMNIST: ParsableCommand {
     @Option(help: "A directory with the four MNIST-format files (e.g. Fashion-MNIST) instead of the bundled copy.")
     var dataDir: String?
 
+    @Option(help: "Record per-layer diagnostics every 50 steps (gradient norm, max |g|, update-to-weight ratio, activation mean and std, dead ReLU units) to this JSON-lines file, and print warnings when gradients vanish or explode or units stay identical.")
+    var diagnostics: String?
+
+    @Option(help: "Draw the loss and accuracy curves (train and test), the diagnostics over time and the first-layer weights as PNGs into this directory.")
+    var plots: String?
+
     func validate() throws {
         guard hidden.allSatisfy({ $0 > 0 }) else { throw ValidationError("--hidden sizes must be positive") }
         if activation == .softmax { throw ValidationError("--activation softmax is for output layers only") }
@@ -45,8 +52,16 @@ struct TrainMNIST: ParsableCommand {
         }
         if let resume = training.resume { print("resuming from \(resume)") }
 
+        let recorder = try (diagnostics != nil || plots != nil) ? TrainingDiagnostics(
+            probe: data.test.inputs.rows(0..<min(256, data.test.count)), every: 50,
+            file: diagnostics.map { URL(fileURLWithPath: $0) }, warn: { print($0) }) : nil
+        var curves: [TrainingPlots.Epoch] = []
         let report = EpochEndCallback { record, run in
             let testAccuracy = try network.accuracy(on: data.test)
+            if plots != nil {
+                let testLoss = try crossEntropy(logits: network.predict(data.test.inputs), labels: data.test.labels).scalar
+                curves.append(.init(trainLoss: record.loss, trainAccuracy: record.metrics["accuracy"] ?? 0, testLoss: Double(testLoss), testAccuracy: testAccuracy))
+            }
             let validation = record.validationLoss.map {
                 String(format: "  val loss %.4f  val %.2f%%", $0, 100 * (record.validationMetrics["accuracy"] ?? 0))
             } ?? ""
@@ -64,7 +79,12 @@ struct TrainMNIST: ParsableCommand {
             validationSplit: training.validationSplit ?? 0, metrics: [.accuracy],
             callbacks: [ProgressBarCallback(), report] + training.callbacks, seed: training.seed,
             clipping: training.clipping, schedule: optimization.learningRateSchedule, recordingGradientNorms: training.gradientNorms,
-            resumingFrom: training.resumeDirectory)
+            diagnostics: recorder, resumingFrom: training.resumeDirectory)
+        if let plots {
+            let written = try TrainingPlots.write(epochs: curves, diagnostics: recorder?.records ?? [], model: network, to: URL(fileURLWithPath: plots))
+            print("plots: " + written.map(\.path).joined(separator: ", "))
+        }
+        if let diagnostics { print("diagnostics: \(recorder?.records.count ?? 0) records in \(diagnostics)") }
         let epochsDone = history.last?.epoch ?? 0
         if epochsDone < training.epochs && StopRequest.reason == nil { print("stopped early after epoch \(epochsDone)") }
         if let output = training.output {

@@ -23,6 +23,7 @@ public struct EpochSummary: Sendable {
 ///   - clipping: when set, how gradients are bounded before each update.
 ///   - recordingGradientNorms: fill ``EpochSummary/gradientNorms`` (one pass over the gradients
 ///     per step).
+///   - diagnostics: when set, measures layers around the updates (see ``TrainingDiagnostics``).
 ///   - progress: called after each batch with the number of samples done so far.
 ///
 /// Before each step it checks ``StopRequest``: when a stop was requested (Ctrl-C), the epoch ends
@@ -31,9 +32,10 @@ public struct EpochSummary: Sendable {
 ///   learning rate too high, usually), rather than training on garbage.
 public func trainEpoch<Model: Layer, Method: Optimizer>(
     _ model: inout Model, optimizer: inout Method, on dataset: Dataset, batchSize: Int, seed: UInt64,
-    clipping: GradientClipping? = nil, recordingGradientNorms: Bool = false, progress: (Int) -> Void = { _ in }
+    clipping: GradientClipping? = nil, recordingGradientNorms: Bool = false, diagnostics: TrainingDiagnostics? = nil,
+    progress: (Int) -> Void = { _ in }
 ) throws -> EpochSummary {
-    let loop = EpochLoop(loss: .crossEntropy, metrics: [.accuracy], clipping: clipping, recordingGradientNorms: recordingGradientNorms, epoch: nil)
+    let loop = EpochLoop(loss: .crossEntropy, metrics: [.accuracy], clipping: clipping, recordingGradientNorms: recordingGradientNorms, epoch: nil, diagnostics: diagnostics)
     let outcome = try loop.run(
         model, optimizer: &optimizer, batches: dataset.batches(size: batchSize, shuffled: true, seed: seed), afterBatch: progress)
     return EpochSummary(loss: outcome.loss, accuracy: outcome.metrics["accuracy"] ?? 0, gradientNorms: outcome.gradientNorms, stopped: outcome.stopped)

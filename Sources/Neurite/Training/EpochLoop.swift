@@ -9,6 +9,8 @@ struct EpochLoop {
     let recordingGradientNorms: Bool
     /// The epoch's number for error messages, when known.
     let epoch: Int?
+    /// Measures the layers around each update, when set.
+    var diagnostics: TrainingDiagnostics? = nil
 
     /// What one pass measured.
     struct Outcome {
@@ -57,7 +59,9 @@ struct EpochLoop {
                 let norms = gradients.statistics.map { ($0.name, Double($0.statistics.norm)) }
                 normSums = normSums.isEmpty ? norms : zip(normSums, norms).map { ($0.name, $0.norm + $1.1) }
             }
+            diagnostics?.prepare(model, gradients: gradients, loss: value.scalar)
             optimizer.update(&model, along: clipping?.apply(to: gradients) ?? gradients)
+            try diagnostics?.record(model)
             if let bad = parameters.first(where: { !Kernels.isFinite($0.parameter.value) }) {
                 throw TensorError.nonFinite(
                     "\(bad.name) became NaN or infinite in the update \(place(index)); try a lower learning rate or gradient clipping")

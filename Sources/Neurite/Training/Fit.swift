@@ -23,6 +23,7 @@ extension Layer {
     ///   - callbacks: progress, ``EarlyStopping``, ``Checkpointing``, ``EpochEndCallback``, …
     ///   - seed: the run's seed: the split and every epoch's shuffle derive from it.
     ///   - recordingGradientNorms: fill ``History/Epoch/gradientNorms``.
+    ///   - diagnostics: when set, measures every layer around the updates (``TrainingDiagnostics``).
     ///   - resumingFrom: a ``Checkpoint`` directory written by an earlier run with the same seed
     ///     and batch size: the model, optimizer and history are restored and training continues
     ///     after its epoch, exactly as the uninterrupted run would have.
@@ -34,7 +35,8 @@ extension Layer {
         _ data: Dataset, loss: Loss, optimizer: Method, epochs: Int, batchSize: Int = 32,
         validationData: Dataset? = nil, validationSplit: Double = 0, metrics: [Metric] = [],
         callbacks: [any TrainingCallback] = [], seed: UInt64 = 0, clipping: GradientClipping? = nil,
-        schedule: LearningRateSchedule = .constant, recordingGradientNorms: Bool = false, resumingFrom checkpoint: URL? = nil
+        schedule: LearningRateSchedule = .constant, recordingGradientNorms: Bool = false,
+        diagnostics: TrainingDiagnostics? = nil, resumingFrom checkpoint: URL? = nil
     ) throws -> History {
         guard epochs > 0, batchSize > 0 else { throw TensorError.invalidArgument("fit needs epochs > 0 and batchSize > 0") }
         guard (0..<1).contains(validationSplit), validationSplit == 0 || validationData == nil else {
@@ -77,9 +79,10 @@ extension Layer {
         for callback in callbacks { try callback.trainingBegan(run) }
         for epoch in (run.history.epochs.count + 1)..<(epochs + 1) where !run.stopRequested {
             for callback in callbacks { try callback.epochBegan(epoch, run: run) }
+            diagnostics?.beginEpoch(epoch)
             let started = ContinuousClock.now
             let outcome = try withLayerMode(.training) {
-                try EpochLoop(loss: loss, metrics: metrics, clipping: clipping, recordingGradientNorms: recordingGradientNorms, epoch: epoch).run(
+                try EpochLoop(loss: loss, metrics: metrics, clipping: clipping, recordingGradientNorms: recordingGradientNorms, epoch: epoch, diagnostics: diagnostics).run(
                     self, optimizer: &optimizer, batches: train.batches(size: batchSize, shuffled: true, seed: seed &+ UInt64(epoch)),
                     learningRate: { batch in
                         schedule.learningRate(base: baseRate, step: (epoch - 1) * stepsPerEpoch + batch, stepsPerEpoch: stepsPerEpoch, epochs: epochs)
