@@ -84,7 +84,7 @@ public struct HeadsExperiment: Sendable {
         let shares = try targets / targets.sum(alongAxis: 1, keepingDimension: true)
         _ = try Lab.train(&softmaxModel, steps: steps / 3, optimizer: &softmaxOptimizer) { try crossEntropy(logits: $0(inputs), probabilities: shares) }
         _ = try Lab.train(&sigmoidModel, steps: steps / 3, optimizer: &sigmoidOptimizer) { try multiLabelCrossEntropy(logits: $0(inputs), targets: targets) }
-        func softmaxAnswers(_ x: Tensor) throws -> [Int] { try softmaxModel.predict(x).argmax(alongAxis: -1).map { $0 == 0 ? 0 : 1 } }
+        func softmaxAnswers(_ x: Tensor) throws -> [Int] { try softmaxModel.predict(x).argmaxIndices(alongAxis: -1).map { $0 == 0 ? 0 : 1 } }
         func sigmoidAnswers(_ x: Tensor) throws -> [Int] {
             let logits = try sigmoidModel.predict(x).scalars
             return stride(from: 0, to: logits.count, by: 2).map { labelSet(logits[$0] > 0, logits[$0 + 1] > 0) }

@@ -52,7 +52,7 @@ public struct InitializationExperiment: Sendable {
     func symmetry(_ initializer: Initializer) throws -> (units: [[Double]], change: Double) {
         let inputs = Tensor.randomNormal([64, 20], seed: seed)
         let teacher = Tensor.randomNormal([20, 3], seed: seed &+ 1)
-        let labels = try matmul(inputs, teacher).argmax(alongAxis: -1)
+        let labels = try matmul(inputs, teacher).argmaxIndices(alongAxis: -1)
         var model = Sequential {
             Dense(20, 8, activation: .sigmoid, initializer: initializer, seed: seed &+ 2)
             Dense(8, 3, initializer: initializer, seed: seed &+ 3)

@@ -68,10 +68,10 @@ public struct LinearCollapseExperiment: Sendable {
             var model = network(activation)
             var optimizer = SGD(learningRate: 0.05, momentum: 0.9)
             _ = try Lab.train(&model, steps: steps, optimizer: &optimizer) { try crossEntropy(logits: $0(inputs), labels: Self.xorLabels) }
-            let predicted = try model.predict(inputs).argmax(alongAxis: -1)
+            let predicted = try model.predict(inputs).argmaxIndices(alongAxis: -1)
             let probabilities = try softmax(model.predict(gridInputs)).scalars
             let confidences = stride(from: 0, to: probabilities.count, by: 2).map { Double(abs(probabilities[$0 + 1] - probabilities[$0])) }
-            return (Lab.agreement(predicted, Self.xorLabels), try model.predict(gridInputs).argmax(alongAxis: -1), confidences)
+            return (Lab.agreement(predicted, Self.xorLabels), try model.predict(gridInputs).argmaxIndices(alongAxis: -1), confidences)
         }
         let linearRun = try trained(.linear), reluRun = try trained(.relu)
         return Result(collapseError: collapseError, linearXORAccuracy: linearRun.accuracy, reluXORAccuracy: reluRun.accuracy,
