@@ -39,7 +39,7 @@ enum TableTask: String, ExpressibleByArgument, CaseIterable {
     /// (zeros) for the classification tasks.
     func startingBias(for targets: Tensor) throws -> Tensor? {
         guard self == .regression || self == .nonnegative else { return nil }
-        return try targets.mean(alongAxis: 0)
+        return targets.mean(alongAxis: 0)
     }
 
     /// Checks the number of target columns the task takes.
@@ -89,7 +89,7 @@ enum TableTask: String, ExpressibleByArgument, CaseIterable {
             guard classes >= 2 else {
                 throw CSVError.invalidValue(table.url, line: table.lineNumbers[0], column: columns[0], reason: "every row has class 0; multiclass needs two classes or more")
             }
-            return (try values.reshaped([table.count]), classes)
+            return (values.reshaped([table.count]), classes)
         }
     }
 
@@ -98,7 +98,7 @@ enum TableTask: String, ExpressibleByArgument, CaseIterable {
     func probabilities(_ outputs: Tensor) throws -> Tensor {
         switch self {
         case .binary, .multilabel: return sigmoid(outputs)
-        case .multiclass: return try softmax(outputs)
+        case .multiclass: return softmax(outputs)
         case .regression, .nonnegative: return outputs
         }
     }

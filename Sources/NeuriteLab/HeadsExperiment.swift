@@ -81,7 +81,7 @@ public struct HeadsExperiment: Sendable {
         var softmaxModel = classifier(), sigmoidModel = classifier()
         var softmaxOptimizer = SGD(learningRate: 0.1, momentum: 0.9), sigmoidOptimizer = SGD(learningRate: 0.1, momentum: 0.9)
         // Softmax learns a distribution over one answer: a sample with both labels is taught ½, ½.
-        let shares = try targets / targets.sum(alongAxis: 1, keepingDimension: true)
+        let shares = targets / targets.sum(alongAxis: 1, keepingDimension: true)
         _ = try Lab.train(&softmaxModel, steps: steps / 3, optimizer: &softmaxOptimizer) { try crossEntropy(logits: $0(inputs), probabilities: shares) }
         _ = try Lab.train(&sigmoidModel, steps: steps / 3, optimizer: &sigmoidOptimizer) { try multiLabelCrossEntropy(logits: $0(inputs), targets: targets) }
         func softmaxAnswers(_ x: Tensor) throws -> [Int] { try softmaxModel.predict(x).argmaxIndices(alongAxis: -1).map { $0 == 0 ? 0 : 1 } }

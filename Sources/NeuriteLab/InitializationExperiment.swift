@@ -52,7 +52,7 @@ public struct InitializationExperiment: Sendable {
     func symmetry(_ initializer: Initializer) throws -> (units: [[Double]], change: Double) {
         let inputs = Tensor.randomNormal([64, 20], seed: seed)
         let teacher = Tensor.randomNormal([20, 3], seed: seed &+ 1)
-        let labels = try matmul(inputs, teacher).argmaxIndices(alongAxis: -1)
+        let labels = matmul(inputs, teacher).argmaxIndices(alongAxis: -1)
         var model = Sequential {
             Dense(20, 8, activation: .sigmoid, initializer: initializer, seed: seed &+ 2)
             Dense(8, 3, initializer: initializer, seed: seed &+ 3)
@@ -61,7 +61,7 @@ public struct InitializationExperiment: Sendable {
         var optimizer = SGD(learningRate: 0.5, momentum: 0.9)
         _ = try Lab.train(&model, steps: steps, optimizer: &optimizer) { try crossEntropy(logits: $0(inputs), labels: labels) }
         let trained = (model.layers[0] as! Dense).weight
-        return (Self.units(of: trained), Double(TensorStatistics(try trained - first).norm))
+        return (Self.units(of: trained), Double(TensorStatistics(trained - first).norm))
     }
 
     func activationDeviations(_ initializer: Initializer) throws -> [Double] {

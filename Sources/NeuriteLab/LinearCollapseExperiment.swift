@@ -52,13 +52,13 @@ public struct LinearCollapseExperiment: Sendable {
         let linear = network(.linear)
         let layers = linear.layers.map { $0 as! Dense }
         for layer in layers { layer.bias!.value = Tensor.randomNormal(layer.bias!.value.shape, standardDeviation: 0.5, seed: seed) }
-        var product = layers[0].weight, offset = try layers[0].bias!.value.reshaped([1, layers[0].outputSize])
+        var product = layers[0].weight, offset = layers[0].bias!.value.reshaped([1, layers[0].outputSize])
         for layer in layers.dropFirst() {
-            product = try matmul(product, layer.weight)
-            offset = try matmul(offset, layer.weight) + layer.bias!.value
+            product = matmul(product, layer.weight)
+            offset = matmul(offset, layer.weight) + layer.bias!.value
         }
         let probe = Tensor.randomNormal([256, 2], seed: seed &+ 100)
-        let deep = try linear(probe).scalars, collapsed = try (matmul(probe, product) + offset).scalars
+        let deep = try linear(probe).scalars, collapsed = (matmul(probe, product) + offset).scalars
         let collapseError = zip(deep, collapsed).map { Double(abs($0 - $1)) }.max() ?? 0
 
         let inputs = try Tensor(rows: Self.xorInputs)

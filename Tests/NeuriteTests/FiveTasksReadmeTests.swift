@@ -25,7 +25,7 @@ struct FiveTasksReadmeTests {
     @Test func binaryClassifierFindsTheCircle() throws {
         // README-BEGIN
         let points = Tensor.randomUniform([1000, 2], from: -1.5, to: 1.5, seed: 2)
-        let inside = try points.squared().sum(alongAxis: 1, keepingDimension: true) .< 1    // [1000, 1] of 0/1
+        let inside = points.squared().sum(alongAxis: 1, keepingDimension: true) .< 1    // [1000, 1] of 0/1
         let classifier = Sequential {
             Dense(2, 16, activation: .relu, seed: 1)
             Dense(16, 1, seed: 2)                       // one logit: the sigmoid lives in the loss

@@ -46,7 +46,7 @@ struct RecurrentGradientCheckTests {
             let lastProjection = try Tensor(shape: [Self.batch, Self.hiddenSize], scalars: (0..<Self.batch).flatMap { b in
                 (0..<Self.hiddenSize).map { 0.5 * projection[b, Self.steps - 1, $0] }
             })
-            return try (result.sequence * projection).sum() + (result.state.hidden * lastProjection).sum()
+            return (result.sequence * projection).sum() + (result.state.hidden * lastProjection).sum()
         }
         let values = parameters.map { $0.scalars.map(Double.init) }
         let input = x.scalars.map(Double.init), weights = projection.scalars.map(Double.init)

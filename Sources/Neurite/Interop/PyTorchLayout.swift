@@ -9,8 +9,8 @@ enum PyTorchLayout {
         /// Linear weights are `[out, in]` in PyTorch and `[in, out]` in Dense.
         let isTransposed: Bool
 
-        func toNeurite(_ tensor: Tensor) throws -> Tensor { isTransposed ? try tensor.transposed() : tensor.detached }
-        func toPyTorch() throws -> Tensor { isTransposed ? try parameter.value.transposed() : parameter.value.detached }
+        func toNeurite(_ tensor: Tensor) throws -> Tensor { isTransposed ? tensor.transposed() : tensor.detached }
+        func toPyTorch() throws -> Tensor { isTransposed ? parameter.value.transposed() : parameter.value.detached }
     }
 
     /// The tensors of the PyTorch module (Linear, Conv2d, BatchNorm) matching `layer`, in

@@ -34,5 +34,5 @@ public struct Embedding: Layer {
 
     /// The vectors of `indices`, `[indices.count, dimension]`.
     /// - Throws: ``TensorError/invalidArgument(_:)`` for an index outside `0..<count`.
-    public func embedding(_ indices: [Int]) throws -> Tensor { try weight.rows(indices) }
+    public func embedding(_ indices: [Int]) throws -> Tensor { weight.rows(indices) }
 }

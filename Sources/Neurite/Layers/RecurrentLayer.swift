@@ -107,7 +107,7 @@ extension RecurrentLayer {
             initialHidden: start.hidden, initialCell: cell.hasCellState ? start.cell : nil, lengths: lengths)
         let outputs = steps * h
         return RecurrentOutput(
-            sequence: try packed.columns(0..<outputs).reshaped([batch, steps, h]),
+            sequence: packed.columns(0..<outputs).reshaped([batch, steps, h]),
             state: RecurrentState(
                 hidden: packed.columns(outputs..<outputs + h),
                 cell: cell.hasCellState ? packed.columns(outputs + h..<outputs + 2 * h) : nil))
