@@ -29,14 +29,8 @@ struct Train: ParsableCommand {
     @Option(help: "Samples per gradient step.")
     var batchSize: Int = 64
 
-    @Option(help: "SGD step size.")
-    var learningRate: Float = 0.02
-
-    @Option(help: "Learning rate over the epochs: cosine (decays from --learning-rate toward 0) or constant.")
-    var schedule: LearningRateSchedule = .cosine
-
-    @Option(help: "SGD momentum (0 for plain SGD).")
-    var momentum: Float = 0.9
+    @OptionGroup(title: "Optimizer")
+    var optimization: OptimizerOptions
 
     @Option(help: "Scale gradients to at most this global norm before each step.")
     var clipNorm: Float?
@@ -59,8 +53,6 @@ struct Train: ParsableCommand {
     func validate() throws {
         guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
-        guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be a positive number") }
-        guard (0..<1).contains(momentum) else { throw ValidationError("--momentum must be in [0, 1)") }
         guard hidden.allSatisfy({ $0 > 0 }) else { throw ValidationError("--hidden sizes must be positive") }
         if activation == .softmax { throw ValidationError("--activation softmax is for output layers only") }
         if clipNorm != nil && clipValue != nil { throw ValidationError("use either --clip-norm or --clip-value, not both") }
@@ -71,15 +63,16 @@ struct Train: ParsableCommand {
         let description = try architectureDescription()
         let data = try loadData()
         var network = try description.build(inputShape: data.train.sampleShape, seed: seed)
-        var optimizer = SGD(learningRate: learningRate, momentum: momentum)
+        var optimizer = ScheduledOptimizer(
+            optimization.makeOptimizer(), schedule: optimization.learningRateSchedule, baseLearningRate: optimization.baseLearningRate,
+            stepsPerEpoch: (data.train.count + batchSize - 1) / batchSize, epochs: epochs)
         print("model: \(description)  (\(network.parameterCount) parameters)")
-        print("data: \(data.train.count) training and \(data.test.count) test samples; batch \(batchSize), SGD learning rate \(learningRate) (\(schedule.rawValue)), momentum \(momentum), seed \(seed)")
+        print("data: \(data.train.count) training and \(data.test.count) test samples; batch \(batchSize), \(optimization.summary), seed \(seed)")
 
         network.setMode(.training)  // dropout and batch normalisation train on batch statistics
         let progress = ProgressBar(total: data.train.count)
         for epoch in 1...epochs {
             let started = ContinuousClock.now
-            optimizer.learningRate = schedule.rate(base: learningRate, epoch: epoch, of: epochs)
             progress.start(label: "epoch \(epoch)/\(epochs)")
             let summary = try trainEpoch(
                 &network, optimizer: &optimizer, on: data.train, batchSize: batchSize, seed: seed &+ UInt64(epoch),
@@ -121,7 +114,6 @@ struct Train: ParsableCommand {
 }
 
 extension Activation: ExpressibleByArgument {}
-extension LearningRateSchedule: ExpressibleByArgument {}
 
 enum InitializerName: String, ExpressibleByArgument, CaseIterable {
     case he, heUniform = "he-uniform", xavier, xavierNormal = "xavier-normal", smallRandom = "small-random", zeros

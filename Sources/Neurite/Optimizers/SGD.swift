@@ -1,31 +1,38 @@
-/// Stochastic gradient descent, with optional momentum and L2 weight decay.
+/// Stochastic gradient descent, with optional momentum (classical or Nesterov) and L2 weight decay:
+/// PyTorch's `torch.optim.SGD` with dampening 0.
 ///
-/// With momentum μ the step follows a running sum of past gradients, v ← μ·v + g, w ← w − η·v
-/// (PyTorch's formulation), which damps the zig-zag across narrow valleys and speeds progress
-/// along them. Weight decay λ adds λ·w to the gradient, pulling weights toward zero.
+/// Weight decay λ adds λ·w to the gradient, d = g + λ·w, pulling weights toward zero. With
+/// momentum μ the step follows a running sum of past gradients, v ← μ·v + d, w ← w − η·v, which
+/// damps the zig-zag across narrow valleys and speeds progress along them. Nesterov momentum
+/// steps with d + μ·v instead of v: it looks ahead to where the momentum is taking the weights.
 public struct SGD: Optimizer {
-    /// The step size η; schedules change it between epochs.
+    /// The step size η.
     public var learningRate: Float
     /// The momentum μ in [0, 1); 0 is plain SGD.
     public var momentum: Float
     /// The L2 penalty λ added to every gradient as λ·w.
     public var weightDecay: Float
-    private var velocities: [ObjectIdentifier: Tensor] = [:]
+    /// Whether the step uses Nesterov momentum (needs `momentum > 0`).
+    public let nesterov: Bool
+    private var state = OptimizerState(buffers: [("momentum_buffer", 0)], keepsStepCount: false)
 
-    /// An SGD optimizer; `momentum` must be in [0, 1) and `weightDecay` non-negative.
-    public init(learningRate: Float, momentum: Float = 0, weightDecay: Float = 0) {
+    /// An SGD optimizer (PyTorch's defaults). `momentum` must be in [0, 1), and positive for
+    /// Nesterov; `weightDecay` non-negative.
+    public init(learningRate: Float = 1e-3, momentum: Float = 0, weightDecay: Float = 0, nesterov: Bool = false) {
         precondition(learningRate > 0 && momentum >= 0 && momentum < 1 && weightDecay >= 0, "invalid SGD settings")
+        precondition(!nesterov || momentum > 0, "Nesterov momentum needs momentum > 0")
         self.learningRate = learningRate
         self.momentum = momentum
         self.weightDecay = weightDecay
+        self.nesterov = nesterov
     }
 
     public mutating func step(_ parameter: ParameterReference, gradient: Tensor) {
-        precondition(parameter.value.shape == gradient.shape, "gradient shape \(gradient.shape) ≠ parameter shape \(parameter.value.shape)")
         let rate = learningRate, decay = weightDecay, mu = momentum
-        let g = gradient.storage.base
-        let key = ObjectIdentifier(parameter)
         if mu == 0 {
+            // No velocity to keep: update the weights directly, with no state at all.
+            precondition(parameter.value.shape == gradient.shape, "gradient shape \(gradient.shape) ≠ parameter shape \(parameter.value.shape)")
+            let g = gradient.storage.base
             parameter.value.withUnsafeMutableBuffer { w in
                 let w = w.baseAddress!
                 // Split across the cores: the update is bound by memory bandwidth, not arithmetic.
@@ -35,18 +42,24 @@ public struct SGD: Optimizer {
             }
             return
         }
-        var velocity = velocities.removeValue(forKey: key) ?? Tensor.zeros(gradient.shape)
-        velocity.withUnsafeMutableBuffer { v in
-            parameter.value.withUnsafeMutableBuffer { w in
-                let v = v.baseAddress!, w = w.baseAddress!
-                Kernels.parallelSplit(gradient.count, work: gradient.count) { range in
-                    for index in range {
-                        v[index] = mu * v[index] + g[index] + decay * w[index]
-                        w[index] -= rate * v[index]
-                    }
+        let nesterov = nesterov
+        state.update(parameter, gradient: gradient) { elements in
+            let w = elements.weight, g = elements.gradient, v = elements.buffers[0]
+            Kernels.parallelSplit(elements.count, work: elements.count) { range in
+                for index in range {
+                    let d = g[index] + decay * w[index]
+                    v[index] = mu * v[index] + d
+                    w[index] -= rate * (nesterov ? d + mu * v[index] : v[index])
                 }
             }
         }
-        velocities[key] = velocity
+    }
+
+    public func stateTensors(for parameters: [(name: String, parameter: ParameterReference)]) -> [String: Tensor] {
+        state.tensors(for: parameters)
+    }
+
+    public mutating func loadStateTensors(_ state: [String: Tensor], for parameters: [(name: String, parameter: ParameterReference)]) throws {
+        try self.state.load(state, for: parameters, optimizer: "SGD")
     }
 }
