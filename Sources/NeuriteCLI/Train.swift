@@ -87,6 +87,8 @@ struct Train: ParsableCommand {
             for (name, norm) in summary.gradientNorms {
                 print("  gradient norm  " + name.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%.3e", norm))
             }
+            // Piped (as `neurite bench --time-to-accuracy` reads it), stdout is block-buffered: each epoch's line now.
+            fflush(nil)
         }
         if let output {
             try network.save(to: URL(fileURLWithPath: output), metadata: [
