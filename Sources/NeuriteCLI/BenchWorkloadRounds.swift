@@ -51,6 +51,7 @@ struct WorkloadRounds {
                 "id": workload.id, "samples_per_second": result.samplesPerSecond, "allocations": result.systemAllocationsPerStep,
             ]
             print(String(decoding: try JSONSerialization.data(withJSONObject: line), as: UTF8.self))
+            fflush(nil)  // piped to the parent: each row as it is measured
         }
     }
 
