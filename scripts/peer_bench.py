@@ -265,10 +265,14 @@ def mnist(directory):
         opener = gzip.open if os.path.exists(path + ".gz") else open
         with opener(path + ".gz" if os.path.exists(path + ".gz") else path, "rb") as file:
             return np.frombuffer(file.read(), dtype=np.uint8, offset=offset)
-    train = read("train-images-idx3-ubyte", 16).reshape(-1, 784) / 255.0
-    mean, deviation = train.mean(), train.std()
-    test = read("t10k-images-idx3-ubyte", 16).reshape(-1, 784) / 255.0
-    standardised = [((x - mean) / deviation).astype(np.float32) for x in (train, test)]
+    # float32 from the bytes on, standardised in place: no float64 copy inflates the peak RSS.
+    train, test = (read(name, 16).reshape(-1, 784).astype(np.float32) / 255
+                   for name in ("train-images-idx3-ubyte", "t10k-images-idx3-ubyte"))
+    mean, deviation = float(train.mean(dtype=np.float64)), float(train.std(dtype=np.float64))
+    standardised = [train, test]
+    for x in standardised:
+        x -= mean
+        x /= deviation
     labels = [read(name, 8).astype(np.int64) for name in ("train-labels-idx1-ubyte", "t10k-labels-idx1-ubyte")]
     return (standardised[0], labels[0]), (standardised[1], labels[1])
 
