@@ -2,12 +2,12 @@ import ArgumentParser
 import Foundation
 import Neurite
 
-/// `neurite bench`: the speed of this build on this machine, in one table — the GEMM against the
-/// machine's peak and against NumPy measured in the same run, and the issue #3 workloads against
-/// PyTorch's figures for this machine type.
+/// `neurite bench`: the speed of this build on this machine — the GEMM against the machine's peak
+/// and against NumPy, and the training and inference workloads against PyTorch and JAX, every
+/// figure measured in the same run (no reference figure is typed into the source).
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure GEMM and training/inference speed, against NumPy (same run) and PyTorch (reference figures).")
+        abstract: "Measure GEMM and training/inference speed, against NumPy, PyTorch and JAX measured in the same run.")
 
     @Flag(help: "Fewer GEMM sizes and shorter measurements: a smoke test, not figures to quote.")
     var quick = false
@@ -18,16 +18,45 @@ struct Bench: ParsableCommand {
     @Flag(help: "Skip the NumPy comparison (it needs python3 with numpy).")
     var noNumpy = false
 
+    @Option(help: "Peers to run the workloads in the same run, comma-separated: pytorch, jax (scripts/peer_bench.py; scripts/setup_peers.sh installs them).")
+    var against: String?
+
+    @Option(help: "The Python with the peers installed. Default: NEURITE_PYTHON, else python3.")
+    var python: String?
+
+    @Option(help: "Measure Neurite's workloads in N fresh processes (one per round) and report min / median / best per row.")
+    var processes: Int?
+
+    @Flag(help: "Also time `neurite train mnist` (MLP, LeNet-5) to 98% / 99% test accuracy and its peak memory, PyTorch beside it if --against names it. Takes minutes.")
+    var timeToAccuracy = false
+
+    @Flag(help: .hidden)
+    var workloadsOnly = false
+
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let processes, processes < 1 { throw ValidationError("--processes must be at least 1") }
+        _ = try peerNames()
+    }
+
+    /// The peers of `--against`, in order.
+    func peerNames() throws -> [PeerBenchmark.Name] {
+        try (against ?? "").split(separator: ",").map { word in
+            guard let name = PeerBenchmark.Name(rawValue: word.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                throw ValidationError("--against: unknown peer '\(word)' (known: pytorch, jax)")
+            }
+            return name
+        }
     }
 
     func run() throws {
         if let threads { KernelInfo.threadCount = threads }
+        let workloadSeconds = quick ? 0.2 : 1.0
+        if workloadsOnly { return try WorkloadRounds.emitForParent(minimumSeconds: workloadSeconds) }
         let machine = BenchMachine.current()
-        let gemmSeconds = quick ? 0.05 : 0.2, workloadSeconds = quick ? 0.2 : 1.0
+        let gemmSeconds = quick ? 0.05 : 0.2
         let shapes = (quick ? [64, 256] : [64, 128, 256, 512, 1024, 2048]).map(GEMMShape.square) + GEMMShape.training
-        FileHandle.standardError.write(Data("neurite bench: measuring, about \(quick ? 5 : 25) s…\n".utf8))
+        FileHandle.standardError.write(Data("neurite bench: measuring, about \(quick ? 5 : 25) s and more with peers…\n".utf8))
 
         var numpy: Result<NumPyReference, NumPyReference.Unavailable> = noNumpy
             ? .failure(.init(reason: "skipped (--no-numpy)"))
@@ -45,51 +74,46 @@ struct Bench: ParsableCommand {
             }
             gemm.append((shape, ours, theirs))
         }
-        let workloads = Workload.all.map { workload in
-            (workload, Result { try workload.measure(minimumSeconds: workloadSeconds) })
+        let names = try peerNames()
+        let interpreter = Result { try PythonInterpreter(path: python) }
+        let peers = names.map { name in
+            (name, Result { try PeerBenchmark(name, python: interpreter.get(), threads: machine.threads) })
         }
         let recurrentRows = RecurrentBench.rows(threads: machine.threads, minimumSeconds: workloadSeconds)
+        var rounds = WorkloadRounds(peers: peers, minimumSeconds: workloadSeconds)
+        for _ in 0..<(processes ?? (names.isEmpty ? 1 : 3)) {
+            try rounds.measure(inFreshProcess: processes != nil, childArguments: (quick ? ["--quick"] : []) + ["--threads", String(machine.threads)])
+        }
+        let accuracy = timeToAccuracy
+            ? TimeToAccuracyReport.measure(pytorch: names.contains(.pytorch) ? interpreter : nil, threads: machine.threads) : nil
 
         print("neurite bench\(quick ? " --quick (short runs, for a smoke test only)" : "")")
         print(machine.summary)
         print()
-        var results = table(machine: machine, gemm: gemm, workloads: workloads)
-        recurrentRows.forEach { results.append($0) }
-        print(results.rendered)
+        print(gemmTable(machine: machine, gemm: gemm).rendered)
+        print()
+        print(rounds.table(showsSpread: processes != nil).rendered)
+        print()
+        print(RecurrentBench.table(recurrentRows).rendered)
+        if let accuracy {
+            print()
+            print(accuracy.table.rendered)
+        }
         print()
         print(footnotes(machine: machine, numpy: numpy, gemmSeconds: gemmSeconds, workloadSeconds: workloadSeconds))
+        print(rounds.footnotes(processes: processes).map { wrapped($0) }.joined(separator: "\n"))
+        if accuracy != nil { print(wrapped(TimeToAccuracyReport.footnote)) }
     }
 
-    private func table(
-        machine: BenchMachine, gemm: [(shape: GEMMShape, neurite: Double, numpy: Double?)],
-        workloads: [(Workload, Result<WorkloadResult, any Error>)]
-    ) -> BenchTable {
-        var table = BenchTable(
-            header: ["benchmark", "unit", "Neurite", "% peak", "reference", "ratio", "allocs/step", "goal", "result"],
-            numeric: [2, 3, 4, 5, 6])
+    private func gemmTable(machine: BenchMachine, gemm: [(shape: GEMMShape, neurite: Double, numpy: Double?)]) -> BenchTable {
+        var table = BenchTable(header: ["benchmark", "unit", "Neurite", "% peak", "reference", "ratio"], numeric: [2, 3, 4, 5])
         for (shape, gflops, reference) in gemm {
             table.append([
                 shape.label, "GFLOPS", format(gflops, decimals: 1),
                 machine.peakGFLOPS.map { format(100 * gflops / $0, decimals: 0) + "%" } ?? "n/a",
                 reference.map { "NumPy " + format($0, decimals: 1) } ?? "NumPy n/a",
-                reference.map { ratio(gflops / $0) } ?? "", "", "", "",
+                reference.map { ratio(gflops / $0) } ?? "",
             ])
-        }
-        for (workload, outcome) in workloads {
-            // The Adam row has no PyTorch figure: it is held against SGD momentum, timed alternately with it.
-            let referenceSpeed = workload.pytorchSamplesPerSecond ?? (try? outcome.get())?.sgdSamplesPerSecond
-            let reference = (workload.pytorchSamplesPerSecond == nil ? "SGD " : "PyTorch ") + (referenceSpeed.map { format($0, decimals: 0) } ?? "n/a")
-            let goal = "≥ " + String(format: workload.goal < 1 ? "%.2f×" : "%g×", workload.goal)
-            switch outcome {
-            case let .success(result):
-                let speedup = result.speedRatioToSGD ?? result.samplesPerSecond / (referenceSpeed ?? .nan)
-                table.append([
-                    workload.label, "samples/s", format(result.samplesPerSecond, decimals: 0), "", reference, ratio(speedup),
-                    format(result.systemAllocationsPerStep, decimals: 2), goal, speedup >= workload.goal ? "met" : "missed",
-                ])
-            case let .failure(error):
-                table.append([workload.label, "samples/s", "—", "", reference, "—", "", goal, "unavailable (\(shortReason(error)))"])
-            }
         }
         return table
     }
@@ -116,53 +140,12 @@ struct Bench: ParsableCommand {
                 + "over ≥ \(format(gemmSeconds, decimals: 2)) s per shape. The last three are the products of a "
                 + "784→128 dense layer at batch 64 (forward, weight gradient, input gradient).",
             numpyNote,
-            "workloads: synthetic MNIST-shaped data (standard normal [n, 784] inputs, labels 0–9, seeded). Training "
-                + "steps are the library's trainEpoch, as `neurite train` runs it (gather, forward, cross-entropy, "
-                + "backward, SGD momentum 0.9 or Adam); inference is the model call under withoutGradient. samples/s of the "
-                + "fastest 32-step pass (inference: 10 ms batch) over ≥ \(format(workloadSeconds, decimals: 1)) s after a "
-                + "warm-up pass: the figure least disturbed by other work on the machine, as for the GEMM.",
-            "PyTorch: reference figures measured in 2026 on this machine type, not in this run; goal: the ratio issue #3 asks for.",
-            "Adam: held against SGD momentum 0.9 on the same model and batch, their passes alternated so that "
-                + "both see the same load; samples/s are the best pass of each, the ratio the median over pairs of passes; goal (issue #7): an Adam step costs at most 10% more than an SGD-momentum step, "
-                + "a speed ratio of at least 1/1.1.",
             "char rows (issue #14): a character language model's training step, one-hot inputs, vocabulary 64, one "
                 + "recurrent layer of 128, batch 32 × 64 steps, Adam, clip-by-norm 5, in tokens/s; PyTorch runs the same "
-                + "workload right after each row (scripts/bench_recurrent.py, by NEURITE_TORCH_PYTHON or python3), with "
-                + "the issue's figure for this machine type in brackets.",
+                + "workload right after each row (scripts/bench_recurrent.py, by NEURITE_TORCH_PYTHON or python3).",
             "allocs/step: tensor buffers the buffer pool had to take from the system allocator per step in steady state "
                 + "(0 = all recycled). Total malloc calls per step (arrays, closures, autograd nodes) are measured by "
                 + "the package-benchmark suite in Benchmarks/ (mallocCountTotal).",
         ].map { wrapped($0) }.joined(separator: "\n")
     }
 }
-
-private func format(_ value: Double, decimals: Int) -> String {
-    guard decimals == 0 else { return String(format: "%.\(decimals)f", value) }
-    // Thousands separators: samples/s run to six digits.
-    let digits = String(Int(value.rounded()))
-    return digits.reversed().enumerated()
-        .map { index, digit in index > 0 && index % 3 == 0 ? "\(digit)," : "\(digit)" }
-        .reversed().joined()
-}
-
-/// Why a workload could not run, short enough for a table cell: the list of known layers that
-/// `ArchitectureError` carries is for users writing architectures, not for this table.
-private func shortReason(_ error: any Error) -> String {
-    if case let .unknownLayer(name, _)? = error as? ArchitectureError { return "no '\(name)' layer in this build" }
-    return "\(error)"
-}
-
-/// A footnote broken into lines of at most `width` characters, continuation lines indented.
-private func wrapped(_ text: String, width: Int = 110) -> String {
-    var lines: [String] = [], line = ""
-    for word in text.split(separator: " ") {
-        if !line.isEmpty && line.count + 1 + word.count > width {
-            lines.append(line)
-            line = "   "
-        }
-        line += (line.isEmpty || line == "   " ? "" : " ") + word
-    }
-    return (lines + [line]).joined(separator: "\n")
-}
-
-private func ratio(_ value: Double) -> String { String(format: "%.2f×", value) }

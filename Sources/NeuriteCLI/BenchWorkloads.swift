@@ -1,23 +1,20 @@
 import Neurite
 
-/// A model run end to end by `neurite bench`, with the PyTorch figure it is held against.
+/// A model run end to end by `neurite bench`. `scripts/peer_bench.py` runs the same rows, by `id`,
+/// in PyTorch and JAX: the same shapes, data, batch and optimizer.
 struct Workload: Sendable {
+    /// The row's name in `scripts/peer_bench.py` and in `--processes` children's output.
+    let id: String
     let label: String
     let architecture: String
     let batchSize: Int
     let training: Bool
-    /// PyTorch samples/s for the same workload, measured (2026) on this machine type; nil for the
-    /// Adam row, held against SGD momentum on the same model, timed in alternation with it.
-    let pytorchSamplesPerSecond: Double?
-    /// The speed-up over the reference the work aims for (issue #3 for PyTorch; issue #7 for Adam:
-    /// a step at most 10% dearer than SGD's, a speed ratio of at least 1/1.1).
-    let goal: Double
     /// The optimizer of a training row.
     var optimizer: TrainingOptimizer = .sgdMomentum
 
     /// The optimizers the training rows use.
     enum TrainingOptimizer {
-        /// SGD with momentum 0.9, as `neurite train` by default.
+        /// SGD with momentum 0.9 (learning rate 0.01 here).
         case sgdMomentum
         /// Adam with PyTorch's defaults.
         case adam
@@ -25,17 +22,15 @@ struct Workload: Sendable {
 
     static let mlp = "dense(128, relu) dense(10)"
     static let all: [Workload] = [
-        Workload(label: "MLP 784-128-10 train, batch 64", architecture: mlp, batchSize: 64, training: true, pytorchSamplesPerSecond: 83_600, goal: 2),
-        Workload(label: "MLP 784-128-10 train Adam, batch 64", architecture: mlp, batchSize: 64, training: true,
-                 pytorchSamplesPerSecond: nil, goal: 1 / 1.1, optimizer: .adam),
-        Workload(label: "MLP 784-128-10 train, batch 256", architecture: mlp, batchSize: 256, training: true, pytorchSamplesPerSecond: 183_000, goal: 1.3),
-        Workload(label: "MLP 784-512-512-10 train, batch 128", architecture: "dense(512, relu) dense(512, relu) dense(10)",
-                 batchSize: 128, training: true, pytorchSamplesPerSecond: 24_300, goal: 1.5),
-        Workload(label: "LeNet-5 train, batch 64",
-                 architecture: "reshape(1,28,28) conv(6,5,padding:2) relu maxpool(2) conv(16,5) relu maxpool(2) flatten dense(120,relu) dense(84,relu) dense(10)",
-                 batchSize: 64, training: true, pytorchSamplesPerSecond: 5_540, goal: 3),
-        Workload(label: "MLP 784-128-10 inference, batch 1", architecture: mlp, batchSize: 1, training: false, pytorchSamplesPerSecond: 14_980, goal: 10),
-        Workload(label: "MLP 784-128-10 inference, batch 1000", architecture: mlp, batchSize: 1000, training: false, pytorchSamplesPerSecond: 566_000, goal: 1.2),
+        Workload(id: "mlp128-sgd-b64", label: "MLP 784-128-10 train, batch 64", architecture: mlp, batchSize: 64, training: true),
+        Workload(id: "mlp128-adam-b64", label: "MLP 784-128-10 train Adam, batch 64", architecture: mlp, batchSize: 64, training: true,
+                 optimizer: .adam),
+        Workload(id: "mlp128-sgd-b256", label: "MLP 784-128-10 train, batch 256", architecture: mlp, batchSize: 256, training: true),
+        Workload(id: "mlp512-sgd-b128", label: "MLP 784-512-512-10 train, batch 128",
+                 architecture: "dense(512, relu) dense(512, relu) dense(10)", batchSize: 128, training: true),
+        Workload(id: "lenet5-sgd-b64", label: "LeNet-5 train, batch 64", architecture: Architecture.leNet5, batchSize: 64, training: true),
+        Workload(id: "mlp128-infer-b1", label: "MLP 784-128-10 inference, batch 1", architecture: mlp, batchSize: 1, training: false),
+        Workload(id: "mlp128-infer-b1000", label: "MLP 784-128-10 inference, batch 1000", architecture: mlp, batchSize: 1000, training: false),
     ]
 }
 

@@ -1,0 +1,120 @@
+import Foundation
+import Neurite
+
+/// The workload rows over several rounds: in each, every row by Neurite, then at once by each
+/// peer, so that the figures of a row see the same load; each row reports the best of its rounds.
+/// With `--processes`, Neurite's part of a round runs in a fresh process of `neurite` itself, so
+/// that a slowdown that holds for a whole process (thread placement, a core taken) shows in the
+/// min and median instead of being hidden by the best.
+struct WorkloadRounds {
+    let peers: [(PeerBenchmark.Name, Result<PeerBenchmark, any Error>)]
+    let minimumSeconds: Double
+    /// Per row id: Neurite's samples/s of each round, its allocations per step, each peer's figures.
+    private(set) var neurite: [String: [Double]] = [:]
+    private(set) var allocations: [String: Double] = [:]
+    private(set) var peerFigures: [PeerBenchmark.Name: [String: [Double]]] = [:]
+    private(set) var failures: [String: String] = [:]
+
+    init(peers: [(PeerBenchmark.Name, Result<PeerBenchmark, any Error>)], minimumSeconds: Double) {
+        self.peers = peers
+        self.minimumSeconds = minimumSeconds
+    }
+
+    mutating func measure(inFreshProcess: Bool, childArguments: [String]) throws {
+        let fresh = inFreshProcess ? try Self.measureInChild(arguments: childArguments) : nil
+        for workload in Workload.all {
+            if let fresh {
+                if let figure = fresh[workload.id] {
+                    neurite[workload.id, default: []].append(figure.samplesPerSecond)
+                    allocations[workload.id] = figure.systemAllocationsPerStep
+                }
+            } else {
+                do {
+                    let result = try workload.measure(minimumSeconds: minimumSeconds)
+                    neurite[workload.id, default: []].append(result.samplesPerSecond)
+                    allocations[workload.id] = result.systemAllocationsPerStep
+                } catch { failures[workload.id] = shortReason(error) }
+            }
+            for case let (name, .success(peer)) in peers {
+                if let figure = try? peer.samplesPerSecond(workload, minimumSeconds: minimumSeconds) {
+                    peerFigures[name, default: [:]][workload.id, default: []].append(figure)
+                }
+            }
+        }
+    }
+
+    /// `neurite bench --workloads-only`, the child of `--processes`: one JSON line per row.
+    static func emitForParent(minimumSeconds: Double) throws {
+        for workload in Workload.all {
+            guard let result = try? workload.measure(minimumSeconds: minimumSeconds) else { continue }
+            let line: [String: Any] = [
+                "id": workload.id, "samples_per_second": result.samplesPerSecond, "allocations": result.systemAllocationsPerStep,
+            ]
+            print(String(decoding: try JSONSerialization.data(withJSONObject: line), as: UTF8.self))
+            fflush(nil)  // piped to the parent: each row as it is measured
+        }
+    }
+
+    private static func measureInChild(arguments: [String]) throws -> [String: WorkloadResult] {
+        let child = try JSONLineChild(executable: currentExecutable, arguments: ["bench", "--workloads-only"] + arguments)
+        var results: [String: WorkloadResult] = [:]
+        while let line = try child.readLine() {
+            guard let reply = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let id = reply["id"] as? String, let speed = reply["samples_per_second"] as? Double else { continue }
+            results[id] = WorkloadResult(samplesPerSecond: speed, systemAllocationsPerStep: reply["allocations"] as? Double ?? 0)
+        }
+        child.stop()
+        return results
+    }
+
+    func table(showsSpread: Bool) -> BenchTable {
+        var header = ["workload", "Neurite samples/s"] + (showsSpread ? ["min", "median"] : [])
+        for (name, _) in peers { header += [name.displayName, "ratio"] }
+        var table = BenchTable(header: header + ["allocs/step"], numeric: Set(1..<header.count + 1))
+        for workload in Workload.all {
+            let ours = neurite[workload.id] ?? []
+            var row = [workload.label, ours.max().map { format($0, decimals: 0) } ?? "— (\(failures[workload.id] ?? "no figure"))"]
+            if showsSpread {
+                let sorted = ours.sorted()
+                row += [sorted.first.map { format($0, decimals: 0) } ?? "—", sorted.isEmpty ? "—" : format(sorted[sorted.count / 2], decimals: 0)]
+            }
+            for (name, peer) in peers {
+                guard case .success = peer else {
+                    row += ["not installed", ""]
+                    continue
+                }
+                let theirs = peerFigures[name]?[workload.id]?.max()
+                row += [theirs.map { format($0, decimals: 0) } ?? "n/a", theirs.flatMap { t in ours.max().map { ratio($0 / t) } } ?? ""]
+            }
+            table.append(row + [allocations[workload.id].map { format($0, decimals: 2) } ?? ""])
+        }
+        return table
+    }
+
+    func footnotes(processes: Int?) -> [String] {
+        let rounds = neurite.values.map(\.count).max() ?? 0
+        var notes = [
+            "workloads: synthetic MNIST-shaped data (standard normal [n, 784] inputs, labels 0–9, seeded). Training "
+                + "steps are the library's trainEpoch, as `neurite train` runs it (gather, forward, cross-entropy, "
+                + "backward, SGD lr 0.01 momentum 0.9, or Adam with PyTorch's defaults); inference is the model call under "
+                + "withoutGradient. samples/s of the fastest 32-step pass (inference: 10 ms batch) over ≥ "
+                + "\(format(minimumSeconds, decimals: 1)) s after a warm-up pass; best of \(rounds) round\(rounds == 1 ? "" : "s")"
+                + (processes != nil ? ", each in a fresh `neurite` process (min and median: over those processes)." : ", in this process."),
+        ]
+        if let sgd = neurite["mlp128-sgd-b64"]?.max(), let adam = neurite["mlp128-adam-b64"]?.max() {
+            notes.append("Adam: its batch-64 step costs \(String(format: "%.2f", sgd / adam))× an SGD-momentum step (issue #7's goal: ≤ 1.10×).")
+        }
+        for (name, peer) in peers {
+            switch peer {
+            case let .success(peer):
+                notes.append("\(name.displayName): \(peer.version), \(peer.threads) thread\(peer.threads == 1 ? "" : "s"), measured in this run by "
+                    + "scripts/peer_bench.py right after Neurite on each row and round, same data, shapes, batch and optimizer; "
+                    + (name == .jax ? "each training pass is one jitted lax.scan over its 32 steps; no LeNet-5 row. " : "eager steps. ")
+                    + "OMP_WAIT_POLICY=\(ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "unset (spinning)").")
+            case let .failure(error):
+                notes.append("\(name.displayName): not installed — \(error) (scripts/setup_peers.sh installs it).")
+            }
+        }
+        return notes
+    }
+}
