@@ -24,7 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        .target(name: "CNeuriteKernels"),
+        // dlopen (Open MPI, loaded at run time) is in libc since glibc 2.34; older systems need libdl.
+        .target(name: "CNeuriteKernels", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -51,6 +52,8 @@ let package = Package(
         ),
         // A process for the test suite to SIGKILL while it saves (the atomic-save test); not a product.
         .executableTarget(name: "AtomicWriteChild", dependencies: ["Neurite"], path: "Tests/AtomicWriteChild"),
+        // Run under mpirun by scripts/test_mpi.sh: data-parallel training against one process; not a product.
+        .executableTarget(name: "DistributedEquivalenceCheck", dependencies: ["Neurite"], path: "Tests/DistributedEquivalenceCheck"),
         .testTarget(name: "NeuriteTests", dependencies: ["Neurite"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuriteCLITests", dependencies: ["NeuriteCLI", "Neurite"]),
         .testTarget(name: "NeuritePlotTests", dependencies: ["NeuritePlot", "CZlib"]),

@@ -40,6 +40,11 @@ struct TrainMNIST: ParsableCommand {
     }
 
     func run() throws {
+        let communicator = try DistributedRun.begin()
+        try DistributedRun.run(on: communicator) { try train(on: communicator) }
+    }
+
+    private func train(on communicator: Communicator) throws {
         let description = try architectureDescription()
         try OutputProbe.check(training.output)
         let data = try MNIST.load(from: dataDir.map { URL(fileURLWithPath: $0, isDirectory: true) })
@@ -52,7 +57,7 @@ struct TrainMNIST: ParsableCommand {
         }
         if let resume = training.resume { print("resuming from \(resume)") }
 
-        let recorder = try (diagnostics != nil || plots != nil) ? TrainingDiagnostics(
+        let recorder = try communicator.isLeader && (diagnostics != nil || plots != nil) ? TrainingDiagnostics(
             probe: data.test.inputs.rows(0..<min(256, data.test.count)), every: 50,
             file: diagnostics.map { URL(fileURLWithPath: $0) }, warn: { print($0) }) : nil
         var curves: [TrainingPlots.Epoch] = []
@@ -77,9 +82,13 @@ struct TrainMNIST: ParsableCommand {
         let history = try network.fit(
             data.train, loss: .crossEntropy, optimizer: optimizer, epochs: training.epochs, batchSize: training.batchSize,
             validationSplit: training.validationSplit ?? 0, metrics: [.accuracy],
-            callbacks: [ProgressBarCallback(), report] + training.callbacks, seed: training.seed,
-            clipping: training.clipping, schedule: optimization.learningRateSchedule, recordingGradientNorms: training.gradientNorms,
-            diagnostics: recorder, resumingFrom: training.resumeDirectory)
+            // Every rank stops early at the same epoch (the validation data and weights are the same
+            // on all); only rank 0 reports and writes checkpoints.
+            callbacks: communicator.isLeader ? [ProgressBarCallback(), report] + training.callbacks : training.callbacks.filter { $0 is EarlyStopping },
+            seed: training.seed, clipping: training.clipping, schedule: optimization.learningRateSchedule,
+            recordingGradientNorms: training.gradientNorms, diagnostics: recorder, resumingFrom: training.resumeDirectory,
+            communicator: communicator)
+        guard communicator.isLeader else { return }
         if let plots {
             let written = try TrainingPlots.write(epochs: curves, diagnostics: recorder?.records ?? [], model: network, to: URL(fileURLWithPath: plots))
             print("plots: " + written.map(\.path).joined(separator: ", "))

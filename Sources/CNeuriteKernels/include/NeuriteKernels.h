@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "process_control.h"
+#include "mpi_loader.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -11,6 +11,9 @@ struct EpochLoop {
     let epoch: Int?
     /// Measures the layers around each update, when set.
     var diagnostics: TrainingDiagnostics? = nil
+    /// With more than one rank, each trains on its shard of every batch and the gradients,
+    /// loss and metrics are combined across ranks (``DataParallel``).
+    var communicator: Communicator = .singleProcess
 
     /// What one pass measured.
     struct Outcome {
@@ -38,50 +41,67 @@ struct EpochLoop {
         var normSums: [(name: String, norm: Double)] = []
         var predictions: [Float] = [], predictionShape: [Int] = [], order: [Int] = []
         var stopped = false
-        for (index, batch) in batches.enumerated() {
+        let distributed = communicator.size > 1
+        for (index, globalBatch) in batches.enumerated() {
             // Checked between steps only, so a stop (Ctrl-C) never leaves a half-applied update.
-            if StopRequest.isRequested { stopped = true; break }
+            // Ranks learn of a stop together, through the step's allreduce, below.
+            if !distributed && StopRequest.isRequested { stopped = true; break }
             if let rate = learningRate(index) { optimizer.learningRate = rate }
+            let batch = distributed ? DataParallel.shard(of: globalBatch, rank: communicator.rank, size: communicator.size) : globalBatch
             let targets = batch.targets
             var outputs = Tensor.zeros([0])
-            let (value, gradients) = try valueWithGradient(of: model) { model in
-                let output = try model(batch.inputs)
-                // Detached: a tracked copy kept past this closure would keep the step's graph alive,
-                // and with it references to every weight, so the optimizer's in-place update would
-                // have to copy each weight matrix first (copy-on-write).
-                outputs = output.detached
-                return try loss(output, targets)
+            var (value, gradients) = (Tensor(0), Gradients([]))
+            if batch.count > 0 {
+                (value, gradients) = try valueWithGradient(of: model) { model in
+                    let output = try model(batch.inputs)
+                    // Detached: a tracked copy kept past this closure would keep the step's graph alive,
+                    // and with it references to every weight, so the optimizer's in-place update would
+                    // have to copy each weight matrix first (copy-on-write).
+                    outputs = output.detached
+                    return try loss(output, targets)
+                }
             }
-            guard value.scalar.isFinite else {
-                throw TensorError.nonFinite("loss became \(value.scalar) \(place(index)); try a lower learning rate or gradient clipping")
+            var lossValue = value.scalar
+            if distributed {
+                let combined = try DataParallel.combine(
+                    gradients, loss: lossValue, localCount: batch.count, globalCount: globalBatch.count,
+                    stopRequested: StopRequest.isRequested, parameters: parameters, over: communicator)
+                (gradients, lossValue, stopped) = (combined.gradients, combined.loss, combined.stopRequested)
+            }
+            guard lossValue.isFinite else {
+                throw TensorError.nonFinite("loss became \(lossValue) \(place(index)); try a lower learning rate or gradient clipping")
             }
             if recordingGradientNorms {
                 let norms = gradients.statistics.map { ($0.name, Double($0.statistics.norm)) }
                 normSums = normSums.isEmpty ? norms : zip(normSums, norms).map { ($0.name, $0.norm + $1.1) }
             }
-            diagnostics?.prepare(model, gradients: gradients, loss: value.scalar)
+            diagnostics?.prepare(model, gradients: gradients, loss: lossValue)
             optimizer.update(&model, along: clipping?.apply(to: gradients) ?? gradients)
             try diagnostics?.record(model)
             if let bad = parameters.first(where: { !Kernels.isFinite($0.parameter.value) }) {
                 throw TensorError.nonFinite(
                     "\(bad.name) became NaN or infinite in the update \(place(index)); try a lower learning rate or gradient clipping")
             }
-            totalLoss += Double(value.scalar) * Double(batch.count)
-            if !metrics.isEmpty {
+            totalLoss += Double(lossValue) * Double(globalBatch.count)
+            if !metrics.isEmpty && batch.count > 0 {
                 let predicted = try loss.predictions(from: outputs)
                 predictions += predicted.scalars
                 predictionShape = Array(predicted.shape.dropFirst())
                 order += batch.indices
             }
-            seen += batch.count
+            seen += globalBatch.count
             steps += 1
             afterBatch(seen)
+            if stopped { break }
         }
         var measured: [String: Double] = [:]
         if let first = batches.first, !metrics.isEmpty, !order.isEmpty {
             let all = try Tensor(shape: [order.count] + predictionShape, scalars: predictions)
             let targets = first.dataset.targets.rows(order)
             for metric in metrics { measured[metric.name] = try metric.measured(predictions: all, targets: targets) }
+        }
+        if distributed && !metrics.isEmpty {
+            measured = try DataParallel.combine(metrics: measured, names: metrics.map(\.name), predictions: order.count, over: communicator)
         }
         return Outcome(
             loss: totalLoss / Double(max(seen, 1)), metrics: measured,

@@ -27,6 +27,12 @@ extension Layer {
     ///   - resumingFrom: a ``Checkpoint`` directory written by an earlier run with the same seed
     ///     and batch size: the model, optimizer and history are restored and training continues
     ///     after its epoch, exactly as the uninterrupted run would have.
+    ///   - communicator: the processes training together (``Communicator/fromEnvironment()``
+    ///     under `mpirun`). With more than one rank, rank 0's parameters are copied to all at the
+    ///     start, `batchSize` is the global batch, each rank trains on its shard of every batch
+    ///     and the gradients are averaged before each update (one allreduce per step), and the
+    ///     epoch's loss and metrics cover all ranks. Give callbacks that print or save on rank 0
+    ///     only. The default trains in this process alone.
     /// - Throws: ``TensorError`` for data the loss or metrics cannot take, or when the loss or a
     ///   weight becomes NaN or infinite (naming the epoch and batch); ``SerializationError`` for a
     ///   checkpoint that cannot be read; what a callback throws.
@@ -36,7 +42,8 @@ extension Layer {
         validationData: Dataset? = nil, validationSplit: Double = 0, metrics: [Metric] = [],
         callbacks: [any TrainingCallback] = [], seed: UInt64 = 0, clipping: GradientClipping? = nil,
         schedule: LearningRateSchedule = .constant, recordingGradientNorms: Bool = false,
-        diagnostics: TrainingDiagnostics? = nil, resumingFrom checkpoint: URL? = nil
+        diagnostics: TrainingDiagnostics? = nil, resumingFrom checkpoint: URL? = nil,
+        communicator: Communicator = .singleProcess
     ) throws -> History {
         guard epochs > 0, batchSize > 0 else { throw TensorError.invalidArgument("fit needs epochs > 0 and batchSize > 0") }
         guard (0..<1).contains(validationSplit), validationSplit == 0 || validationData == nil else {
@@ -75,6 +82,7 @@ extension Layer {
             }
             run.history = saved.history
         }
+        try DataParallel.broadcastParameters(namedParameters.map(\.parameter), over: communicator)
         let stepsPerEpoch = (train.count + batchSize - 1) / batchSize
         for callback in callbacks { try callback.trainingBegan(run) }
         for epoch in (run.history.epochs.count + 1)..<(epochs + 1) where !run.stopRequested {
@@ -82,7 +90,8 @@ extension Layer {
             diagnostics?.beginEpoch(epoch)
             let started = ContinuousClock.now
             let outcome = try withLayerMode(.training) {
-                try EpochLoop(loss: loss, metrics: metrics, clipping: clipping, recordingGradientNorms: recordingGradientNorms, epoch: epoch, diagnostics: diagnostics).run(
+                try EpochLoop(loss: loss, metrics: metrics, clipping: clipping, recordingGradientNorms: recordingGradientNorms, epoch: epoch,
+                          diagnostics: diagnostics, communicator: communicator).run(
                     self, optimizer: &optimizer, batches: train.batches(size: batchSize, shuffled: true, seed: seed &+ UInt64(epoch)),
                     learningRate: { batch in
                         schedule.learningRate(base: baseRate, step: (epoch - 1) * stepsPerEpoch + batch, stepsPerEpoch: stepsPerEpoch, epochs: epochs)
