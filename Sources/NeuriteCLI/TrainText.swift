@@ -30,11 +30,7 @@ struct TrainText: ParsableCommand {
     @OptionGroup(title: "Optimizer")
     var optimization: OptimizerOptions
 
-    @Option(help: "Scale gradients to at most this global norm before each step.")
-    var clipNorm: Float?
-
-    @Option(help: "Limit every gradient component to [-N, N] before each step.")
-    var clipValue: Float?
+    @OptionGroup var clippingOptions: ClippingOptions
 
     @Flag(help: "After each epoch, print every parameter's mean gradient norm (before clipping).")
     var gradientNorms = false
@@ -64,8 +60,6 @@ struct TrainText: ParsableCommand {
         if let recurrentInitScale, !(recurrentInitScale > 0 && recurrentInitScale.isFinite) {
             throw ValidationError("--recurrent-init-scale must be positive")
         }
-        if clipNorm != nil && clipValue != nil { throw ValidationError("use either --clip-norm or --clip-value, not both") }
-        if let limit = clipNorm ?? clipValue, !(limit > 0) { throw ValidationError("clipping limits must be positive") }
     }
 
     func run() throws {
@@ -79,11 +73,11 @@ struct TrainText: ParsableCommand {
         }
         var optimizer = optimization.makeOptimizer()
         let schedule = optimization.learningRateSchedule, baseRate = optimization.baseLearningRate
-        let clipping = clipNorm.map(GradientClipping.norm) ?? clipValue.map(GradientClipping.value)
+        let clipping = clippingOptions.clipping
         print("model: \(cell.rawValue)(\(hidden)) over one-hot characters, dense(\(corpus.vocabulary.count))  (\(model.parameterCount) parameters)")
         print("data: \(file), \(corpus.ids.count) characters, vocabulary \(corpus.vocabulary.count); \(windows.count) windows of "
             + "\(batchSize)×\(sequenceLength) per epoch; \(optimization.summary)"
-            + (clipNorm.map { ", clip-norm \($0)" } ?? clipValue.map { ", clip-value \($0)" } ?? "") + ", seed \(seed)")
+            + (clippingOptions.clipNorm.map { ", clip-norm \($0)" } ?? clippingOptions.clipValue.map { ", clip-value \($0)" } ?? "") + ", seed \(seed)")
 
         let progress = ProgressBar(total: windows.count)
         for epoch in 1...epochs {

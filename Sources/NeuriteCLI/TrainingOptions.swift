@@ -26,11 +26,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Continue the run saved in this checkpoint directory (same options and seed as the run that wrote it).")
     var resume: String?
 
-    @Option(help: "Scale gradients to at most this global norm before each step.")
-    var clipNorm: Float?
-
-    @Option(help: "Limit every gradient component to [-N, N] before each step.")
-    var clipValue: Float?
+    @OptionGroup var clippingOptions: ClippingOptions
 
     @Flag(help: "After each epoch, print every parameter's mean gradient norm (to see gradients vanish or explode).")
     var gradientNorms = false
@@ -45,12 +41,10 @@ struct TrainingOptions: ParsableArguments {
             throw ValidationError("--validation-split must be between 0 and 1, e.g. 0.1")
         }
         if let earlyStopping, earlyStopping < 1 { throw ValidationError("--early-stopping needs a patience of at least 1 epoch") }
-        if clipNorm != nil && clipValue != nil { throw ValidationError("use either --clip-norm or --clip-value, not both") }
-        if let limit = clipNorm ?? clipValue, !(limit > 0) || !limit.isFinite { throw ValidationError("clipping limits must be positive") }
     }
 
     /// How gradients are bounded, from --clip-norm or --clip-value.
-    var clipping: GradientClipping? { clipNorm.map(GradientClipping.norm) ?? clipValue.map(GradientClipping.value) }
+    var clipping: GradientClipping? { clippingOptions.clipping }
 
     /// The callbacks these options ask for: early stopping and checkpoints.
     var callbacks: [any TrainingCallback] {
