@@ -2,12 +2,13 @@ import Foundation
 @testable import Neurite
 
 /// Reference values computed by PyTorch in float64 (`scripts/make_recurrent_fixtures.py`):
-/// nn.RNN, nn.LSTM and nn.GRU over a packed batch with one short sequence, and nn.Embedding.
+/// nn.RNN, nn.LSTM and nn.GRU over a packed batch with one short sequence, nn.Embedding, and a
+/// masked Embedding → LSTM → Linear model.
 struct RecurrentFixtures: Decodable {
     struct Case: Decodable {
         let cell: String
         let batch: Int, steps: Int, inputSize: Int, hiddenSize: Int
-        let lengths: [Int]
+        let lengths: [Int], mask: [Float]
         let input: [Float], initialHidden: [Float], initialCell: [Float]?
         let outputProjection: [Float], hiddenProjection: [Float], cellProjection: [Float]?
         let loss: Float, output: [Float], finalHidden: [Float], finalCell: [Float]?
@@ -20,8 +21,17 @@ struct RecurrentFixtures: Decodable {
         let output: [Float], weightGradient: [Float]
     }
 
+    /// Embedding → LSTM → Linear over padded sequences, cross-entropy over the real steps only.
+    struct MaskedModelCase: Decodable {
+        let vocabulary: Int, dimension: Int, hiddenSize: Int, batch: Int, steps: Int
+        let ids: [Float], targets: [Int], mask: [Float]
+        let loss: Float, logits: [Float], finalHidden: [Float], finalCell: [Float]
+        let parameters: [String: [Float]], parameterGradients: [String: [Float]]
+    }
+
     let recurrent: [Case]
     let embedding: EmbeddingCase
+    let maskedModel: MaskedModelCase
 
     static let shared: RecurrentFixtures = {
         let url = Bundle.module.url(forResource: "recurrent", withExtension: "json", subdirectory: "Fixtures")!

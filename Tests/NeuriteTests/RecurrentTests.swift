@@ -5,8 +5,9 @@ import Testing
 struct RecurrentTests {
     static let names = ["weight_ih", "weight_hh", "bias_ih", "bias_hh"]
 
-    @Test(arguments: ["rnn", "lstm", "gru"])
-    func forwardAndAllGradientsMatchPyTorch(cell: String) throws {
+    /// The short sequence given as lengths, or as the `[batch, time]` 0/1 mask of them.
+    @Test(arguments: ["rnn", "lstm", "gru"], [false, true])
+    func forwardAndAllGradientsMatchPyTorch(cell: String, masked: Bool) throws {
         let reference = RecurrentFixtures.shared.recurrent.first { $0.cell == cell }!
         let b = reference.batch, h = reference.hiddenSize
         let layer: any RecurrentLayer = switch cell {
@@ -25,7 +26,10 @@ struct RecurrentTests {
         var output: RecurrentOutput?
         let (loss, gradients) = try valueWithGradient(at: [x, h0] + parameters + (c0.map { [$0] } ?? [])) { inputs in
             for (index, name) in Self.names.enumerated() { references[name]!.value = inputs[2 + index] }
-            let result = try layer.unroll(inputs[0], lengths: reference.lengths, from: RecurrentState(hidden: inputs[1], cell: c0 == nil ? nil : inputs[6]))
+            let start = RecurrentState(hidden: inputs[1], cell: c0 == nil ? nil : inputs[6])
+            let result = try masked
+                ? layer.unroll(inputs[0], mask: SequenceMask(Tensor(shape: [b, reference.steps], scalars: reference.mask)), from: start)
+                : layer.unroll(inputs[0], lengths: reference.lengths, from: start)
             output = result
             var total = try (result.sequence * Tensor(shape: result.sequence.shape, scalars: reference.outputProjection)).sum()
             total = try total + (result.state.hidden * Tensor(shape: [b, h], scalars: reference.hiddenProjection)).sum()
@@ -71,8 +75,8 @@ struct RecurrentTests {
         let lstm = LSTM(3, 2, seed: 1)
         #expect(throws: TensorError.self) { try lstm(Tensor.zeros([2, 3])) }
         #expect(throws: TensorError.self) { try lstm(Tensor.zeros([2, 4, 5])) }
-        #expect(throws: TensorError.self) { try lstm.unroll(Tensor.zeros([2, 4, 3]), lengths: [4, 0]) }
-        #expect(throws: TensorError.self) { try lstm.unroll(Tensor.zeros([2, 4, 3]), lengths: [5, 1]) }
+        #expect(throws: SequenceMaskError.lengthOutOfRange(sequence: 1, length: 0, steps: 4)) { try lstm.unroll(Tensor.zeros([2, 4, 3]), lengths: [4, 0]) }
+        #expect(throws: SequenceMaskError.lengthOutOfRange(sequence: 0, length: 5, steps: 4)) { try lstm.unroll(Tensor.zeros([2, 4, 3]), lengths: [5, 1]) }
         #expect(throws: TensorError.self) { try lstm.unroll(Tensor.zeros([2, 4, 3]), from: RecurrentState(hidden: .zeros([2, 2]))) }
         #expect(throws: TensorError.self) { try Embedding(4, 2, seed: 1)(Tensor([1, 4])) }
         #expect(throws: TensorError.self) { try Embedding(4, 2, seed: 1)(Tensor([0.5])) }

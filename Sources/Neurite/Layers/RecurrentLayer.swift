@@ -87,7 +87,7 @@ extension RecurrentLayer {
     ///     changing after them and the outputs there are zero. `nil`: all are `time` long.
     ///   - state: the state to start from (`nil`: zeros), e.g. the previous batch's, detached.
     /// - Throws: ``TensorError/layerInput(layer:expected:got:)`` for an input or state of the wrong
-    ///   shape, ``TensorError/invalidArgument(_:)`` for lengths that do not fit.
+    ///   shape, ``SequenceMaskError`` for lengths that do not fit (see ``SequenceMask``).
     public func unroll(_ input: Tensor, lengths: [Int]? = nil, from state: RecurrentState? = nil) throws -> RecurrentOutput {
         let cell = Self.cell, name = "\(Self.self)(\(inputSize), \(hiddenSize))", h = hiddenSize
         guard input.rank == 3, input.shape[0] > 0, input.shape[1] > 0, input.shape[2] == inputSize else {
@@ -95,9 +95,7 @@ extension RecurrentLayer {
         }
         let batch = input.shape[0], steps = input.shape[1]
         let lengths = lengths ?? Array(repeating: steps, count: batch)
-        guard lengths.count == batch, lengths.allSatisfy({ (1...steps).contains($0) }) else {
-            throw TensorError.invalidArgument("\(name): lengths \(lengths) must be \(batch) values in 1...\(steps)")
-        }
+        try SequenceMask(lengths: lengths, steps: steps).check(batch: batch, steps: steps)  // as a mask's are
         let start = state ?? RecurrentState(hidden: .zeros([batch, h]), cell: cell.hasCellState ? .zeros([batch, h]) : nil)
         for part in [start.hidden] + (cell.hasCellState ? [start.cell ?? .zeros([0])] : []) where part.shape != [batch, h] {
             throw TensorError.layerInput(layer: name, expected: "a state of [\(batch), \(h)]", got: part.shape)
