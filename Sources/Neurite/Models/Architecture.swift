@@ -4,6 +4,7 @@ import Foundation
 ///
 ///     dense(128, relu) dense(10)
 ///     reshape(1,28,28) conv(6, 5, padding: 2) relu maxpool(2) flatten dense(10)
+///     embedding(64, 16) lstm(128) dense(64)
 ///
 /// Each layer is a name, optionally followed by arguments in parentheses (positional first, then
 /// `key: value`). Input sizes are inferred from the shape of one sample, so only output sizes
@@ -134,12 +135,14 @@ public struct Architecture: Sendable, CustomStringConvertible {
     public typealias Builder = @Sendable (LayerSpecification, _ inputShape: [Int], _ seed: UInt64) throws -> (any Layer, [Int])
 
     static let builders: [String: Builder] = coreBuilders.merging(convolutionalBuilders) { first, _ in first }
+        .merging(recurrentBuilders) { first, _ in first }
 
     static let coreBuilders: [String: Builder] = {
         var builders: [String: Builder] = [
             "dense": { layer, input, seed in
-                guard input.count == 1 else {
-                    throw ArchitectureError.invalidArgument("dense", "needs flat samples, got \(input); add flatten before it")
+                // [time, features] samples (a recurrent layer's sequence): the same dense layer at every step.
+                guard input.count == 1 || input.count == 2 else {
+                    throw ArchitectureError.invalidArgument("dense", "needs flat samples or sequences, got \(input); add flatten before it")
                 }
                 let units = try layer.integer(0, named: "units")
                 guard units > 0 else { throw ArchitectureError.invalidArgument("dense", "needs at least one unit") }
@@ -151,7 +154,7 @@ public struct Architecture: Sendable, CustomStringConvertible {
                     else if let parsed = Initializer(name: word) { initializer = parsed }
                     else { throw ArchitectureError.invalidArgument("dense", "'\(word)' is neither an activation nor an initializer") }
                 }
-                return (Dense(input[0], units, activation: activation, initializer: initializer, seed: seed), [units])
+                return (Dense(input[input.count - 1], units, activation: activation, initializer: initializer, seed: seed), Array(input.dropLast()) + [units])
             },
             // Sample shapes are checked after every layer, so their element counts cannot overflow.
             "flatten": { _, input, _ in (Flatten(), [input.reduce(1, *)]) },

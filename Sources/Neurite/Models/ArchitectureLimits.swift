@@ -33,19 +33,20 @@ extension Architecture {
     }
 
     /// The model's parameter bytes once `layer` is added to `total`, refused before the layer
-    /// allocates them when they overflow or exceed ``SizeLimit``. Only dense and conv layers
-    /// have weights whose count grows with the product of written sizes (their biases are small
-    /// beside the weights and left out).
+    /// allocates them when they overflow or exceed ``SizeLimit``. Only dense, conv, embedding and
+    /// recurrent layers have weights whose count grows with the product of written sizes (their
+    /// biases are small beside the weights and left out).
     static func checkParameters(of layer: LayerSpecification, input: [Int], total: Int) throws -> Int {
         let weightShape: [Int]
         switch layer.name {
-        case "dense" where input.count == 1:
-            weightShape = [input[0], try layer.integer(0, named: "units")]
+        case "dense" where input.count == 1 || input.count == 2:
+            weightShape = [input[input.count - 1], try layer.integer(0, named: "units")]
         case "conv" where input.count == 3:
             let kernel = try layer.integer(1, named: "kernel")
             weightShape = [try layer.integer(0, named: "channels"), input[0], kernel, kernel]
         default:
-            return total
+            guard let shape = try recurrentWeightShape(of: layer, input: input) else { return total }
+            weightShape = shape
         }
         guard let count = SizeLimit.elementCount(weightShape) else {
             throw ArchitectureError.invalidArgument(layer.name, "\(layer) needs more parameters than a 64-bit count can hold")

@@ -40,3 +40,34 @@ public func trainEpoch<Model: Layer, Method: Optimizer>(
         model, optimizer: &optimizer, batches: dataset.batches(size: batchSize, shuffled: true, seed: seed), afterBatch: progress)
     return EpochSummary(loss: outcome.loss, accuracy: outcome.metrics["accuracy"] ?? 0, gradientNorms: outcome.gradientNorms, stopped: outcome.stopped)
 }
+
+/// One pass over a text with truncated backpropagation through time: the same loop as
+/// ``trainEpoch(_:optimizer:on:batchSize:seed:clipping:recordingGradientNorms:diagnostics:progress:)``,
+/// one update per window.
+///
+/// Each window's loss is the mean cross-entropy of every step's prediction of the next character;
+/// its gradient flows back through the window's steps only. The state is carried from window to
+/// window (detached), so the model reads each stream in order and its memory can reach further
+/// back than the gradient does. The loss and accuracy are per character.
+/// - Parameters:
+///   - windows: from ``TextCorpus/windows(batchSize:sequenceLength:)``, in order.
+///   - clipping: when set, how gradients are bounded before each update.
+///   - recordingGradientNorms: fill ``EpochSummary/gradientNorms`` (norms before clipping).
+///   - diagnostics: when set, measures layers around the updates (see ``TrainingDiagnostics``).
+///   - learningRate: the rate for the i-th window (nil keeps the optimizer's), for schedules.
+///   - progress: called after each window with the number of windows done.
+///
+/// A ``StopRequest`` ends the epoch between windows, as for datasets.
+/// - Throws: ``TensorError/nonFinite(_:)`` as soon as the loss or a weight is NaN or infinite.
+public func trainEpoch<Method: Optimizer>(
+    _ model: inout CharacterLanguageModel, optimizer: inout Method, on windows: [TextWindow],
+    clipping: GradientClipping? = nil, recordingGradientNorms: Bool = false, diagnostics: TrainingDiagnostics? = nil,
+    learningRate: (Int) -> Float? = { _ in nil }, progress: (Int) -> Void = { _ in }
+) throws -> EpochSummary {
+    let loop = EpochLoop(loss: .crossEntropy, metrics: [.accuracy], clipping: clipping, recordingGradientNorms: recordingGradientNorms, epoch: nil, diagnostics: diagnostics)
+    let charactersPerWindow = windows.first?.targets.count ?? 1
+    let outcome = try loop.run(
+        model, optimizer: &optimizer, steps: TrainingStep.textWindows(windows), learningRate: learningRate,
+        afterBatch: { characters in progress(characters / charactersPerWindow) })
+    return EpochSummary(loss: outcome.loss, accuracy: outcome.metrics["accuracy"] ?? 0, gradientNorms: outcome.gradientNorms, stopped: outcome.stopped)
+}

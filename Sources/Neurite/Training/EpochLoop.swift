@@ -1,4 +1,5 @@
-/// The one training loop: a pass over a list of batches, one optimizer step per batch.
+/// The one training loop: a pass over a list of steps (``TrainingStep``: the batches of a
+/// dataset, or the windows of a text with a carried state), one optimizer update per step.
 /// ``Layer/fit(_:loss:optimizer:epochs:batchSize:validationData:validationSplit:metrics:callbacks:seed:clipping:schedule:recordingGradientNorms:resumingFrom:)``
 /// runs it once per epoch; ``trainEpoch(_:optimizer:on:batchSize:seed:clipping:recordingGradientNorms:progress:)``
 /// is one call of it.
@@ -24,47 +25,54 @@ struct EpochLoop {
         let stopped: Bool
     }
 
-    /// Trains `model` on `batches` in order. `learningRate(i)` gives the rate for the i-th batch
-    /// (nil keeps the optimizer's); `afterBatch` gets the samples done so far.
-    ///
-    /// Metrics are computed once, at the end, on the predictions made for each batch before its
-    /// update (``Loss/predictions(from:)`` of outputs the loss computes anyway).
-    /// - Throws: ``TensorError/nonFinite(_:)`` naming the epoch and batch as soon as the loss, or
-    ///   a weight after an update, is NaN or infinite.
+    /// Trains `model` on `batches` in order (see ``steps(_:)``).
     func run<Model: Layer, Method: Optimizer>(
         _ model: Model, optimizer: inout Method, batches: [Batch],
         learningRate: (Int) -> Float? = { _ in nil }, afterBatch: (Int) -> Void = { _ in }
     ) throws -> Outcome {
+        try run(model, optimizer: &optimizer, steps: steps(batches) as LazyMapSequence<[Batch], TrainingStep<Model>>,
+                learningRate: learningRate, afterBatch: afterBatch)
+    }
+
+    /// Trains `model` on `steps` in order, one update per step. `learningRate(i)` gives the rate
+    /// for the i-th step (nil keeps the optimizer's); `afterBatch` gets the samples done so far.
+    ///
+    /// Metrics are computed once, at the end, on the predictions made for each step before its
+    /// update (``Loss/predictions(from:)`` of outputs the loss computes anyway).
+    /// - Throws: ``TensorError/nonFinite(_:)`` naming the epoch and batch as soon as the loss, or
+    ///   a weight after an update, is NaN or infinite.
+    func run<Model: Layer, Method: Optimizer, Steps: Sequence>(
+        _ model: Model, optimizer: inout Method, steps: Steps,
+        learningRate: (Int) -> Float? = { _ in nil }, afterBatch: (Int) -> Void = { _ in }
+    ) throws -> Outcome where Steps.Element == TrainingStep<Model> {
         var model = model  // the optimizer's update takes it inout; parameters are shared references
         let parameters = model.namedParameters.filter { $0.parameter.isTrainable }
-        var totalLoss: Double = 0, seen = 0, steps = 0
+        var totalLoss: Double = 0, seen = 0, updates = 0
         var normSums: [(name: String, norm: Double)] = []
-        var predictions: [Float] = [], predictionShape: [Int] = [], order: [Int] = []
+        var predictions: [Float] = [], predictionShape: [Int] = [], predicted = 0, targets: [Float] = [], targetShape: [Int] = []
         var stopped = false
         let distributed = communicator.size > 1
-        for (index, globalBatch) in batches.enumerated() {
+        for (index, step) in steps.enumerated() {
             // Checked between steps only, so a stop (Ctrl-C) never leaves a half-applied update.
             // Ranks learn of a stop together, through the step's allreduce, below.
             if !distributed && StopRequest.isRequested { stopped = true; break }
             if let rate = learningRate(index) { optimizer.learningRate = rate }
-            let batch = distributed ? DataParallel.shard(of: globalBatch, rank: communicator.rank, size: communicator.size) : globalBatch
-            let targets = batch.targets
             var outputs = Tensor.zeros([0])
             var (value, gradients) = (Tensor(0), Gradients([]))
-            if batch.count > 0 {
+            if step.localCount > 0 {
                 (value, gradients) = try valueWithGradient(of: model) { model in
-                    let output = try model(batch.inputs)
+                    let (output, loss) = try step.forward(model)
                     // Detached: a tracked copy kept past this closure would keep the step's graph alive,
                     // and with it references to every weight, so the optimizer's in-place update would
                     // have to copy each weight matrix first (copy-on-write).
                     outputs = output.detached
-                    return try loss(output, targets)
+                    return loss
                 }
             }
             var lossValue = value.scalar
             if distributed {
                 let combined = try DataParallel.combine(
-                    gradients, loss: lossValue, localCount: batch.count, globalCount: globalBatch.count,
+                    gradients, loss: lossValue, localCount: step.localCount, globalCount: step.count,
                     stopRequested: StopRequest.isRequested, parameters: parameters, over: communicator)
                 (gradients, lossValue, stopped) = (combined.gradients, combined.loss, combined.stopRequested)
             }
@@ -82,30 +90,32 @@ struct EpochLoop {
                 throw TensorError.nonFinite(
                     "\(bad.name) became NaN or infinite in the update \(place(index)); try a lower learning rate or gradient clipping")
             }
-            totalLoss += Double(lossValue) * Double(globalBatch.count)
-            if !metrics.isEmpty && batch.count > 0 {
-                let predicted = try loss.predictions(from: outputs)
-                predictions += predicted.scalars
-                predictionShape = Array(predicted.shape.dropFirst())
-                order += batch.indices
+            totalLoss += Double(lossValue) * Double(step.count)
+            if !metrics.isEmpty && step.localCount > 0 {
+                let stepPredictions = try loss.predictions(from: outputs)
+                predictions += stepPredictions.scalars
+                predictionShape = Array(stepPredictions.shape.dropFirst())
+                predicted += stepPredictions.shape[0]
+                targets += step.targets.scalars
+                targetShape = Array(step.targets.shape.dropFirst())
             }
-            seen += globalBatch.count
-            steps += 1
+            seen += step.count
+            updates += 1
             afterBatch(seen)
             if stopped { break }
         }
         var measured: [String: Double] = [:]
-        if let first = batches.first, !metrics.isEmpty, !order.isEmpty {
-            let all = try Tensor(shape: [order.count] + predictionShape, scalars: predictions)
-            let targets = first.dataset.targets.rows(order)
-            for metric in metrics { measured[metric.name] = try metric.measured(predictions: all, targets: targets) }
+        if !metrics.isEmpty && predicted > 0 {
+            let all = try Tensor(shape: [predicted] + predictionShape, scalars: predictions)
+            let expected = try Tensor(shape: [predicted] + targetShape, scalars: targets)
+            for metric in metrics { measured[metric.name] = try metric.measured(predictions: all, targets: expected) }
         }
         if distributed && !metrics.isEmpty {
-            measured = try DataParallel.combine(metrics: measured, names: metrics.map(\.name), predictions: order.count, over: communicator)
+            measured = try DataParallel.combine(metrics: measured, names: metrics.map(\.name), predictions: predicted, over: communicator)
         }
         return Outcome(
             loss: totalLoss / Double(max(seen, 1)), metrics: measured,
-            gradientNorms: normSums.map { ($0.name, $0.norm / Double(max(steps, 1))) }, stopped: stopped)
+            gradientNorms: normSums.map { ($0.name, $0.norm / Double(max(updates, 1))) }, stopped: stopped)
     }
 
     private func place(_ batch: Int) -> String {

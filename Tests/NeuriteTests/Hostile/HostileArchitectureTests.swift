@@ -47,6 +47,17 @@ struct HostileArchitectureTests {
         ("dense(10)", [4_294_967_296, 4_294_967_296], "64-bit count"),
         ("dense(10)", [0], "expected positive sizes"),
         ("flatten dense(10)", [1 << 40], "more than the limit"),
+        ("lstm(10)", [784], "needs samples of [time, features]"),
+        ("reshape(28,28) embedding(10,4)", [784], "needs samples of [time] token ids"),
+        ("embedding(0,4) lstm(8)", [784], "must be positive"),
+        ("embedding(10,4) gru(0)", [784], "at least one hidden unit"),
+        ("embedding(10,4) rnn(8, return: middle)", [784], "neither sequence nor last"),
+        ("embedding(10,4) lstm(9223372036854775807)", [784], "exceeds the limit"),
+        ("embedding(10,4) lstm(2147483648)", [784], "64-bit count"),
+        ("embedding(10,4) lstm(100000)", [784], "more than the limit"),
+        ("embedding(2147483648,2147483648)", [784], "64-bit count"),
+        ("embedding(1000000000,1000)", [784], "more than the limit"),
+        ("embedding(10,4) lstm(8) dense(10)", [784], "found shape [784, 10]"),
     ]
 
     @Test(arguments: cases.indices)

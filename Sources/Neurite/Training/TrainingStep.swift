@@ -1,0 +1,58 @@
+/// One optimizer step's worth of data, as ``EpochLoop`` takes it: how to compute the model's
+/// outputs and loss, and what the step counts for.
+///
+/// Two sources make them: the mini-batches of a ``Dataset`` (``EpochLoop/steps(_:)``), and the
+/// windows of a text read in order with a state carried from window to window
+/// (``TrainingStep/textWindows(_:)``, truncated backpropagation through time). The loop itself
+/// (stop requests, learning-rate schedules, clipping, gradient norms, diagnostics, the checks
+/// for NaN) is the same for both.
+struct TrainingStep<Model: Layer> {
+    /// The samples of the whole step, across ranks: the weight of its loss in the epoch's mean.
+    let count: Int
+    /// This process's share of them (all of them in a single process; 0 leaves the forward out).
+    let localCount: Int
+    /// What the metrics compare this process's predictions with, in the order of the outputs.
+    let targets: Tensor
+    /// The outputs and the loss of `model` on this process's samples; runs inside the gradient
+    /// recording, once, in step order.
+    let forward: (Model) throws -> (outputs: Tensor, loss: Tensor)
+}
+
+extension EpochLoop {
+    /// The steps of `batches`: `loss` of the model's outputs against the batch's targets; with
+    /// more than one rank, each computes its shard of every batch (``DataParallel``).
+    func steps<Model: Layer>(_ batches: [Batch]) -> LazyMapSequence<[Batch], TrainingStep<Model>> {
+        let loss = self.loss, communicator = self.communicator
+        return batches.lazy.map { globalBatch in
+            let batch = communicator.size > 1 ? DataParallel.shard(of: globalBatch, rank: communicator.rank, size: communicator.size) : globalBatch
+            let targets = batch.targets
+            return TrainingStep(count: globalBatch.count, localCount: batch.count, targets: targets) { model in
+                let output = try model(batch.inputs)
+                return (output, try loss(output, targets))
+            }
+        }
+    }
+}
+
+extension TrainingStep where Model == CharacterLanguageModel {
+    /// The steps of `windows` (from ``TextCorpus/windows(batchSize:sequenceLength:)``), in order:
+    /// each window's loss is the mean cross-entropy of every step's prediction of the next
+    /// character, and its state after the last step starts the next window, detached, so the
+    /// gradient flows back through one window only while the model reads each stream in order.
+    /// The state starts from zeros at the first window. Single process only.
+    static func textWindows(_ windows: [TextWindow]) -> LazyMapSequence<[TextWindow], TrainingStep> {
+        let carried = CarriedState()
+        return windows.lazy.map { window in
+            TrainingStep(count: window.targets.count, localCount: window.targets.count, targets: Tensor(window.targets.map(Float.init))) { model in
+                let result = try model.logits(model.oneHot(window.inputs), from: carried.state)
+                carried.state = result.state.detached
+                return (result.logits, try crossEntropy(logits: result.logits, labels: window.targets))
+            }
+        }
+    }
+}
+
+/// The recurrent state handed from one step's forward to the next.
+private final class CarriedState {
+    var state: RecurrentState?
+}
