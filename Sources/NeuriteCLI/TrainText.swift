@@ -4,6 +4,9 @@ import Neurite
 
 /// `neurite train text FILE`: a character-level language model, trained with truncated
 /// backpropagation through time, printing the loss and a sample of its writing after each epoch.
+/// It trains with ``CharacterLanguageModel/fit(_:optimizer:epochs:validationWindows:callbacks:seed:clipping:schedule:recordingGradientNorms:diagnostics:resumingFrom:)``,
+/// the epoch driver and loop of every `neurite train`, so validation, early stopping,
+/// checkpoints and resuming work as for mnist and csv.
 struct TrainText: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "text",
@@ -31,6 +34,9 @@ struct TrainText: ParsableCommand {
     var optimization: OptimizerOptions
 
     @OptionGroup var clippingOptions: ClippingOptions
+
+    @OptionGroup(title: "Validation, early stopping, checkpoints")
+    var runOptions: RunOptions
 
     @Flag(help: "After each epoch, print every parameter's mean gradient norm (before clipping).")
     var gradientNorms = false
@@ -63,46 +69,46 @@ struct TrainText: ParsableCommand {
     }
 
     func run() throws {
-        let corpus = try TextCorpus(contentsOf: URL(fileURLWithPath: file))
+        let whole = try TextCorpus(contentsOf: URL(fileURLWithPath: file))
+        let (corpus, held) = try runOptions.validationSplit.map { try whole.split(validationFraction: $0) } ?? (whole, nil)
         let windows = try corpus.windows(batchSize: batchSize, sequenceLength: sequenceLength)
-        var model = CharacterLanguageModel(vocabulary: corpus.vocabulary, cell: cell, hiddenSize: hidden, seed: seed)
+        let validationWindows = try held.map { try $0.windows(batchSize: 1, sequenceLength: sequenceLength) }
+        let model = CharacterLanguageModel(vocabulary: whole.vocabulary, cell: cell, hiddenSize: hidden, seed: seed)
         if let recurrentInitScale, let weight = model.namedParameters.first(where: { $0.name == "recurrent.weight_hh" }) {
             var generator = RandomGenerator(seed: seed &+ 2)
             weight.parameter.value = Tensor.randomNormal(
                 weight.parameter.value.shape, standardDeviation: recurrentInitScale / Float(hidden).squareRoot(), using: &generator)
         }
-        var optimizer = optimization.makeOptimizer()
-        let schedule = optimization.learningRateSchedule, baseRate = optimization.baseLearningRate
-        let clipping = clippingOptions.clipping
-        print("model: \(cell.rawValue)(\(hidden)) over one-hot characters, dense(\(corpus.vocabulary.count))  (\(model.parameterCount) parameters)")
-        print("data: \(file), \(corpus.ids.count) characters, vocabulary \(corpus.vocabulary.count); \(windows.count) windows of "
+        print("model: \(cell.rawValue)(\(hidden)) over one-hot characters, dense(\(whole.vocabulary.count))  (\(model.parameterCount) parameters)")
+        print("data: \(file), \(corpus.ids.count) characters, vocabulary \(whole.vocabulary.count); \(windows.count) windows of "
             + "\(batchSize)×\(sequenceLength) per epoch; \(optimization.summary)"
             + (clippingOptions.clipNorm.map { ", clip-norm \($0)" } ?? clippingOptions.clipValue.map { ", clip-value \($0)" } ?? "") + ", seed \(seed)")
+        if let held { print("validation: the last \(held.ids.count) characters, read as one stream") }
+        if let resume = runOptions.resume { print("resuming from \(resume)") }
 
-        let progress = ProgressBar(total: windows.count)
-        for epoch in 1...epochs {
-            let started = ContinuousClock.now
-            progress.start(label: "epoch \(epoch)/\(epochs)")
-            let summary = try trainEpoch(
-                &model, optimizer: &optimizer, on: windows, clipping: clipping, recordingGradientNorms: gradientNorms,
-                learningRate: { window in
-                    schedule.learningRate(base: baseRate, step: (epoch - 1) * windows.count + window, stepsPerEpoch: windows.count, epochs: epochs)
-                },
-                progress: progress.update)
-            let seconds = (ContinuousClock.now - started).seconds
-            progress.finish()
+        let parameterNames = model.namedParameters.map(\.name)
+        let report = EpochEndCallback { record, run in
             print(String(
                 format: "epoch %d/%d  loss %.4f  (%.3f bits/character)  next-character accuracy %.2f%%  %.2fs  (%.0f characters/s)",
-                epoch, epochs, summary.loss, summary.loss / log(2), 100 * summary.accuracy, seconds,
-                Double(windows.count * batchSize * sequenceLength) / seconds))
-            for (name, norm) in summary.gradientNorms {
+                record.epoch, run.epochs, record.loss, record.loss / log(2), 100 * (record.metrics["accuracy"] ?? 0), record.seconds,
+                Double(run.samplesPerEpoch) / record.seconds))
+            if let loss = record.validationLoss {
+                print(String(format: "  validation loss %.4f  (%.3f bits/character)  next-character accuracy %.2f%%",
+                             loss, loss / log(2), 100 * (record.validationMetrics["accuracy"] ?? 0)))
+            }
+            for name in parameterNames {
+                guard let norm = record.gradientNorms[name] else { continue }
                 print("  gradient norm  " + name.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%.3e", norm))
             }
             if sampleLength > 0 {
-                let text = try model.sample(length: sampleLength, prime: "", temperature: temperature, seed: seed &+ UInt64(epoch))
+                let text = try model.sample(length: sampleLength, prime: "", temperature: temperature, seed: seed &+ UInt64(record.epoch))
                 print("  sample: " + text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: " ⏎ "))
             }
         }
+        try model.fit(
+            windows, optimizer: optimization.makeOptimizer(), epochs: epochs, validationWindows: validationWindows,
+            callbacks: [ProgressBarCallback(), report] + runOptions.callbacks, seed: seed, clipping: clippingOptions.clipping,
+            schedule: optimization.learningRateSchedule, recordingGradientNorms: gradientNorms, resumingFrom: runOptions.resumeDirectory)
         if let output {
             try model.save(to: URL(fileURLWithPath: output))
             print("saved \(output)")

@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import Neurite
 
-/// The options every `neurite train` subcommand shares: how long and how to train, validation,
-/// early stopping, checkpoints and where to save the model.
+/// The options `neurite train mnist` and `csv` share: how long and how to train, validation,
+/// early stopping, checkpoints (``RunOptions``, which `train text` shares too) and where to save
+/// the model.
 struct TrainingOptions: ParsableArguments {
     @Option(help: "Passes over the training set.")
     var epochs: Int = 5
@@ -14,17 +15,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Seed for initialization, the validation split and shuffling; the same seed gives the same run.")
     var seed: UInt64 = 1
 
-    @Option(help: "Hold out this fraction of the training set (drawn with --seed) and report loss and metrics on it after each epoch.")
-    var validationSplit: Double?
-
-    @Option(help: "Stop when the validation loss (the training loss without --validation-split) has not improved for this many epochs, and keep the best epoch's weights.")
-    var earlyStopping: Int?
-
-    @Option(help: "Write a checkpoint (weights, optimizer and random state, history) to this directory after every epoch.")
-    var checkpoint: String?
-
-    @Option(help: "Continue the run saved in this checkpoint directory (same options and seed as the run that wrote it).")
-    var resume: String?
+    @OptionGroup var run: RunOptions
 
     @OptionGroup var clippingOptions: ClippingOptions
 
@@ -37,25 +28,21 @@ struct TrainingOptions: ParsableArguments {
     func validate() throws {
         guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
-        if let validationSplit, !(validationSplit > 0 && validationSplit < 1) {
-            throw ValidationError("--validation-split must be between 0 and 1, e.g. 0.1")
-        }
-        if let earlyStopping, earlyStopping < 1 { throw ValidationError("--early-stopping needs a patience of at least 1 epoch") }
     }
+
+    /// --validation-split, see ``RunOptions``.
+    var validationSplit: Double? { run.validationSplit }
+    /// --resume, see ``RunOptions``.
+    var resume: String? { run.resume }
 
     /// How gradients are bounded, from --clip-norm or --clip-value.
     var clipping: GradientClipping? { clippingOptions.clipping }
 
     /// The callbacks these options ask for: early stopping and checkpoints.
-    var callbacks: [any TrainingCallback] {
-        var callbacks: [any TrainingCallback] = []
-        if let earlyStopping { callbacks.append(EarlyStopping(patience: earlyStopping)) }
-        if let checkpoint { callbacks.append(Checkpointing(directory: URL(fileURLWithPath: checkpoint, isDirectory: true))) }
-        return callbacks
-    }
+    var callbacks: [any TrainingCallback] { run.callbacks }
 
     /// The checkpoint directory to resume from, if any.
-    var resumeDirectory: URL? { resume.map { URL(fileURLWithPath: $0, isDirectory: true) } }
+    var resumeDirectory: URL? { run.resumeDirectory }
 }
 
 /// A progress bar redrawn after every batch of every epoch.

@@ -25,7 +25,8 @@ struct ArchitectureAndSerializationTests {
         #expect(throws: ArchitectureError.self) { try Architecture("") }
         #expect(throws: ArchitectureError.self) { try Architecture("dense(x)").build(inputShape: [3], seed: 0) }
         #expect(throws: ArchitectureError.self) { try Architecture("dense(4, wobbly)").build(inputShape: [3], seed: 0) }
-        #expect(throws: ArchitectureError.self) { try Architecture("dense(4)").build(inputShape: [2, 3], seed: 0) }
+        // [time, features] samples take a dense layer at every step; images need flatten first.
+        #expect(throws: ArchitectureError.self) { try Architecture("dense(4)").build(inputShape: [2, 3, 5], seed: 0) }
     }
 
     @Test func savedModelLoadsBackIdentically() throws {

@@ -15,6 +15,10 @@ struct TextModelTests {
         #expect(windows[1].inputs == [[2, 3], [6, 7]])
         #expect(windows[1].targets == [3, 4, 7, 8])
         #expect(throws: TensorError.self) { try corpus.windows(batchSize: 2, sequenceLength: 5) }
+        // Validation holds out the end of the text, with the whole text's vocabulary.
+        let (train, validation) = try corpus.split(validationFraction: 0.2)
+        #expect(train.ids == Array(0..<8) && validation.ids == [8, 9] && validation.vocabulary == corpus.vocabulary)
+        #expect(throws: TensorError.self) { try corpus.split(validationFraction: 0.05) }
         #expect(throws: TensorError.self) { try TextCorpus("a") }
         #expect(throws: DataError.self) { try TextCorpus(contentsOf: URL(fileURLWithPath: "/nonexistent/corpus.txt")) }
     }

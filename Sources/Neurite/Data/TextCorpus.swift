@@ -21,6 +21,29 @@ public struct TextCorpus: Sendable {
         ids = characters.map { position[$0]! }
     }
 
+    /// A part of a corpus: `ids` over `vocabulary`.
+    private init(vocabulary: [Character], ids: [Int]) {
+        self.vocabulary = vocabulary
+        self.ids = ids
+    }
+
+    /// The text cut in two: the first `1 − validationFraction` of its characters to train on, the
+    /// rest, the end of the text, to validate on; both keep this corpus's vocabulary. The end
+    /// rather than a random sample, because windows need contiguous text (a sorted text such as
+    /// `Corpora/names.txt` then validates on its last names).
+    /// - Throws: ``TensorError/invalidArgument(_:)`` for a fraction outside (0, 1) or a part of
+    ///   fewer than two characters.
+    public func split(validationFraction: Double) throws -> (train: TextCorpus, validation: TextCorpus) {
+        guard validationFraction > 0, validationFraction < 1 else {
+            throw TensorError.invalidArgument("the validation fraction \(validationFraction) is not between 0 and 1")
+        }
+        let cut = ids.count - Int(Double(ids.count) * validationFraction)
+        guard cut >= 2, ids.count - cut >= 2 else {
+            throw TensorError.invalidArgument("a text of \(ids.count) characters is too short to hold out \(validationFraction) of it")
+        }
+        return (TextCorpus(vocabulary: vocabulary, ids: Array(ids[..<cut])), TextCorpus(vocabulary: vocabulary, ids: Array(ids[cut...])))
+    }
+
     /// The corpus of a UTF-8 text file.
     /// - Throws: ``DataError`` naming the file when it is missing, not UTF-8 or too short.
     public init(contentsOf url: URL) throws {

@@ -9,7 +9,7 @@ struct EpochLoop {
     let clipping: GradientClipping?
     let recordingGradientNorms: Bool
     /// The epoch's number for error messages, when known.
-    let epoch: Int?
+    var epoch: Int?
     /// Measures the layers around each update, when set.
     var diagnostics: TrainingDiagnostics? = nil
     /// With more than one rank, each trains on its shard of every batch and the gradients,

@@ -56,12 +56,31 @@ extension Layer {
             validation = parts.validation
         }
         guard train.count > 0 else { throw TensorError.invalidArgument("fit needs at least one training sample") }
+        let loop = EpochLoop(
+            loss: loss, metrics: metrics, clipping: clipping, recordingGradientNorms: recordingGradientNorms, epoch: nil,
+            diagnostics: diagnostics, communicator: communicator)
+        return try trainEpochs(
+            loop, optimizer: optimizer, epochs: epochs, samplesPerEpoch: train.count, stepsPerEpoch: (train.count + batchSize - 1) / batchSize,
+            batchSize: batchSize, callbacks: callbacks, seed: seed, schedule: schedule, resumingFrom: checkpoint,
+            steps: { epoch in loop.steps(train.batches(size: batchSize, shuffled: true, seed: seed &+ UInt64(epoch))) },
+            validate: validation.map { validation in { try self.evaluate(on: validation, loss: loss, metrics: metrics) } })
+    }
+
+    /// The epochs of a run, whatever its steps are made of (a dataset's batches, a text's
+    /// windows): the checkpoint restored, then per epoch the callbacks, one pass of `loop` over
+    /// `steps(epoch)` with the learning rate of `schedule` set before each step, `validate`, the
+    /// record in the history. `batchSize` identifies the run in checkpoints, with `seed`.
+    func trainEpochs<Method: Optimizer, Steps: Sequence>(
+        _ loop: EpochLoop, optimizer: Method, epochs: Int, samplesPerEpoch: Int, stepsPerEpoch: Int, batchSize: Int,
+        callbacks: [any TrainingCallback], seed: UInt64, schedule: LearningRateSchedule, resumingFrom checkpoint: URL?,
+        steps: (Int) -> Steps, validate: (() throws -> (loss: Double, metrics: [String: Double]))?
+    ) throws -> History where Steps.Element == TrainingStep<Self> {
         var optimizer = optimizer
         let baseRate = optimizer.learningRate
         let parameters = namedParameters.filter { $0.parameter.isTrainable }
         let sources = randomSources
         let run = TrainingRun(
-            epochs: epochs, samplesPerEpoch: train.count, seed: seed, batchSize: batchSize, history: History(),
+            epochs: epochs, samplesPerEpoch: samplesPerEpoch, seed: seed, batchSize: batchSize, history: History(),
             readModel: { self.state }, writeModel: { try self.load($0) },
             readOptimizer: { optimizer.stateTensors(for: parameters) },
             readRandomState: { Dictionary(sources.map { ($0.name, $0.source.generator.stateWords) }, uniquingKeysWith: { a, _ in a }) })
@@ -82,19 +101,19 @@ extension Layer {
             }
             run.history = saved.history
         }
-        try DataParallel.broadcastParameters(namedParameters.map(\.parameter), over: communicator)
-        let stepsPerEpoch = (train.count + batchSize - 1) / batchSize
+        try DataParallel.broadcastParameters(namedParameters.map(\.parameter), over: loop.communicator)
         for callback in callbacks { try callback.trainingBegan(run) }
         for epoch in (run.history.epochs.count + 1)..<(epochs + 1) where !run.stopRequested {
             for callback in callbacks { try callback.epochBegan(epoch, run: run) }
-            diagnostics?.beginEpoch(epoch)
+            loop.diagnostics?.beginEpoch(epoch)
             let started = ContinuousClock.now
+            var epochLoop = loop
+            epochLoop.epoch = epoch
             let outcome = try withLayerMode(.training) {
-                try EpochLoop(loss: loss, metrics: metrics, clipping: clipping, recordingGradientNorms: recordingGradientNorms, epoch: epoch,
-                          diagnostics: diagnostics, communicator: communicator).run(
-                    self, optimizer: &optimizer, batches: train.batches(size: batchSize, shuffled: true, seed: seed &+ UInt64(epoch)),
-                    learningRate: { batch in
-                        schedule.learningRate(base: baseRate, step: (epoch - 1) * stepsPerEpoch + batch, stepsPerEpoch: stepsPerEpoch, epochs: epochs)
+                try epochLoop.run(
+                    self, optimizer: &optimizer, steps: steps(epoch),
+                    learningRate: { step in
+                        schedule.learningRate(base: baseRate, step: (epoch - 1) * stepsPerEpoch + step, stepsPerEpoch: stepsPerEpoch, epochs: epochs)
                     },
                     afterBatch: { done in for callback in callbacks { callback.batchEnded(samplesDone: done, run: run) } })
             }
@@ -102,15 +121,10 @@ extension Layer {
             // history and the last checkpoint both describe whole epochs and a resume stays exact.
             if outcome.stopped { run.stopRequested = true; break }
             let elapsed = ContinuousClock.now - started
-            var validationLoss: Double?, validationMetrics: [String: Double] = [:]
-            if let validation {
-                let measured = try evaluate(on: validation, loss: loss, metrics: metrics)
-                validationLoss = measured.loss
-                validationMetrics = measured.metrics
-            }
+            let validation = try validate?()
             let record = History.Epoch(
-                epoch: epoch, loss: outcome.loss, metrics: outcome.metrics, validationLoss: validationLoss,
-                validationMetrics: validationMetrics, learningRate: optimizer.learningRate,
+                epoch: epoch, loss: outcome.loss, metrics: outcome.metrics, validationLoss: validation?.loss,
+                validationMetrics: validation?.metrics ?? [:], learningRate: optimizer.learningRate,
                 seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
                 gradientNorms: Dictionary(outcome.gradientNorms.map { ($0.name, $0.norm) }, uniquingKeysWith: { a, _ in a }))
             run.history.epochs.append(record)
