@@ -1,8 +1,8 @@
 /// The one training loop: a pass over a list of steps (``TrainingStep``: the batches of a
 /// dataset, or the windows of a text with a carried state), one optimizer update per step.
-/// ``Layer/fit(_:loss:optimizer:epochs:batchSize:validationData:validationSplit:metrics:callbacks:seed:clipping:schedule:recordingGradientNorms:resumingFrom:)``
-/// runs it once per epoch; ``trainEpoch(_:optimizer:on:batchSize:seed:clipping:recordingGradientNorms:progress:)``
-/// is one call of it.
+/// `trainEpochs` (behind ``Layer/fit(_:loss:optimizer:epochs:batchSize:validationData:validationSplit:metrics:callbacks:seed:clipping:schedule:recordingGradientNorms:diagnostics:resumingFrom:communicator:)``
+/// and ``CharacterLanguageModel/fit(_:optimizer:epochs:validationWindows:callbacks:seed:clipping:schedule:recordingGradientNorms:diagnostics:resumingFrom:)``)
+/// runs it once per epoch; each `trainEpoch` function is one call of it.
 struct EpochLoop {
     let loss: Loss
     let metrics: [Metric]
