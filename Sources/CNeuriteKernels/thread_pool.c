@@ -9,17 +9,8 @@
  * spins only briefly, then sleeps: if that worker was descheduled, a spinning
  * caller would keep it off the core it needs to finish.
  *
- * WHY measured: splitting pays only when the workers actually run beside the
- * caller. When the process gets fewer cores than threads (another process
- * busy, a hypervisor taking a vCPU), a split job waits for a worker that is
- * not running and a spinning worker takes time from the thread doing the work
- * (issue 11: rows at half speed, below one thread's speed). So every split run
- * compares its wall time with the caller's own speed on its tasks (what one
- * thread would have needed); over a window of runs, if the split did not save
- * NK_MIN_GAIN, the next runs go on the calling thread alone (workers stop
- * spinning and sleep), for a stretch that doubles while the pool keeps failing,
- * before the pool is tried again. At worst this costs one window of runs per
- * stretch, so the pool degrades to about its one-thread speed.
+ * Whether a job is split at all is pool_policy.c's call: it measures whether
+ * splitting pays and, when it does not, has jobs run on the calling thread.
  *
  * One caller at a time owns the pool (run_lock, taken with trylock): a
  * concurrent caller does not wait, it simply runs all its tasks itself.
@@ -36,15 +27,6 @@
 #endif
 
 #define NK_MAX_THREADS 64
-/* Split runs per verdict, after the first runs of a window (workers may be
- * waking from sleep), and the gain (one-thread time / wall time) a window
- * must show to keep the pool on. */
-#define NK_WINDOW_RUNS 32
-#define NK_WINDOW_WARMUP 2
-#define NK_MIN_GAIN 1.15
-/* Runs done alone after a failed window: doubled per failure, up to the max. */
-#define NK_ALONE_RUNS_MIN 256
-#define NK_ALONE_RUNS_MAX 65536
 
 static inline void nk_cpu_relax(void)
 {
@@ -97,11 +79,6 @@ static nk_task_fn job_fn;            /* written before `word` is published */
 static void *job_ctx;
 static int done;                     /* atomic: finished tasks */
 static int thread_count;             /* 0 = not yet resolved */
-
-/* The policy's state, guarded by run_lock. */
-static double window_alone, window_wall;   /* ticks */
-static int window_runs;
-static long alone_runs_left, alone_stretch = NK_ALONE_RUNS_MIN;
 
 /* Claims and runs tasks of generation `gen` until none are left; returns how
  * many it ran. */
@@ -183,24 +160,6 @@ static void nk_wait_done(int ntasks, long long task_ticks)
     }
 }
 
-/* Adds one split run to the window; at the window's end, decides whether the
- * next runs go alone. */
-static void nk_judge(double alone, double wall)
-{
-    if (++window_runs <= NK_WINDOW_WARMUP) return;
-    window_alone += alone;
-    window_wall += wall;
-    if (window_runs < NK_WINDOW_WARMUP + NK_WINDOW_RUNS) return;
-    if (window_alone < NK_MIN_GAIN * window_wall) {
-        alone_runs_left = alone_stretch;
-        if (alone_stretch < NK_ALONE_RUNS_MAX) alone_stretch *= 2;
-    } else {
-        alone_stretch = NK_ALONE_RUNS_MIN;
-    }
-    window_alone = window_wall = 0;
-    window_runs = 0;
-}
-
 static int nk_default_threads(void)
 {
     const char *env = getenv("NEURITE_THREADS");
@@ -242,8 +201,7 @@ void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx)
     int want = ntasks < nk_thread_count() ? ntasks : nk_thread_count();
     if (want <= 1 || ntasks > NK_MAX_TASKS || pthread_mutex_trylock(&run_lock) != 0)
         return nk_run_alone(ntasks, fn, ctx);  /* busy, or too many tasks for the word */
-    if (alone_runs_left > 0) {
-        alone_runs_left--;
+    if (nk_pool_policy_runs_alone()) {
         nk_run_alone(ntasks, fn, ctx);
         pthread_mutex_unlock(&run_lock);
         return;
@@ -275,7 +233,7 @@ void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx)
     long long task_ticks = (drained - started) / (mine > 0 ? mine : 1);
     nk_wait_done(ntasks, task_ticks);
     /* One thread would have needed about ntasks × the caller's time per task. */
-    if (mine > 0) nk_judge((double)task_ticks * ntasks, (double)(nk_ticks() - started));
+    if (mine > 0) nk_pool_policy_record((double)task_ticks * ntasks, (double)(nk_ticks() - started));
     pthread_mutex_unlock(&run_lock);
 }
 
