@@ -78,6 +78,12 @@ void nk_epilogue_row_scalar(float *c, long n, const float *bias, int act);
  * pool is busy (another caller), everything runs on the caller. */
 void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx);
 
+/* pool_policy.c, called by the pool's owner only: whether the next job runs
+ * on the calling thread alone, and what a split job measured (the time one
+ * thread would have needed, and its wall time, in the same unit). */
+int nk_pool_policy_runs_alone(void);
+void nk_pool_policy_record(double alone, double wall);
+
 /* gemm.c: per-thread packing buffers, grown on demand, reused. */
 float *nk_thread_buffer(int which, size_t floats);
 

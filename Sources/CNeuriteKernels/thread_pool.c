@@ -1,11 +1,16 @@
 /*
- * Persistent worker pool.
+ * Persistent worker pool that measures whether it pays.
  *
- * WHY persistent + spin-then-sleep: creating threads per call costs tens of
- * microseconds, more than a whole 64×64 product. Workers spin briefly after a
- * job (back-to-back GEMMs in a training step hand off in well under a
- * microsecond), then sleep on a condition variable so an idle library burns
- * no CPU.
+ * WHY persistent + bounded spin, then sleep: creating threads per call costs
+ * tens of microseconds, more than a whole 64×64 product. Workers spin for a
+ * bounded time after a job (back-to-back GEMMs in a training step hand off in
+ * well under a microsecond), then sleep on a condition variable so an idle
+ * library burns no CPU. The caller waiting for a worker's last task also
+ * spins only briefly, then sleeps: if that worker was descheduled, a spinning
+ * caller would keep it off the core it needs to finish.
+ *
+ * Whether a job is split at all is pool_policy.c's call: it measures whether
+ * splitting pays and, when it does not, has jobs run on the calling thread.
  *
  * One caller at a time owns the pool (run_lock, taken with trylock): a
  * concurrent caller does not wait, it simply runs all its tasks itself.
@@ -13,14 +18,15 @@
 #include "NeuriteKernels.h"
 #include "gemm_internal.h"
 #include <pthread.h>
-#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#endif
 
 #define NK_MAX_THREADS 64
-/* ~50-100 µs of spinning before a worker sleeps (pause is ~10-70 cycles). */
-#define NK_SPIN_ITERS (1 << 13)
 
 static inline void nk_cpu_relax(void)
 {
@@ -31,59 +37,100 @@ static inline void nk_cpu_relax(void)
 #endif
 }
 
-/* The current job. `word` = generation << 32 | next unclaimed task. Tasks
- * are claimed with a CAS on the whole word, so a worker that wakes late
- * (e.g. descheduled on a busy machine) finds every task already taken by the
- * caller and cannot touch a finished job: the caller never waits for a worker
- * that has not started, it only waits for tasks that are actually running. */
+/* A clock cheap enough to read three times per split run: the time-stamp
+ * counter on x86 (~20 cycles, a constant 1.5–4 GHz on the CPUs this targets;
+ * the policy only compares tick counts), else CLOCK_MONOTONIC in ns. */
+#if defined(__x86_64__) || defined(__i386__)
+#define NK_TICKS_PER_US 2500LL
+static inline long long nk_ticks(void) { return (long long)__rdtsc(); }
+#else
+#define NK_TICKS_PER_US 1000LL
+static inline long long nk_ticks(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+#endif
+/* A worker spins about this long after a job before it sleeps: longer than
+ * the gaps between the kernels of one training step. */
+#define NK_WORKER_SPIN_TICKS (60 * NK_TICKS_PER_US)
+
+/* The current job in one word: generation (32 bits) | task count (16) | next
+ * unclaimed task (16). Tasks are claimed with a CAS on the whole word, so a
+ * worker that wakes late (e.g. descheduled on a busy machine) finds every task
+ * already taken by the caller and cannot touch a finished job: the caller
+ * never waits for a worker that has not started, it only waits for tasks that
+ * are actually running. The count lives in the word, not beside it: with the
+ * count in its own variable, a worker holding the finished word could read the
+ * next job's larger count, written before that job is published, and claim a
+ * task past the end of the finished job (it ran a task twice and hung the
+ * caller, about once in 10⁶ jobs under load). */
+#define NK_MAX_TASKS 0xFFFF
 static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t sleep_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t sleep_cv = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t sleep_cv = PTHREAD_COND_INITIALIZER;   /* workers */
+static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER;    /* the caller */
 static int sleepers;                 /* guarded by sleep_lock */
+static int caller_sleeping;          /* atomic; set under sleep_lock */
 static int nworkers;                 /* guarded by run_lock */
 static unsigned long long word;      /* atomic */
 static nk_task_fn job_fn;            /* written before `word` is published */
 static void *job_ctx;
-static int job_ntasks;
 static int done;                     /* atomic: finished tasks */
 static int thread_count;             /* 0 = not yet resolved */
 
-/* Claims and runs tasks of generation `gen` until none are left. */
-static void nk_drain(unsigned gen)
+/* Claims and runs tasks of generation `gen` until none are left; returns how
+ * many it ran. */
+static int nk_drain(unsigned gen)
 {
+    int ran = 0;
     unsigned long long w = __atomic_load_n(&word, __ATOMIC_ACQUIRE);
     for (;;) {
-        if ((unsigned)(w >> 32) != gen) return;
-        /* Relaxed loads: these may race with the next job's writes, but then
-         * the CAS below fails and the values are discarded. */
+        int t = (int)(w & NK_MAX_TASKS), ntasks = (int)((w >> 16) & NK_MAX_TASKS);
+        if ((unsigned)(w >> 32) != gen || t >= ntasks) return ran;
+        /* Relaxed loads: while task t is unclaimed the job is not finished,
+         * so the caller cannot be writing the next job's; if the CAS below
+         * fails, the values are discarded. */
         nk_task_fn fn = __atomic_load_n(&job_fn, __ATOMIC_RELAXED);
         void *ctx = __atomic_load_n(&job_ctx, __ATOMIC_RELAXED);
-        int t = (int)(unsigned)w;
-        if (t >= __atomic_load_n(&job_ntasks, __ATOMIC_RELAXED)) return;
         /* Success proves job `gen` was still live, so fn/ctx were its own. */
         if (__atomic_compare_exchange_n(&word, &w, w + 1, 0, __ATOMIC_ACQ_REL,
                                         __ATOMIC_ACQUIRE)) {
             fn(ctx, t);
-            __atomic_fetch_add(&done, 1, __ATOMIC_RELEASE);
+            ran++;
+            /* seq_cst pairs with the caller's store of caller_sleeping. */
+            if (__atomic_add_fetch(&done, 1, __ATOMIC_SEQ_CST) == ntasks &&
+                __atomic_load_n(&caller_sleeping, __ATOMIC_SEQ_CST)) {
+                pthread_mutex_lock(&sleep_lock);
+                pthread_cond_signal(&done_cv);
+                pthread_mutex_unlock(&sleep_lock);
+            }
             w = __atomic_load_n(&word, __ATOMIC_ACQUIRE);
         }
     }
+}
+
+static unsigned nk_generation(void)
+{
+    return (unsigned)(__atomic_load_n(&word, __ATOMIC_ACQUIRE) >> 32);
 }
 
 static void *nk_worker(void *arg)
 {
     unsigned seen = (unsigned)(uintptr_t)arg;  /* generation at creation */
     for (;;) {
-        unsigned g = seen;
-        for (int s = 0; s < NK_SPIN_ITERS; s++) {
-            g = (unsigned)(__atomic_load_n(&word, __ATOMIC_ACQUIRE) >> 32);
-            if (g != seen) break;
+        unsigned g = nk_generation();
+        long long deadline = nk_ticks() + NK_WORKER_SPIN_TICKS;
+        for (int s = 1; g == seen; s++) {
             nk_cpu_relax();
+            g = nk_generation();
+            if ((s & 15) == 0 && nk_ticks() > deadline) break;
         }
         if (g == seen) {
             pthread_mutex_lock(&sleep_lock);
             sleepers++;
-            while ((g = (unsigned)(__atomic_load_n(&word, __ATOMIC_ACQUIRE) >> 32)) == seen)
+            while ((g = nk_generation()) == seen)
                 pthread_cond_wait(&sleep_cv, &sleep_lock);
             sleepers--;
             pthread_mutex_unlock(&sleep_lock);
@@ -92,6 +139,25 @@ static void *nk_worker(void *arg)
         nk_drain(g);
     }
     return NULL;
+}
+
+/* Waits for the workers' tasks: spins about as long as two tasks take (a
+ * worker that is running finishes within that), then sleeps. */
+static void nk_wait_done(int ntasks, long long task_ticks)
+{
+    long long deadline = nk_ticks() + 2 * task_ticks + 2 * NK_TICKS_PER_US;
+    for (int s = 1; __atomic_load_n(&done, __ATOMIC_ACQUIRE) != ntasks; s++) {
+        nk_cpu_relax();
+        if ((s & 15) == 0 && nk_ticks() > deadline) {
+            pthread_mutex_lock(&sleep_lock);
+            __atomic_store_n(&caller_sleeping, 1, __ATOMIC_SEQ_CST);
+            while (__atomic_load_n(&done, __ATOMIC_SEQ_CST) != ntasks)
+                pthread_cond_wait(&done_cv, &sleep_lock);
+            __atomic_store_n(&caller_sleeping, 0, __ATOMIC_RELAXED);
+            pthread_mutex_unlock(&sleep_lock);
+            return;
+        }
+    }
 }
 
 static int nk_default_threads(void)
@@ -125,11 +191,19 @@ void nk_set_thread_count(int n)
     __atomic_store_n(&thread_count, n, __ATOMIC_RELAXED);
 }
 
+static void nk_run_alone(int ntasks, nk_task_fn fn, void *ctx)
+{
+    for (int t = 0; t < ntasks; t++) fn(ctx, t);
+}
+
 void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx)
 {
     int want = ntasks < nk_thread_count() ? ntasks : nk_thread_count();
-    if (want <= 1 || pthread_mutex_trylock(&run_lock) != 0) {
-        for (int t = 0; t < ntasks; t++) fn(ctx, t);   /* busy: run alone */
+    if (want <= 1 || ntasks > NK_MAX_TASKS || pthread_mutex_trylock(&run_lock) != 0)
+        return nk_run_alone(ntasks, fn, ctx);  /* busy, or too many tasks for the word */
+    if (nk_pool_policy_runs_alone()) {
+        nk_run_alone(ntasks, fn, ctx);
+        pthread_mutex_unlock(&run_lock);
         return;
     }
     unsigned gen = (unsigned)(__atomic_load_n(&word, __ATOMIC_RELAXED) >> 32);
@@ -143,21 +217,23 @@ void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx)
         if (!ok) break;
         nworkers++;
     }
+    long long started = nk_ticks();
     __atomic_store_n(&job_fn, fn, __ATOMIC_RELAXED);
     __atomic_store_n(&job_ctx, ctx, __ATOMIC_RELAXED);
-    __atomic_store_n(&job_ntasks, ntasks, __ATOMIC_RELAXED);
     __atomic_store_n(&done, 0, __ATOMIC_RELAXED);
     gen++;
     pthread_mutex_lock(&sleep_lock);   /* pairs with the sleepers' check */
-    __atomic_store_n(&word, (unsigned long long)gen << 32, __ATOMIC_RELEASE);
+    __atomic_store_n(&word, (unsigned long long)gen << 32 | (unsigned long long)ntasks << 16,
+                     __ATOMIC_RELEASE);
     if (sleepers) pthread_cond_broadcast(&sleep_cv);
     pthread_mutex_unlock(&sleep_lock);
 
-    nk_drain(gen);                     /* if no worker shows up, we do it all */
-    for (long s = 0; __atomic_load_n(&done, __ATOMIC_ACQUIRE) != ntasks; s++) {
-        if (s < NK_SPIN_ITERS) nk_cpu_relax();
-        else sched_yield();
-    }
+    int mine = nk_drain(gen);          /* if no worker shows up, we do it all */
+    long long drained = nk_ticks();
+    long long task_ticks = (drained - started) / (mine > 0 ? mine : 1);
+    nk_wait_done(ntasks, task_ticks);
+    /* One thread would have needed about ntasks × the caller's time per task. */
+    if (mine > 0) nk_pool_policy_record((double)task_ticks * ntasks, (double)(nk_ticks() - started));
     pthread_mutex_unlock(&run_lock);
 }
 

@@ -22,7 +22,14 @@
 public func valueWithGradient<Model: Layer>(
     of model: Model, _ body: (Model) throws -> Tensor
 ) throws -> (value: Tensor, gradients: Gradients) {
-    let parameters = model.namedParameters.filter { $0.parameter.isTrainable }
+    try valueWithGradient(of: model, parameters: model.namedParameters.filter { $0.parameter.isTrainable }, body)
+}
+
+/// ``valueWithGradient(of:_:)`` with the model's trainable parameters already listed: a training
+/// loop lists them once per pass, instead of walking the model by reflection at every step.
+func valueWithGradient<Model: Layer>(
+    of model: Model, parameters: [(name: String, parameter: ParameterReference)], _ body: (Model) throws -> Tensor
+) throws -> (value: Tensor, gradients: Gradients) {
     guard !parameters.isEmpty else { throw TensorError.noTrainableParameters("\(Model.self)") }
     let (value, leafGradients) = try differentiate(at: parameters.map(\.parameter.value)) { tracked in
         for (entry, tensor) in zip(parameters, tracked) { entry.parameter.value = tensor }

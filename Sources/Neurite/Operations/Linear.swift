@@ -10,11 +10,18 @@ func denseForward(_ input: Tensor, weight: Tensor, bias: Tensor?, activation: Ac
     let inputSize = weight.shape[0], outputSize = weight.shape[1]
     let rows = input.count / inputSize
     let fused = Kernels.FusedActivation(activation)
-    let output = Tensor(uninitializedShape: Array(input.shape.dropLast()) + [outputSize])
+    var shape = input.shape
+    shape[shape.count - 1] = outputSize
+    let output = Tensor(uninitializedShape: shape)
     Kernels.matrixMultiply(
         input.storage.base, transposed: false, weight.storage.base, transposed: false,
         into: output.storage.base, rows: rows, columns: outputSize, inner: inputSize,
         bias: bias.map { UnsafePointer($0.storage.base) }, activation: fused)
+    // Inference (nothing tracked): return before building the input list and closure a graph
+    // node needs. At batch 1 these small allocations cost as much as the product itself.
+    guard input.node != nil || weight.node != nil || bias?.node != nil else {
+        return activation == .softmax ? softmax(output) : output
+    }
 
     let inputs = [input, weight] + (bias.map { [$0] } ?? [])
     let result = output.recorded(from: inputs) { gradient, needed in

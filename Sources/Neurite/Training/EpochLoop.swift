@@ -60,7 +60,7 @@ struct EpochLoop {
             var outputs = Tensor.zeros([0])
             var (value, gradients) = (Tensor(0), Gradients([]))
             if step.localCount > 0 {
-                (value, gradients) = try valueWithGradient(of: model) { model in
+                (value, gradients) = try valueWithGradient(of: model, parameters: parameters) { model in
                     let (output, loss) = try step.forward(model)
                     // Detached: a tracked copy kept past this closure would keep the step's graph alive,
                     // and with it references to every weight, so the optimizer's in-place update would
