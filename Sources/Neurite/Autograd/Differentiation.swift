@@ -22,9 +22,19 @@
 public func valueWithGradient<Model: Layer>(
     of model: Model, _ body: (Model) throws -> Tensor
 ) throws -> (value: Tensor, gradients: Gradients) {
+    try valueWithGradient(of: model, body, whenComplete: nil)
+}
+
+/// ``valueWithGradient(of:_:)``, calling `whenComplete(i, g)` during the backward sweep as soon
+/// as the gradient g of the i-th trainable parameter (in ``Layer/namedParameters`` order) is
+/// final. Parameters the loss does not use get no call.
+func valueWithGradient<Model: Layer>(
+    of model: Model, _ body: (Model) throws -> Tensor, whenComplete: ((Int, Tensor) -> Void)?
+) throws -> (value: Tensor, gradients: Gradients) {
     let parameters = model.namedParameters.filter { $0.parameter.isTrainable }
     guard !parameters.isEmpty else { throw TensorError.noTrainableParameters("\(Model.self)") }
-    let (value, leafGradients) = try differentiate(at: parameters.map(\.parameter.value)) { tracked in
+    let leafCompleted = whenComplete.map { report in { (leaf: GradientNode) in report(leaf.leafIdentifier!, leaf.gradient!) } }
+    let (value, leafGradients) = try differentiate(at: parameters.map(\.parameter.value), leafCompleted: leafCompleted) { tracked in
         for (entry, tensor) in zip(parameters, tracked) { entry.parameter.value = tensor }
         defer { for entry in parameters { entry.parameter.value = entry.parameter.value.detached } }
         return try body(model)
@@ -48,7 +58,7 @@ public func gradient(at point: Tensor, of body: (Tensor) throws -> Tensor) throw
 }
 
 private func differentiate(
-    at points: [Tensor], _ body: ([Tensor]) throws -> Tensor
+    at points: [Tensor], leafCompleted: ((GradientNode) -> Void)? = nil, _ body: ([Tensor]) throws -> Tensor
 ) throws -> (value: Tensor, gradients: [Tensor]) {
     let leaves = points.indices.map { GradientNode(leafIdentifier: $0) }
     let tracked = zip(points, leaves).map { point, leaf in Tensor(shape: point.shape, storage: point.storage, node: leaf) }
@@ -57,7 +67,7 @@ private func differentiate(
         throw TensorError.invalidShape(value.shape, reason: "differentiation needs a scalar result")
     }
     if let root = value.node {
-        backpropagate(from: root, seed: Tensor.ones(value.shape))
+        backpropagate(from: root, seed: Tensor.ones(value.shape), leafCompleted: leafCompleted)
     }
     let gradients = zip(points, leaves).map { point, leaf in leaf.gradient ?? Tensor.zeros(point.shape) }
     return (value.detached, gradients)

@@ -42,6 +42,7 @@ struct EpochLoop {
         var predictions: [Float] = [], predictionShape: [Int] = [], order: [Int] = []
         var stopped = false
         let distributed = communicator.size > 1
+        let buckets = distributed ? GradientBuckets(parameters: parameters, capacity: communicator.bucketCapacity, over: communicator) : nil
         for (index, globalBatch) in batches.enumerated() {
             // Checked between steps only, so a stop (Ctrl-C) never leaves a half-applied update.
             // Ranks learn of a stop together, through the step's allreduce, below.
@@ -51,23 +52,23 @@ struct EpochLoop {
             let targets = batch.targets
             var outputs = Tensor.zeros([0])
             var (value, gradients) = (Tensor(0), Gradients([]))
+            buckets?.beginStep(localCount: batch.count, globalCount: globalBatch.count, stopRequested: StopRequest.isRequested)
+            // Batch norm takes the global batch's statistics when every rank has a shard to train on.
+            let statistics = distributed && globalBatch.count >= communicator.size ? SynchronizedBatchStatistics(communicator: communicator) : nil
             if batch.count > 0 {
-                (value, gradients) = try valueWithGradient(of: model) { model in
+                (value, gradients) = try SynchronizedBatchStatistics.$current.withValue(statistics) { try valueWithGradient(of: model, { model in
                     let output = try model(batch.inputs)
                     // Detached: a tracked copy kept past this closure would keep the step's graph alive,
                     // and with it references to every weight, so the optimizer's in-place update would
                     // have to copy each weight matrix first (copy-on-write).
                     outputs = output.detached
-                    return try loss(output, targets)
-                }
+                    let value = try loss(output, targets)
+                    buckets?.setLoss(value.scalar)
+                    return value
+                }, whenComplete: buckets.map { buckets in buckets.gradientCompleted }) }
             }
             var lossValue = value.scalar
-            if distributed {
-                let combined = try DataParallel.combine(
-                    gradients, loss: lossValue, localCount: batch.count, globalCount: globalBatch.count,
-                    stopRequested: StopRequest.isRequested, parameters: parameters, over: communicator)
-                (gradients, lossValue, stopped) = (combined.gradients, combined.loss, combined.stopRequested)
-            }
+            if let buckets { (gradients, lossValue, stopped) = try buckets.finishStep() }
             guard lossValue.isFinite else {
                 throw TensorError.nonFinite("loss became \(lossValue) \(place(index)); try a lower learning rate or gradient clipping")
             }
@@ -95,13 +96,16 @@ struct EpochLoop {
             if stopped { break }
         }
         var measured: [String: Double] = [:]
+        if let first = batches.first, distributed && !metrics.isEmpty {
+            let gathered = try DataParallel.gather(
+                predictions: predictions, of: order, width: predictionShape.reduce(1, *), datasetCount: first.dataset.count, over: communicator)
+            (predictions, order) = (gathered.predictions, gathered.samples)
+            if predictionShape.isEmpty && gathered.width > 1 { predictionShape = [gathered.width] }
+        }
         if let first = batches.first, !metrics.isEmpty, !order.isEmpty {
             let all = try Tensor(shape: [order.count] + predictionShape, scalars: predictions)
             let targets = first.dataset.targets.rows(order)
             for metric in metrics { measured[metric.name] = try metric.measured(predictions: all, targets: targets) }
-        }
-        if distributed && !metrics.isEmpty {
-            measured = try DataParallel.combine(metrics: measured, names: metrics.map(\.name), predictions: order.count, over: communicator)
         }
         return Outcome(
             loss: totalLoss / Double(max(seen, 1)), metrics: measured,
