@@ -20,6 +20,7 @@ typedef int (*abort_function)(void *, int);
 typedef int (*finalize_function)(void);
 typedef int (*start_allreduce_function)(const void *, void *, int, void *, void *, void *, void **);
 typedef int (*wait_function)(void **, void *);
+typedef int (*test_function)(void **, int *, void *);
 
 static struct {
     int loaded;
@@ -32,6 +33,7 @@ static struct {
     finalize_function finalize;
     start_allreduce_function start_allreduce;
     wait_function wait;
+    test_function test;
 } mpi;
 
 // MPI_IN_PLACE in Open MPI's ABI.
@@ -130,6 +132,7 @@ int nk_mpi_load(char *error, long capacity) {
     LOAD(finalize, finalize_function, "MPI_Finalize")
     LOAD(start_allreduce, start_allreduce_function, "MPI_Iallreduce")
     LOAD(wait, wait_function, "MPI_Wait")
+    LOAD(test, test_function, "MPI_Test")
     LOAD(world, void *, "ompi_mpi_comm_world")
     LOAD(float_type, void *, "ompi_mpi_float")
     LOAD(sum, void *, "ompi_mpi_op_sum")
@@ -193,6 +196,8 @@ int nk_mpi_broadcast_float(float *values, long count, int root) {
     end_waiting();
     return status;
 }
+
+int nk_mpi_test(void **request, int *done) { return mpi.test(request, done, NULL); }
 
 int nk_mpi_barrier(void) {
     begin_waiting("barrier");

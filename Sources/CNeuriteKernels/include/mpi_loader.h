@@ -38,6 +38,11 @@ int nk_mpi_start_allreduce_sum_float(float *values, long count, void **request);
 /// Waits for an operation started by nk_mpi_start_allreduce_sum_float (MPI_Wait). Returns MPI's code.
 int nk_mpi_wait(void **request);
 
+/// Whether a started operation has completed (MPI_Test: *done 1, and *request is then freed), without
+/// waiting. Open MPI moves nonblocking collectives forward only inside MPI calls, so calling this
+/// now and then during computation is what lets a started allreduce travel meanwhile.
+int nk_mpi_test(void **request, int *done);
+
 /// Returns when every rank has called it. Returns MPI's code.
 int nk_mpi_barrier(void);
 

@@ -107,13 +107,22 @@ public final class Communicator: Sendable {
     /// Waits for an operation ``startAllReduceSum(_:count:)`` started.
     func wait(for operation: PendingOperation) throws {
         guard usesMPI, operation.request != nil else { return }
-        var request = operation.request
-        try check(nk_mpi_wait(&request), "wait")
+        try check(nk_mpi_wait(&operation.request), "wait")
     }
 
-    /// A started, nonblocking operation (an MPI request).
-    struct PendingOperation {
-        fileprivate let request: UnsafeMutableRawPointer?
+    /// Lets a started operation move forward without waiting for it: Open MPI advances
+    /// nonblocking collectives only inside MPI calls, so training calls this during the backward
+    /// pass. Once the operation is complete its request is released and ``wait(for:)`` returns at once.
+    func progress(_ operation: PendingOperation) throws {
+        guard usesMPI, operation.request != nil else { return }
+        var done: Int32 = 0
+        try check(nk_mpi_test(&operation.request, &done), "test")
+    }
+
+    /// A started, nonblocking operation (an MPI request; null once complete).
+    final class PendingOperation {
+        fileprivate var request: UnsafeMutableRawPointer?
+        fileprivate init(request: UnsafeMutableRawPointer?) { self.request = request }
     }
 
     /// Returns when every rank has called it.

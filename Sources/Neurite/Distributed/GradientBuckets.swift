@@ -116,6 +116,8 @@ final class GradientBuckets {
     }
 
     private func startCompleteBuckets() throws {
+        // Each gradient done is a moment to move the started allreduces forward (see ``Communicator/progress(_:)``).
+        for operation in started { try communicator.progress(operation) }
         while started.count < buckets.count && missing[started.count] == 0 {
             let range = buckets[started.count].range
             started.append(try communicator.startAllReduceSum(storage.baseAddress! + range.lowerBound, count: range.count))
