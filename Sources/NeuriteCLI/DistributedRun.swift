@@ -8,8 +8,8 @@ enum DistributedRun {
     /// threads per rank are set so that ranks × threads ≤ cores (unless `NEURITE_THREADS` says
     /// otherwise), rank 0 prints `ranks N` first, and the other ranks' standard output is
     /// discarded, so that the log is rank 0's alone (errors still reach standard error).
-    static func begin() throws -> Communicator {
-        let communicator = try Communicator.fromEnvironment()
+    static func begin(_ options: DistributedOptions) throws -> Communicator {
+        let communicator = try Communicator.fromEnvironment(collectiveTimeout: options.collectiveTimeout, bucketCapacity: options.bucketKb << 10)
         guard communicator.size > 1 else { return communicator }
         if ProcessInfo.processInfo.environment["NEURITE_THREADS"] == nil {
             KernelInfo.threadCount = max(1, ProcessInfo.processInfo.processorCount / communicator.size)
@@ -21,6 +21,22 @@ enum DistributedRun {
             if empty >= 0 { dup2(empty, STDOUT_FILENO) }
         }
         return communicator
+    }
+
+    /// With more than one rank, prints how long this rank waited in collective operations over
+    /// the steps `counter` saw: the communication the computation did not hide, plus waiting for
+    /// slower ranks.
+    static func reportCommunication(of communicator: Communicator, _ counter: StepCounter) {
+        guard communicator.size > 1 else { return }
+        let seconds = communicator.secondsInCollectives
+        print(String(format: "communication: %.2f s waiting in collectives, %.3f ms per step (%d steps)",
+                     seconds, 1000 * seconds / Double(max(counter.steps, 1)), counter.steps))
+    }
+
+    /// Counts training steps, for ``reportCommunication(of:_:)``.
+    final class StepCounter: TrainingCallback {
+        private(set) var steps = 0
+        func batchEnded(samplesDone: Int, run: TrainingRun) { steps += 1 }
     }
 
     /// Runs `body`; with more than one rank, an error ends the whole job (MPI_Abort) with this

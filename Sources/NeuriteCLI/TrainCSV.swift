@@ -37,6 +37,9 @@ struct TrainCSV: ParsableCommand {
 
     @OptionGroup var training: TrainingOptions
 
+    @OptionGroup(title: "Under mpirun")
+    var distributed: DistributedOptions
+
     func validate() throws {
         try task.validate(targetCount: target.count)
         guard Set(target).isDisjoint(with: features) else { throw ValidationError("a column cannot be both a --target and a --features column") }
@@ -44,6 +47,11 @@ struct TrainCSV: ParsableCommand {
     }
 
     func run() throws {
+        let communicator = try DistributedRun.begin(distributed)
+        try DistributedRun.run(on: communicator) { try train(on: communicator) }
+    }
+
+    private func train(on communicator: Communicator) throws {
         try OutputProbe.check(training.output)
         let table = try CSVTable(contentsOf: URL(fileURLWithPath: file))
         _ = try table.indices(of: target)
@@ -75,11 +83,17 @@ struct TrainCSV: ParsableCommand {
             }
             print(line)
         }
+        let steps = DistributedRun.StepCounter()
         let history = try network.fit(
             train, loss: task.loss, optimizer: optimization.makeOptimizer(),
             epochs: training.epochs, batchSize: training.batchSize, validationData: validation.count > 0 ? validation : nil,
-            metrics: task.metrics, callbacks: [report] + training.callbacks, seed: training.seed, clipping: training.clipping,
-            schedule: optimization.learningRateSchedule, recordingGradientNorms: training.gradientNorms, resumingFrom: training.resumeDirectory)
+            metrics: task.metrics,
+            // As in 'train mnist': every rank stops early at the same epoch; only rank 0 reports and saves.
+            callbacks: communicator.isLeader ? [report] + training.callbacks + [steps] : training.callbacks.filter { $0 is EarlyStopping },
+            seed: training.seed, clipping: training.clipping, schedule: optimization.learningRateSchedule,
+            recordingGradientNorms: training.gradientNorms, resumingFrom: training.resumeDirectory, communicator: communicator)
+        guard communicator.isLeader else { return }
+        DistributedRun.reportCommunication(of: communicator, steps)
 
         if let output = training.output {
             let metadata = [

@@ -25,6 +25,9 @@ struct TrainMNIST: ParsableCommand {
 
     @OptionGroup var training: TrainingOptions
 
+    @OptionGroup(title: "Under mpirun")
+    var distributed: DistributedOptions
+
     @Option(help: "A directory with the four MNIST-format files (e.g. Fashion-MNIST) instead of the bundled copy.")
     var dataDir: String?
 
@@ -40,7 +43,7 @@ struct TrainMNIST: ParsableCommand {
     }
 
     func run() throws {
-        let communicator = try DistributedRun.begin()
+        let communicator = try DistributedRun.begin(distributed)
         try DistributedRun.run(on: communicator) { try train(on: communicator) }
     }
 
@@ -79,16 +82,18 @@ struct TrainMNIST: ParsableCommand {
                 print("  gradient norm  " + name.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%.3e", record.gradientNorms[name]!))
             }
         }
+        let steps = DistributedRun.StepCounter()
         let history = try network.fit(
             data.train, loss: .crossEntropy, optimizer: optimizer, epochs: training.epochs, batchSize: training.batchSize,
             validationSplit: training.validationSplit ?? 0, metrics: [.accuracy],
             // Every rank stops early at the same epoch (the validation data and weights are the same
             // on all); only rank 0 reports and writes checkpoints.
-            callbacks: communicator.isLeader ? [ProgressBarCallback(), report] + training.callbacks : training.callbacks.filter { $0 is EarlyStopping },
+            callbacks: communicator.isLeader ? [ProgressBarCallback(), report] + training.callbacks + [steps] : training.callbacks.filter { $0 is EarlyStopping },
             seed: training.seed, clipping: training.clipping, schedule: optimization.learningRateSchedule,
             recordingGradientNorms: training.gradientNorms, diagnostics: recorder, resumingFrom: training.resumeDirectory,
             communicator: communicator)
         guard communicator.isLeader else { return }
+        DistributedRun.reportCommunication(of: communicator, steps)
         if let plots {
             let written = try TrainingPlots.write(epochs: curves, diagnostics: recorder?.records ?? [], model: network, to: URL(fileURLWithPath: plots))
             print("plots: " + written.map(\.path).joined(separator: ", "))

@@ -30,8 +30,30 @@ int nk_mpi_allreduce_sum_float(float *values, long count);
 /// Copies count floats from root's buffer into every rank's. Returns MPI's code.
 int nk_mpi_broadcast_float(float *values, long count, int root);
 
+/// Starts summing count (at most INT_MAX) floats in place across ranks and returns at once
+/// (MPI_Iallreduce); the buffer must stay untouched until nk_mpi_wait on *request returns.
+/// Returns MPI's code, or -1 for a count too large.
+int nk_mpi_start_allreduce_sum_float(float *values, long count, void **request);
+
+/// Waits for an operation started by nk_mpi_start_allreduce_sum_float (MPI_Wait). Returns MPI's code.
+int nk_mpi_wait(void **request);
+
+/// Whether a started operation has completed (MPI_Test: *done 1, and *request is then freed), without
+/// waiting. Open MPI moves nonblocking collectives forward only inside MPI calls, so calling this
+/// now and then during computation is what lets a started allreduce travel meanwhile.
+int nk_mpi_test(void **request, int *done);
+
 /// Returns when every rank has called it. Returns MPI's code.
 int nk_mpi_barrier(void);
+
+/// Ends this process (exit code 124, which makes mpirun end the job) when a blocking call above
+/// (collective or wait) has not returned after seconds, with a message on standard error naming
+/// the rank; 0 or less: no limit. A watchdog thread checks five times a second. Returns 0, or -1
+/// when the thread cannot be started.
+int nk_mpi_set_collective_timeout(double seconds);
+
+/// The total time, in seconds, this process has spent inside the blocking calls above.
+double nk_mpi_seconds_waiting(void);
 
 /// Ends every process of the job with code (MPI_Abort on MPI_COMM_WORLD); does not return.
 void nk_mpi_abort(int code);

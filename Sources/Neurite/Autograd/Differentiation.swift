@@ -25,13 +25,17 @@ public func valueWithGradient<Model: Layer>(
     try valueWithGradient(of: model, parameters: model.namedParameters.filter { $0.parameter.isTrainable }, body)
 }
 
-/// ``valueWithGradient(of:_:)`` with the model's trainable parameters already listed: a training
-/// loop lists them once per pass, instead of walking the model by reflection at every step.
+/// ``valueWithGradient(of:_:)`` with the model's trainable parameters already listed (a training
+/// loop lists them once per pass, instead of walking the model by reflection at every step), and
+/// calling `whenComplete(i, g)` during the backward sweep as soon as the gradient g of the i-th
+/// listed parameter is final. Parameters the loss does not use get no call.
 func valueWithGradient<Model: Layer>(
-    of model: Model, parameters: [(name: String, parameter: ParameterReference)], _ body: (Model) throws -> Tensor
+    of model: Model, parameters: [(name: String, parameter: ParameterReference)],
+    _ body: (Model) throws -> Tensor, whenComplete: ((Int, Tensor) -> Void)? = nil
 ) throws -> (value: Tensor, gradients: Gradients) {
     guard !parameters.isEmpty else { throw TensorError.noTrainableParameters("\(Model.self)") }
-    let (value, leafGradients) = try differentiate(at: parameters.map(\.parameter.value)) { tracked in
+    let leafCompleted = whenComplete.map { report in { (leaf: GradientNode) in report(leaf.leafIdentifier!, leaf.gradient!) } }
+    let (value, leafGradients) = try differentiate(at: parameters.map(\.parameter.value), leafCompleted: leafCompleted) { tracked in
         for (entry, tensor) in zip(parameters, tracked) { entry.parameter.value = tensor }
         defer { for entry in parameters { entry.parameter.value = entry.parameter.value.detached } }
         return try body(model)
@@ -55,7 +59,7 @@ public func gradient(at point: Tensor, of body: (Tensor) throws -> Tensor) throw
 }
 
 private func differentiate(
-    at points: [Tensor], _ body: ([Tensor]) throws -> Tensor
+    at points: [Tensor], leafCompleted: ((GradientNode) -> Void)? = nil, _ body: ([Tensor]) throws -> Tensor
 ) throws -> (value: Tensor, gradients: [Tensor]) {
     let leaves = points.indices.map { GradientNode(leafIdentifier: $0) }
     let tracked = zip(points, leaves).map { point, leaf in Tensor(shape: point.shape, storage: point.storage, node: leaf) }
@@ -64,7 +68,7 @@ private func differentiate(
         throw TensorError.invalidShape(value.shape, reason: "differentiation needs a scalar result")
     }
     if let root = value.node {
-        backpropagate(from: root, seed: Tensor.ones(value.shape))
+        backpropagate(from: root, seed: Tensor.ones(value.shape), leafCompleted: leafCompleted)
     }
     let gradients = zip(points, leaves).map { point, leaf in leaf.gradient ?? Tensor.zeros(point.shape) }
     return (value.detached, gradients)

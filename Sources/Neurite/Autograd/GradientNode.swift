@@ -38,7 +38,13 @@ final class GradientNode {
 
 /// Reverse-mode sweep from `root`: each node's gradient is complete before it is passed on,
 /// because nodes are visited in reverse topological order.
-func backpropagate(from root: GradientNode, seed: Tensor) {
+///
+/// `leafCompleted`, when given, is called with each leaf as soon as its gradient is final: when
+/// the last of the nodes that use it has passed its contribution on. That is usually long before
+/// the sweep reaches the leaf in its order (the depth-first order puts a layer's weight after
+/// the whole chain below it), and it is what lets data-parallel training start averaging the
+/// last layers' gradients while the first layers' are still being computed.
+func backpropagate(from root: GradientNode, seed: Tensor, leafCompleted: ((GradientNode) -> Void)? = nil) {
     var order: [GradientNode] = []
     var visited = Set<ObjectIdentifier>()
     // Iterative depth-first search: deep graphs (long chains of layers) must not overflow the stack.
@@ -54,12 +60,23 @@ func backpropagate(from root: GradientNode, seed: Tensor) {
             stack.append((input, false))
         }
     }
+    // For each leaf, the number of contributions still to come.
+    var pendingUses: [ObjectIdentifier: Int] = [:]
+    if leafCompleted != nil {
+        for node in order {
+            for input in node.inputs where input.leafIdentifier != nil { pendingUses[ObjectIdentifier(input), default: 0] += 1 }
+        }
+    }
     root.accumulate(seed)
     for node in order.reversed() {
         guard let gradient = node.gradient, !node.inputs.isEmpty else { continue }
         let inputGradients = node.backward(gradient)
         for (input, inputGradient) in zip(node.inputs, inputGradients) {
             input.accumulate(inputGradient)
+            guard let leafCompleted, input.leafIdentifier != nil else { continue }
+            let remaining = pendingUses[ObjectIdentifier(input), default: 1] - 1
+            pendingUses[ObjectIdentifier(input)] = remaining
+            if remaining == 0 { leafCompleted(input) }
         }
         node.gradient = nil  // interior gradients are not needed again: free them early
     }

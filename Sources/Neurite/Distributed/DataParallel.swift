@@ -4,7 +4,7 @@
 /// Every rank lists the same global batches (same seed) and trains on its own shard of each;
 /// the shards' gradients are combined into the gradient of the whole global batch, so N ranks
 /// with global batch B take the same steps as one process with batch B (up to the order of
-/// float additions).
+/// float additions). The gradients are averaged in buckets during the backward pass (``GradientBuckets``).
 enum DataParallel {
     /// Copies rank 0's value of every parameter (trainable or not) to all ranks, in one buffer.
     static func broadcastParameters(_ parameters: [ParameterReference], over communicator: Communicator) throws {
@@ -26,44 +26,27 @@ enum DataParallel {
         Batch(dataset: batch.dataset, indices: stride(from: rank, to: batch.count, by: size).map { batch.indices[$0] })
     }
 
-    /// The global batch's gradient and mean loss from each rank's, and whether any rank was
-    /// asked to stop. One allreduce of one flat buffer per step: each rank's mean-loss gradient
-    /// weighted by its share of the batch (local / global samples, exact even when the shards
-    /// differ in size), then the loss and the stop flag appended. Not bucketed and not overlapped
-    /// with the backward pass.
-    static func combine(
-        _ gradients: Gradients, loss: Float, localCount: Int, globalCount: Int, stopRequested: Bool,
-        parameters: [(name: String, parameter: ParameterReference)], over communicator: Communicator
-    ) throws -> (gradients: Gradients, loss: Float, stopRequested: Bool) {
-        let share = Float(localCount) / Float(globalCount)
-        var flat: [Float] = []
-        for (_, parameter) in parameters {
-            if let gradient = gradients[parameter] {
-                flat += gradient.scalars.map { $0 * share }
-            } else {
-                flat += [Float](repeating: 0, count: parameter.value.count)
-            }
+    /// Every rank's predictions of the epoch, on every rank: each rank writes its rows (one per
+    /// sample it trained on, `width` values each) at their samples' places in a buffer over the
+    /// dataset's `datasetCount` samples, with a mark, and one allreduce sums the buffers. Metrics
+    /// measured on the result are exact for every metric (F1 and R² are not means over samples,
+    /// so averaging each rank's value would not be); the buffer costs 4·(width + 1) bytes per
+    /// sample once an epoch. Returns the predictions and their sample indices, in sample order.
+    static func gather(
+        predictions: [Float], of samples: [Int], width: Int, datasetCount: Int, over communicator: Communicator
+    ) throws -> (predictions: [Float], samples: [Int], width: Int) {
+        // A rank that trained on no sample does not know the width: take the others'.
+        var widths = [Float(width), samples.isEmpty ? 0 : 1]
+        try communicator.allReduceSum(&widths)
+        let width = widths[1] > 0 ? Int(widths[0] / widths[1]) : 0
+        let stride = width + 1
+        var all = [Float](repeating: 0, count: datasetCount * stride)
+        for (row, sample) in samples.enumerated() {
+            all[sample * stride] = 1
+            for column in 0..<width { all[sample * stride + 1 + column] = predictions[row * width + column] }
         }
-        flat.append(localCount > 0 ? loss * share : 0)
-        flat.append(stopRequested ? 1 : 0)
-        try communicator.allReduceSum(&flat)
-        var entries: [Gradients.Entry] = [], offset = 0
-        for (name, parameter) in parameters {
-            let count = parameter.value.count
-            let gradient = try Tensor(shape: parameter.value.shape, scalars: Array(flat[offset..<(offset + count)]))
-            entries.append(Gradients.Entry(name: name, parameter: parameter, gradient: gradient))
-            offset += count
-        }
-        return (Gradients(entries), flat[offset], flat[offset + 1] > 0)
-    }
-
-    /// The epoch's metrics over all ranks' predictions: each rank's value weighted by its number
-    /// of predictions. Exact for means over samples (accuracy, mean errors).
-    /// Every rank passes the same `names`, measured or not (a rank without predictions has none).
-    static func combine(metrics: [String: Double], names: [String], predictions: Int, over communicator: Communicator) throws -> [String: Double] {
-        var flat = names.map { Float((metrics[$0] ?? 0) * Double(predictions)) } + [Float(predictions)]
-        try communicator.allReduceSum(&flat)
-        let total = Double(max(flat[names.count], 1))
-        return Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Double(flat[$0]) / total) })
+        try communicator.allReduceSum(&all)
+        let seen = (0..<datasetCount).filter { all[$0 * stride] > 0 }
+        return (seen.flatMap { all[($0 * stride + 1)..<($0 * stride + stride)] }, seen, width)
     }
 }

@@ -4,7 +4,7 @@
 ///
 /// Keeping every layer's inputs standardised lets deeper networks train with larger learning
 /// rates and makes them less sensitive to initialisation. While training, μ and σ² are the
-/// batch's; exponential running averages of them (`running ← (1 − momentum)·running +
+/// batch's (in data-parallel training, the global batch's over all ranks); exponential running averages of them (`running ← (1 − momentum)·running +
 /// momentum·batch`, with the unbiased batch variance, as in PyTorch) are kept and used in
 /// evaluation, so that a prediction does not depend on the rest of its batch. The running
 /// averages are non-trainable parameters: saved and loaded with the model, never updated by an
@@ -54,8 +54,8 @@ public struct BatchNorm: Layer {
             let statistics = (runningMean.value.scalars, runningVariance.value.scalars)
             return batchNormalization(input, gamma: gamma, beta: beta, layout: layout, epsilon: epsilon, statistics: statistics).output
         }
-        let (output, mean, variance) = batchNormalization(input, gamma: gamma, beta: beta, layout: layout, epsilon: epsilon, statistics: nil)
-        let m = Float(layout.valuesPerChannel), correction = m / max(m - 1, 1)
+        let (output, mean, variance, count) = batchNormalization(input, gamma: gamma, beta: beta, layout: layout, epsilon: epsilon, statistics: nil)
+        let m = Float(count), correction = m / max(m - 1, 1)
         let (oldMean, oldVariance) = (runningMean.value.scalars, runningVariance.value.scalars)
         runningMean.value = Tensor((0..<featureCount).map { (1 - momentum) * oldMean[$0] + momentum * mean[$0] })
         runningVariance.value = Tensor((0..<featureCount).map { (1 - momentum) * oldVariance[$0] + momentum * variance[$0] * correction })

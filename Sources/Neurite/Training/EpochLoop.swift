@@ -52,6 +52,8 @@ struct EpochLoop {
         var predictions: [Float] = [], predictionShape: [Int] = [], predicted = 0, targets: [Float] = [], targetShape: [Int] = []
         var stopped = false
         let distributed = communicator.size > 1
+        let buckets = distributed ? GradientBuckets(parameters: parameters, capacity: communicator.bucketCapacity, over: communicator) : nil
+        var samples: [Int] = [], datasetCount = 0
         for (index, step) in steps.enumerated() {
             // Checked between steps only, so a stop (Ctrl-C) never leaves a half-applied update.
             // Ranks learn of a stop together, through the step's allreduce, below.
@@ -59,23 +61,22 @@ struct EpochLoop {
             if let rate = learningRate(index) { optimizer.learningRate = rate }
             var outputs = Tensor.zeros([0])
             var (value, gradients) = (Tensor(0), Gradients([]))
+            buckets?.beginStep(localCount: step.localCount, globalCount: step.count, stopRequested: StopRequest.isRequested)
+            // Batch norm takes the global batch's statistics when every rank has a shard to train on.
+            let statistics = distributed && step.count >= communicator.size ? SynchronizedBatchStatistics(communicator: communicator) : nil
             if step.localCount > 0 {
-                (value, gradients) = try valueWithGradient(of: model, parameters: parameters) { model in
+                (value, gradients) = try SynchronizedBatchStatistics.$current.withValue(statistics) { try valueWithGradient(of: model, parameters: parameters, { model in
                     let (output, loss) = try step.forward(model)
                     // Detached: a tracked copy kept past this closure would keep the step's graph alive,
                     // and with it references to every weight, so the optimizer's in-place update would
                     // have to copy each weight matrix first (copy-on-write).
                     outputs = output.detached
+                    buckets?.setLoss(loss.scalar)
                     return loss
-                }
+                }, whenComplete: buckets.map { buckets in buckets.gradientCompleted }) }
             }
             var lossValue = value.scalar
-            if distributed {
-                let combined = try DataParallel.combine(
-                    gradients, loss: lossValue, localCount: step.localCount, globalCount: step.count,
-                    stopRequested: StopRequest.isRequested, parameters: parameters, over: communicator)
-                (gradients, lossValue, stopped) = (combined.gradients, combined.loss, combined.stopRequested)
-            }
+            if let buckets { (gradients, lossValue, stopped) = try buckets.finishStep() }
             guard lossValue.isFinite else {
                 throw TensorError.nonFinite("loss became \(lossValue) \(place(index)); try a lower learning rate or gradient clipping")
             }
@@ -98,20 +99,30 @@ struct EpochLoop {
                 predicted += stepPredictions.shape[0]
                 targets += step.targets.scalars
                 targetShape = Array(step.targets.shape.dropFirst())
+                samples += step.samples
             }
+            datasetCount = step.datasetCount
             seen += step.count
             updates += 1
             afterBatch(seen)
             if stopped { break }
         }
         var measured: [String: Double] = [:]
+        if distributed && !metrics.isEmpty {
+            // Every rank gets every rank's predictions and targets, in sample order, so that each
+            // metric (F1 and R² are not means of per-rank values) is computed on the whole epoch.
+            let gatheredPredictions = try DataParallel.gather(
+                predictions: predictions, of: samples, width: predictionShape.reduce(1, *), datasetCount: datasetCount, over: communicator)
+            let gatheredTargets = try DataParallel.gather(
+                predictions: targets, of: samples, width: targetShape.reduce(1, *), datasetCount: datasetCount, over: communicator)
+            (predictions, targets, predicted) = (gatheredPredictions.predictions, gatheredTargets.predictions, gatheredPredictions.samples.count)
+            if predictionShape.isEmpty && gatheredPredictions.width > 1 { predictionShape = [gatheredPredictions.width] }
+            if targetShape.isEmpty && gatheredTargets.width > 1 { targetShape = [gatheredTargets.width] }
+        }
         if !metrics.isEmpty && predicted > 0 {
             let all = try Tensor(shape: [predicted] + predictionShape, scalars: predictions)
             let expected = try Tensor(shape: [predicted] + targetShape, scalars: targets)
             for metric in metrics { measured[metric.name] = try metric.measured(predictions: all, targets: expected) }
-        }
-        if distributed && !metrics.isEmpty {
-            measured = try DataParallel.combine(metrics: measured, names: metrics.map(\.name), predictions: predicted, over: communicator)
         }
         return Outcome(
             loss: totalLoss / Double(max(seen, 1)), metrics: measured,

@@ -29,10 +29,11 @@ extension Layer {
     ///     after its epoch, exactly as the uninterrupted run would have.
     ///   - communicator: the processes training together (``Communicator/fromEnvironment()``
     ///     under `mpirun`). With more than one rank, rank 0's parameters are copied to all at the
-    ///     start, `batchSize` is the global batch, each rank trains on its shard of every batch
-    ///     and the gradients are averaged before each update (one allreduce per step), and the
-    ///     epoch's loss and metrics cover all ranks. Give callbacks that print or save on rank 0
-    ///     only. The default trains in this process alone.
+    ///     start, `batchSize` is the global batch, each rank trains on its shard of every batch,
+    ///     the gradients are averaged before each update (in buckets started during the backward
+    ///     pass, ``Communicator/bucketCapacity``), batch norm takes the global batch's statistics,
+    ///     and the epoch's loss and metrics cover all ranks. Give callbacks that print or save on
+    ///     rank 0 only. The default trains in this process alone.
     /// - Throws: ``TensorError`` for data the loss or metrics cannot take, or when the loss or a
     ///   weight becomes NaN or infinite (naming the epoch and batch); ``SerializationError`` for a
     ///   checkpoint that cannot be read; what a callback throws.

@@ -13,6 +13,11 @@ struct TrainingStep<Model: Layer> {
     let localCount: Int
     /// What the metrics compare this process's predictions with, in the order of the outputs.
     let targets: Tensor
+    /// The dataset rows of this process's share, and the dataset's size: what gathers the
+    /// epoch's predictions across ranks (``DataParallel/gather(predictions:of:width:datasetCount:over:)``).
+    /// Empty and 0 for text windows, which train in a single process.
+    var samples: [Int] = []
+    var datasetCount = 0
     /// The outputs and the loss of `model` on this process's samples; runs inside the gradient
     /// recording, once, in step order.
     let forward: (Model) throws -> (outputs: Tensor, loss: Tensor)
@@ -26,7 +31,9 @@ extension EpochLoop {
         return batches.lazy.map { globalBatch in
             let batch = communicator.size > 1 ? DataParallel.shard(of: globalBatch, rank: communicator.rank, size: communicator.size) : globalBatch
             let targets = batch.targets
-            return TrainingStep(count: globalBatch.count, localCount: batch.count, targets: targets) { model in
+            return TrainingStep(
+                count: globalBatch.count, localCount: batch.count, targets: targets, samples: batch.indices, datasetCount: globalBatch.dataset.count
+            ) { model in
                 let output = try model(batch.inputs)
                 return (output, try loss(output, targets))
             }
