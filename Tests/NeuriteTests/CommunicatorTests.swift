@@ -44,7 +44,7 @@ struct CommunicatorTests {
         for rank in 0..<2 {
             let shard = DataParallel.shard(of: whole, rank: rank, size: 2)
             buckets.beginStep(localCount: shard.count, globalCount: whole.count, stopRequested: rank == 1)
-            _ = try valueWithGradient(of: model, { model in
+            _ = try valueWithGradient(of: model, parameters: parameters, { model in
                 let loss = try Loss.crossEntropy(model(shard.inputs), shard.targets)
                 buckets.setLoss(loss.scalar)
                 return loss
@@ -67,7 +67,7 @@ struct CommunicatorTests {
         let model = Sequential { Dense(3, 4, activation: .relu, seed: 1); Dense(4, 4, activation: .tanh, seed: 2); Dense(4, 2, seed: 3) }
         let inputs = Tensor.randomUniform([6, 3], from: -1, to: 1, seed: 4)
         var reported: [(index: Int, gradient: Tensor)] = []
-        let (_, gradients) = try valueWithGradient(of: model, { model in
+        let (_, gradients) = try valueWithGradient(of: model, parameters: model.namedParameters.filter { $0.parameter.isTrainable }, { model in
             // The first weight is used twice: its gradient is complete only after both uses.
             try Loss.meanSquaredError(model(inputs) + model(inputs), .zeros([6, 2]))
         }, whenComplete: { reported.append(($0, $1)) })
