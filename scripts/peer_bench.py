@@ -22,7 +22,8 @@ Data: standard normal [n, 784] pixels and uniform labels 0-9, as Neurite's synth
 training call is one pass of 32 shuffled batches, as Neurite's. Timing rule (as Neurite's
 bestSecondsPerCall): a warm-up call, batches of about 10 ms repeated for at least SECONDS, the
 best batch. JAX training runs each pass as one jitted `lax.scan` over its steps (the idiomatic
-fast form); PyTorch runs eager steps, as a training loop usually does.
+fast form; LeNet-5 with lax.conv_general_dilated and lax.reduce_window, NCHW); PyTorch runs
+eager steps, as a training loop usually does.
 
     peer_bench.py time-to-accuracy --peer pytorch --model mlp|lenet --mnist DIR --target 0.98
 
@@ -170,14 +171,28 @@ class JAXPeer:
 
     def init(self, model_name, key):
         jax, jnp = self.jax, self.jnp
-        sizes = {"mlp128": [784, 128, 10], "mlp512": [784, 512, 512, 10]}[model_name]
         params = []
+        if model_name == "lenet5":  # two conv layers (OIHW filters), then the dense layers below
+            for shape in [(6, 1, 5, 5), (16, 6, 5, 5)]:
+                key, sub = jax.random.split(key)
+                fan_in = shape[1] * shape[2] * shape[3]
+                params.append((jax.random.normal(sub, shape) * (2 / fan_in) ** 0.5, jnp.zeros(shape[0])))
+        sizes = {"mlp128": [784, 128, 10], "mlp512": [784, 512, 512, 10], "lenet5": [400, 120, 84, 10]}[model_name]
         for fan_in, fan_out in zip(sizes, sizes[1:]):
             key, sub = jax.random.split(key)
             params.append((jax.random.normal(sub, (fan_in, fan_out)) * (2 / fan_in) ** 0.5, jnp.zeros(fan_out)))
         return params
 
     def forward(self, params, x):
+        if len(params) == 5:  # LeNet-5: NCHW as Neurite, so the flatten order is the same
+            lax = self.jax.lax
+            x = x.reshape(-1, 1, 28, 28)
+            for (weight, bias), padding in zip(params[:2], [((2, 2), (2, 2)), ((0, 0), (0, 0))]):
+                x = lax.conv_general_dilated(x, weight, (1, 1), padding, dimension_numbers=("NCHW", "OIHW", "NCHW"))
+                x = self.jax.nn.relu(x + bias[None, :, None, None])
+                x = lax.reduce_window(x, -self.jnp.inf, lax.max, (1, 1, 2, 2), (1, 1, 2, 2), "VALID")
+            x = x.reshape(x.shape[0], -1)
+            params = params[2:]
         for weight, bias in params[:-1]:
             x = self.jax.nn.relu(x @ weight + bias)
         weight, bias = params[-1]
@@ -186,8 +201,6 @@ class JAXPeer:
     def measure(self, row, minimum_seconds):
         jax, jnp = self.jax, self.jnp
         model_name, batch, optimizer_name = ROWS[row]
-        if model_name == "lenet5":
-            raise NotImplementedError("LeNet-5 is measured in PyTorch only")
         params = self.init(model_name, jax.random.PRNGKey(1))
         count = batch * STEPS_PER_PASS if optimizer_name else batch
         inputs, labels = synthetic(count)

@@ -55,10 +55,33 @@ struct ConvolutionTests {
         }
     }
 
+    /// The direct kernels (stride 1, few channels): LeNet's padded 5×5 shape, a 4×4 one with
+    /// asymmetric "same" padding, and an odd channel count that leaves partial register tiles.
+    /// (ReLU's mask is checked bit for bit against the separate ReLU layer by "Fused conv
+    /// activation"; finite differences across its kink would not be.)
+    @Test(arguments: [
+        (inChannels: 1, outChannels: 6, kernel: 5, padding: Conv2D.Padding.explicit(2, 2), activation: Activation.sigmoid),
+        (inChannels: 3, outChannels: 5, kernel: 4, padding: .same, activation: .linear),
+        (inChannels: 2, outChannels: 7, kernel: 3, padding: .valid, activation: .tanh),
+    ])
+    func directKernelGradientsMatchFiniteDifferences(
+        inChannels: Int, outChannels: Int, kernel: Int, padding: Conv2D.Padding, activation: Activation
+    ) throws {
+        let conv = Conv2D(inChannels, outChannels, kernelSize: kernel, padding: padding, activation: activation, seed: 4)
+        let x = awayFromZero([3, inChannels, 6, 7], seed: 5)
+        let weight = awayFromZero(conv.weight.shape, seed: 6) * 0.5, bias = awayFromZero([outChannels], seed: 7)
+        try expectGradientsMatchFiniteDifferences(at: [x, weight, bias]) { inputs in
+            conv.weight = inputs[1]
+            conv.bias!.value = inputs[2]
+            return try project(conv(inputs[0]))
+        }
+    }
+
     @Test func largeBatchesAreProcessedInChunksWithTheSameResults() throws {
         // 25·24·24 columns per sample: 300 samples exceed the im2col budget and run in two chunks.
-        let conv = Conv2D(1, 2, kernelSize: 5, seed: 8)
-        let x = Tensor.randomNormal([300, 1, 28, 28], seed: 9)
+        // (Dilation 2 keeps the layer on the im2col path; the direct kernels have no chunks.)
+        let conv = Conv2D(1, 2, kernelSize: 5, dilation: 2, seed: 8)
+        let x = Tensor.randomNormal([300, 1, 32, 32], seed: 9)
         #expect(25 * 24 * 24 * 300 > columnBudget)
         let weights = Tensor.randomNormal([300, 2, 24, 24], seed: 10)
         let (whole, wholeGradients) = try valueWithGradient(at: [x, conv.weight]) { inputs in

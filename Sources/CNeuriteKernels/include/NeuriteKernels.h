@@ -84,6 +84,27 @@ void nk_im2col(const float *input, const nk_conv_shape *shape, long first, long 
 void nk_col2im(const float *columns, const nk_conv_shape *shape, long first, long count,
                long s0, long s1, float *gradient);
 
+/// Floats of scratch memory nk_direct_conv_forward and nk_direct_conv_backward
+/// need for samples images of shape (stride and dilation 1).
+long nk_direct_conv_scratch(const nk_conv_shape *shape, long out_channels, long samples);
+
+/// output[s][o] = act(Σ_c weight[o][c] ⋆ input[s][c] + bias[o]) for samples
+/// images of shape, computed directly (no im2col matrix); stride and
+/// dilation must be 1, kernel_width at most 6, activation NK_ACT_NONE or
+/// NK_ACT_RELU (sigmoid and tanh are applied by the caller). bias may be NULL.
+void nk_direct_conv_forward(const float *input, const float *weight, const float *bias, int activation,
+                            const nk_conv_shape *shape, long out_channels, long samples,
+                            float *scratch, float *output);
+
+/// The backward pass of nk_direct_conv_forward: with dz = gradient ⊙ act′
+/// (act′ read from the forward output y, any NK_ACT_*), writes the input, weight and bias
+/// gradients whose pointers are not NULL (input needed for the weight
+/// gradient, weight for the input gradient). The sums do not depend on the
+/// thread count.
+void nk_direct_conv_backward(const float *gradient, const float *output, int activation, const float *input,
+                             const float *weight, const nk_conv_shape *shape, long out_channels, long samples,
+                             float *scratch, float *input_gradient, float *weight_gradient, float *bias_gradient);
+
 /// 2×2, stride-2 max pooling without padding over planes p0..<p1 of height ×
 /// width: the maximum of each window (the first in row-major order on ties)
 /// and its offset within the input plane.

@@ -1,5 +1,10 @@
 // 2-D convolution (cross-correlation, as in every deep-learning library) over NCHW tensors.
 //
+// Few-channel, stride-1 convolutions (LeNet-5's) take the direct kernels instead
+// (DirectConvolution.swift): register-tiled, on a padded "wide row" grid, they beat this
+// path; the plain direct loops measured below did not. The rest of this file is the
+// general path.
+//
 // Why im2col + GEMM. The convolution is rewritten as one matrix product,
 //   Z[c_out, n·h′·w′] = W[c_out, c_in·kh·kw] · columns[c_in·kh·kw, n·h′·w′],
 // so the work runs in the shared, packed, multi-threaded SIMD GEMM instead of Swift loops.
@@ -36,6 +41,9 @@ func convolution2D(
     activation: Kernels.FusedActivation
 ) -> Tensor {
     let samples = input.shape[0], outputChannels = weight.shape[0]
+    if g.allowsDirectConvolution(outputChannels: outputChannels) {
+        return directConvolution2D(input, weight: weight, bias: bias, geometry: g, activation: activation)
+    }
     let plane = g.outputPlane, patch = g.patchSize
     let chunk = max(1, min(samples, columnBudget / max(patch * plane, 1)))
     let output = Tensor(uninitializedShape: [samples, outputChannels, g.outputHeight, g.outputWidth])

@@ -1,0 +1,368 @@
+/*
+ * Direct convolution for stride 1, dilation 1 and few channels (LeNet-5:
+ * 1→6 and 6→16 channels, 5×5): forward, weight, bias and input gradients
+ * without an im2col matrix (see Sources/Neurite/Kernels/DirectConvolutionKernels.swift).
+ *
+ * WHY: with 1–16 channels the im2col matrix is 25× the input, written once
+ * and packed once more by the GEMM; im2col, col2im and packing were 42% of a
+ * LeNet-5 epoch, the GEMM itself 32%. Here every pass reads its operands
+ * from L1/L2-sized per-sample buffers.
+ *
+ * THE "WIDE ROW" TRICK: a sample is copied into a zero-padded buffer of
+ * rows of width wp = out_w + kw − 1. On that grid, output k = i·wp + j reads
+ * input k + p·wp + q for tap (p, q): the 2-D correlation becomes a 1-D one,
+ *   out[o][k] = Σ_c Σ_p Σ_q w[o][c][p][q] · x[c][k + p·wp + q],
+ * whose inner loop is contiguous vector loads with no border cases. The
+ * columns j ≥ out_w are computed too and thrown away (12% extra work for
+ * LeNet's first layer, 40% for its second), which costs less than the
+ * gathers they avoid. The same loop, on the output gradient padded by
+ * kh − 1, kw − 1 and with the filters flipped, gives the input gradient; the
+ * weight gradient is the matching dot product, with the thrown-away columns
+ * of the output gradient set to 0.
+ *
+ * Threads: samples are cut into a fixed number of groups (independent of the
+ * thread count); each group sums its own weight and bias gradients, and the
+ * groups' sums are added in group order, so results do not depend on the
+ * number of threads.
+ */
+#include "NeuriteKernels.h"
+#include "gemm_internal.h"
+#include <string.h>
+
+typedef float nk_v8 __attribute__((vector_size(32)));
+typedef float nk_v8u __attribute__((vector_size(32), aligned(4)));
+#define NK_INLINE static inline __attribute__((always_inline))
+#define NK_LOAD(p) (*(const nk_v8u *)(p))
+#define NK_STORE(p, v) (*(nk_v8u *)(p) = (v))
+
+/* Floats readable past a padded buffer's last row (wide loads overrun). */
+#define NK_SLACK 32
+/* Output positions per tile: two vectors. */
+#define NK_TILE 16
+/* Groups of samples, fixed so that sums do not depend on the threads. */
+#define NK_MAX_GROUPS 16
+
+/* out[o][k0 .. k0+16) for o < ob: the 1-D correlation above over channels
+ * planes of x (plane floats apart, rows `row` floats). w: [ob][channels][kh][kw]. */
+NK_INLINE void nk_corr_tile(int ob, const float *x, long channels, long plane, long row, long kh, long kw,
+                            const float *w, float *out, long out_stride)
+{
+    nk_v8 acc[6][2];
+    for (int o = 0; o < ob; o++) acc[o][0] = acc[o][1] = (nk_v8){ 0 };
+    const long taps = channels * kh * kw;
+    for (long c = 0; c < channels; c++)
+    for (long p = 0; p < kh; p++) {
+        const float *xr = x + c * plane + p * row;
+        const float *wr = w + (c * kh + p) * kw;
+        for (long q = 0; q < kw; q++) {
+            nk_v8 x0 = NK_LOAD(xr + q), x1 = NK_LOAD(xr + q + 8);
+            for (int o = 0; o < ob; o++) {
+                float s = wr[o * taps + q];
+                acc[o][0] += x0 * s;
+                acc[o][1] += x1 * s;
+            }
+        }
+    }
+    for (int o = 0; o < ob; o++) {
+        NK_STORE(out + o * out_stride, acc[o][0]);
+        NK_STORE(out + o * out_stride + 8, acc[o][1]);
+    }
+}
+
+/* dw[o][q] += Σ_s Σ_k dz_s[o][k] · x_s[k + q] for o < ob (≤ 2), q < kw (≤ 6),
+ * k over `length` (a multiple of 8); dz rows dz_row apart, samples
+ * dz_sample / x_sample apart. */
+NK_INLINE void nk_weight_tile(int ob, int kw, const float *dz, long dz_row, long dz_sample, const float *x,
+                              long x_sample, long samples, long length, float *dw, long dw_row)
+{
+    nk_v8 acc[2][6];
+    for (int o = 0; o < ob; o++)
+        for (int q = 0; q < kw; q++) acc[o][q] = (nk_v8){ 0 };
+    for (long s = 0; s < samples; s++) {
+        const float *d = dz + s * dz_sample, *xs = x + s * x_sample;
+        for (long k = 0; k < length; k += 8) {
+            nk_v8 d0 = NK_LOAD(d + k), d1 = ob > 1 ? NK_LOAD(d + dz_row + k) : d0;
+            for (int q = 0; q < kw; q++) {
+                nk_v8 xv = NK_LOAD(xs + k + q);
+                acc[0][q] += d0 * xv;
+                if (ob > 1) acc[1][q] += d1 * xv;
+            }
+        }
+    }
+    for (int o = 0; o < ob; o++)
+        for (int q = 0; q < kw; q++) {
+            nk_v8 a = acc[o][q];
+            dw[o * dw_row + q] += ((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]));
+        }
+}
+
+/* The tiles with ob, kw as constants (unrolled, accumulators in registers),
+ * once for the baseline ISA and once for AVX2+FMA. */
+#define NK_CORR_ROWS(suffix, attribute)                                                              \
+    attribute static void nk_corr_rows_##suffix(const float *x, long channels, long plane, long row,  \
+        long kh, long kw, const float *w, long out_channels, long length, float *out, long out_stride) \
+    {                                                                                                 \
+        for (long o = 0; o < out_channels; o += 6) {                                                  \
+            const float *wo = w + o * channels * kh * kw;                                             \
+            float *oo = out + o * out_stride;                                                         \
+            for (long k = 0; k < length; k += NK_TILE) switch (out_channels - o < 6 ? out_channels - o : 6) { \
+                case 6: nk_corr_tile(6, x + k, channels, plane, row, kh, kw, wo, oo + k, out_stride); break; \
+                case 5: nk_corr_tile(5, x + k, channels, plane, row, kh, kw, wo, oo + k, out_stride); break; \
+                case 4: nk_corr_tile(4, x + k, channels, plane, row, kh, kw, wo, oo + k, out_stride); break; \
+                case 3: nk_corr_tile(3, x + k, channels, plane, row, kh, kw, wo, oo + k, out_stride); break; \
+                case 2: nk_corr_tile(2, x + k, channels, plane, row, kh, kw, wo, oo + k, out_stride); break; \
+                default: nk_corr_tile(1, x + k, channels, plane, row, kh, kw, wo, oo + k, out_stride); break; \
+            }                                                                                         \
+        }                                                                                             \
+    }
+#define NK_WEIGHT_CASE(ob, kw)                                                                        \
+    case kw: nk_weight_tile(ob, kw, dz, dz_row, dz_sample, x, x_sample, samples, length, dw, dw_row); break;
+#define NK_WEIGHT_TILE(suffix, attribute)                                                             \
+    attribute static void nk_weight_tile_##suffix(int ob, long kw, const float *dz, long dz_row,      \
+        long dz_sample, const float *x, long x_sample, long samples, long length, float *dw, long dw_row) \
+    {                                                                                                 \
+        if (ob == 2) switch (kw) {                                                                    \
+            NK_WEIGHT_CASE(2, 1) NK_WEIGHT_CASE(2, 2) NK_WEIGHT_CASE(2, 3)                            \
+            NK_WEIGHT_CASE(2, 4) NK_WEIGHT_CASE(2, 5) NK_WEIGHT_CASE(2, 6)                            \
+        } else switch (kw) {                                                                          \
+            NK_WEIGHT_CASE(1, 1) NK_WEIGHT_CASE(1, 2) NK_WEIGHT_CASE(1, 3)                            \
+            NK_WEIGHT_CASE(1, 4) NK_WEIGHT_CASE(1, 5) NK_WEIGHT_CASE(1, 6)                            \
+        }                                                                                             \
+    }
+
+NK_CORR_ROWS(portable, )
+NK_WEIGHT_TILE(portable, )
+#if defined(__x86_64__)
+#define NK_AVX2_TARGET __attribute__((target("avx2,fma")))
+NK_CORR_ROWS(avx2, NK_AVX2_TARGET)
+NK_WEIGHT_TILE(avx2, NK_AVX2_TARGET)
+#endif
+
+typedef void (*nk_corr_rows_fn)(const float *, long, long, long, long, long, const float *, long, long, float *, long);
+typedef void (*nk_weight_tile_fn)(int, long, const float *, long, long, const float *, long, long, long, float *, long);
+
+/* The sizes of one call, derived once. */
+typedef struct {
+    const nk_conv_shape *g;
+    long out_channels, samples, groups, group_samples;
+    long wp, padded_plane;         /* padded input: hp × wp, plus NK_SLACK */
+    long positions;                /* wide output: out_h·wp, rounded up to NK_TILE */
+    long front;                    /* zeros before each plane of the output gradient */
+    long gradient_plane;           /* one plane of the output gradient, margins included */
+    long input_positions;          /* wide input gradient: hp·wp, rounded up */
+    long taps;                     /* channels·kh·kw: one filter */
+    long per_group;                /* scratch floats of one group */
+} nk_direct_sizes;
+
+static long nk_round_up(long n, long m) { return (n + m - 1) / m * m; }
+
+static nk_direct_sizes nk_direct_sizes_of(const nk_conv_shape *g, long out_channels, long samples)
+{
+    nk_direct_sizes z = { g, out_channels, samples, samples < NK_MAX_GROUPS ? samples : NK_MAX_GROUPS };
+    z.group_samples = z.groups ? (samples + z.groups - 1) / z.groups : 0;
+    long hp = g->out_height + g->kernel_height - 1;
+    z.wp = g->out_width + g->kernel_width - 1;
+    z.padded_plane = hp * z.wp;
+    z.positions = nk_round_up(g->out_height * z.wp, NK_TILE);
+    z.input_positions = nk_round_up(hp * z.wp, NK_TILE);
+    z.front = nk_round_up((g->kernel_height - 1) * z.wp + g->kernel_width - 1, 8);
+    z.gradient_plane = z.front + z.input_positions + NK_TILE;
+    z.taps = g->channels * g->kernel_height * g->kernel_width;
+    /* Backward needs most: the group's padded samples and output gradients,
+     * and one wide input gradient. */
+    z.per_group = z.group_samples * (g->channels * z.padded_plane + NK_SLACK + out_channels * z.gradient_plane)
+        + g->channels * z.input_positions;
+    return z;
+}
+
+long nk_direct_conv_scratch(const nk_conv_shape *g, long out_channels, long samples)
+{
+    nk_direct_sizes z = nk_direct_sizes_of(g, out_channels, samples);
+    /* The groups' areas, their weight and bias gradients, the flipped filters. */
+    return z.groups * (z.per_group + out_channels * z.taps + out_channels) + out_channels * z.taps;
+}
+
+/* Copies one NCHW sample into the zero-padded grid (rows wp apart, zero slack). */
+static void nk_pad_sample(const nk_direct_sizes *z, const float *image, float *padded)
+{
+    const nk_conv_shape *g = z->g;
+    memset(padded, 0, (size_t)(g->channels * z->padded_plane + NK_SLACK) * sizeof(float));
+    for (long c = 0; c < g->channels; c++)
+    for (long i = 0; i < g->height; i++)
+        memcpy(padded + c * z->padded_plane + (i + g->pad_top) * z->wp + g->pad_left,
+               image + (c * g->height + i) * g->width, (size_t)g->width * sizeof(float));
+}
+
+typedef struct {
+    nk_direct_sizes z;
+    const float *input, *weight, *bias, *gradient, *output;
+    float *result, *input_gradient, *scratch, *weight_partials, *bias_partials, *flipped;
+    int act, wants_weight;
+    nk_corr_rows_fn corr_rows;
+    nk_weight_tile_fn weight_tile;
+} nk_direct_job;
+
+static nk_direct_job nk_direct_job_make(const nk_conv_shape *g, long out_channels, long samples, float *scratch)
+{
+    nk_direct_job j = { nk_direct_sizes_of(g, out_channels, samples) };
+    j.scratch = scratch;
+    j.corr_rows = nk_corr_rows_portable;
+    j.weight_tile = nk_weight_tile_portable;
+#if defined(__x86_64__)
+    if (nk_select_kernel() == &nk_kernel_avx2) {
+        j.corr_rows = nk_corr_rows_avx2;
+        j.weight_tile = nk_weight_tile_avx2;
+    }
+#endif
+    float *tail = scratch + j.z.groups * j.z.per_group;
+    j.weight_partials = tail;
+    j.bias_partials = tail + j.z.groups * out_channels * j.z.taps;
+    j.flipped = j.bias_partials + j.z.groups * out_channels;
+    return j;
+}
+
+static void nk_forward_task(void *context, int group)
+{
+    const nk_direct_job *j = context;
+    const nk_direct_sizes *z = &j->z;
+    const nk_conv_shape *g = z->g;
+    float *padded = j->scratch + group * z->per_group;
+    float *wide = padded + g->channels * z->padded_plane + NK_SLACK;
+    const long plane = g->out_height * g->out_width, oc = z->out_channels;
+    for (long s = group * z->samples / z->groups; s < (group + 1) * z->samples / z->groups; s++) {
+        nk_pad_sample(z, j->input + s * g->channels * g->height * g->width, padded);
+        j->corr_rows(padded, g->channels, z->padded_plane, z->wp, g->kernel_height, g->kernel_width,
+                     j->weight, oc, z->positions, wide, z->positions);
+        for (long o = 0; o < oc; o++) {
+            const float b = j->bias ? j->bias[o] : 0.0f;
+            for (long i = 0; i < g->out_height; i++) {
+                const float *restrict source = wide + o * z->positions + i * z->wp;
+                float *restrict d = j->result + (s * oc + o) * plane + i * g->out_width;
+                if (j->act == NK_ACT_RELU)  /* as Swift.max(v, 0): +0 for ±0, NaN kept */
+                    for (long k = 0; k < g->out_width; k++) { float v = source[k] + b; d[k] = 0.0f >= v ? 0.0f : v; }
+                else
+                    for (long k = 0; k < g->out_width; k++) d[k] = source[k] + b;
+            }
+        }
+    }
+}
+
+void nk_direct_conv_forward(const float *input, const float *weight, const float *bias, int activation,
+                            const nk_conv_shape *g, long out_channels, long samples, float *scratch, float *output)
+{
+    nk_direct_job j = nk_direct_job_make(g, out_channels, samples, scratch);
+    j.input = input; j.weight = weight; j.bias = bias; j.act = activation; j.result = output;
+    nk_parallel_for((int)j.z.groups, nk_forward_task, &j);
+}
+
+/* d = g ⊙ act′ through the output y, exactly as channel_major.c (the
+ * separate activation layers' operand order, no fused multiply-add), so a
+ * conv with a fused activation matches the conv and activation written apart. */
+static void nk_activation_derivative(int act, const float *restrict g, const float *restrict y, float *restrict d, long n)
+{
+#pragma clang fp contract(off)
+    switch (act) {
+    case NK_ACT_RELU:
+        for (long k = 0; k < n; k++) { float gk = g[k], yk = y[k]; d[k] = yk > 0.0f ? gk : 0.0f; }
+        break;
+    case NK_ACT_SIGMOID:
+        for (long k = 0; k < n; k++) d[k] = g[k] * y[k] * (1.0f - y[k]);
+        break;
+    case NK_ACT_TANH:
+        for (long k = 0; k < n; k++) d[k] = g[k] * (1.0f - y[k] * y[k]);
+        break;
+    default:
+        memcpy(d, g, (size_t)n * sizeof(float));
+    }
+}
+
+/* dz = gradient ⊙ act′ on the
+ * wide grid, each plane after `front` zeros: the thrown-away columns and
+ * the margins are 0. */
+static void nk_wide_output_gradient(const nk_direct_job *j, long s, float *wide)
+{
+    const nk_direct_sizes *z = &j->z;
+    const nk_conv_shape *g = z->g;
+    const long plane = g->out_height * g->out_width;
+    memset(wide, 0, (size_t)(z->out_channels * z->gradient_plane) * sizeof(float));
+    for (long o = 0; o < z->out_channels; o++)
+    for (long i = 0; i < g->out_height; i++) {
+        const long at = (s * z->out_channels + o) * plane + i * g->out_width;
+        const float *restrict gr = j->gradient + at, *restrict y = j->output + at;
+        float *restrict d = wide + o * z->gradient_plane + z->front + i * z->wp;
+        nk_activation_derivative(j->act, gr, y, d, g->out_width);
+    }
+}
+
+static void nk_backward_task(void *context, int group)
+{
+    const nk_direct_job *j = context;
+    const nk_direct_sizes *z = &j->z;
+    const nk_conv_shape *g = z->g;
+    const long c_in = g->channels, oc = z->out_channels, kh = g->kernel_height, kw = g->kernel_width;
+    const long sample_floats = c_in * z->padded_plane + NK_SLACK, in_plane = g->height * g->width;
+    float *padded = j->scratch + group * z->per_group;
+    float *wide = padded + z->group_samples * sample_floats;
+    float *input_wide = wide + z->group_samples * oc * z->gradient_plane;
+    const long s0 = group * z->samples / z->groups, s1 = (group + 1) * z->samples / z->groups;
+    for (long s = s0; s < s1; s++) {
+        float *dz = wide + (s - s0) * oc * z->gradient_plane;
+        nk_wide_output_gradient(j, s, dz);
+        if (j->wants_weight) nk_pad_sample(z, j->input + s * c_in * in_plane, padded + (s - s0) * sample_floats);
+        if (!j->input_gradient) continue;
+        /* dX on the padded input's grid: dX[m] = Σ w[p][q] · dz[m − p·wp − q],
+         * a correlation with the flipped filters starting (kh − 1)·wp + kw − 1
+         * floats before dz. A read left of column 0 lands in the previous
+         * row's thrown-away columns, which are 0, as are the margins. */
+        j->corr_rows(dz + z->front - ((kh - 1) * z->wp + kw - 1), oc, z->gradient_plane, z->wp, kh, kw, j->flipped,
+                     c_in, z->input_positions, input_wide, z->input_positions);
+        for (long c = 0; c < c_in; c++)
+        for (long i = 0; i < g->height; i++)
+            memcpy(j->input_gradient + (s * c_in + c) * in_plane + i * g->width,
+                   input_wide + c * z->input_positions + (i + g->pad_top) * z->wp + g->pad_left,
+                   (size_t)g->width * sizeof(float));
+    }
+    float *bias = j->bias_partials + group * oc;
+    for (long o = 0; o < oc; o++) {
+        nk_v8 lanes = { 0 };
+        for (long s = s0; s < s1; s++) {
+            const float *d = wide + ((s - s0) * oc + o) * z->gradient_plane + z->front;
+            for (long k = 0; k < z->positions; k += 8) lanes += NK_LOAD(d + k);
+        }
+        bias[o] = ((lanes[0] + lanes[4]) + (lanes[1] + lanes[5])) + ((lanes[2] + lanes[6]) + (lanes[3] + lanes[7]));
+    }
+    if (!j->wants_weight) return;
+    float *weight = j->weight_partials + group * oc * z->taps;
+    memset(weight, 0, (size_t)(oc * z->taps) * sizeof(float));
+    for (long o = 0; o < oc; o += 2)
+    for (long c = 0; c < c_in; c++)
+    for (long p = 0; p < kh; p++)
+        j->weight_tile(oc - o > 1 ? 2 : 1, kw, wide + z->front + o * z->gradient_plane, z->gradient_plane, oc * z->gradient_plane,
+                       padded + c * z->padded_plane + p * z->wp, sample_floats, s1 - s0, z->positions,
+                       weight + ((o * c_in + c) * kh + p) * kw, z->taps);
+}
+
+void nk_direct_conv_backward(const float *gradient, const float *output, int activation, const float *input,
+                             const float *weight, const nk_conv_shape *g, long out_channels, long samples,
+                             float *scratch, float *input_gradient, float *weight_gradient, float *bias_gradient)
+{
+    nk_direct_job j = nk_direct_job_make(g, out_channels, samples, scratch);
+    j.gradient = gradient; j.output = output; j.act = activation; j.input = input;
+    j.input_gradient = input_gradient; j.wants_weight = weight_gradient != NULL;
+    const long kh = g->kernel_height, kw = g->kernel_width, taps = j.z.taps;
+    if (input_gradient)  /* flipped[c][o][p][q] = weight[o][c][kh−1−p][kw−1−q] */
+        for (long o = 0; o < out_channels; o++)
+        for (long c = 0; c < g->channels; c++)
+        for (long p = 0; p < kh; p++)
+        for (long q = 0; q < kw; q++)
+            j.flipped[((c * out_channels + o) * kh + p) * kw + q] = weight[o * taps + (c * kh + kh - 1 - p) * kw + kw - 1 - q];
+    nk_parallel_for((int)j.z.groups, nk_backward_task, &j);
+    /* The groups' sums, added in group order. */
+    for (long group = 0; group < j.z.groups; group++) {
+        for (long o = 0; bias_gradient && o < out_channels; o++)
+            bias_gradient[o] = group ? bias_gradient[o] + j.bias_partials[group * out_channels + o] : j.bias_partials[o];
+        for (long k = 0; weight_gradient && k < out_channels * taps; k++)
+            weight_gradient[k] = group ? weight_gradient[k] + j.weight_partials[group * out_channels * taps + k]
+                                       : j.weight_partials[k];
+    }
+}
