@@ -28,7 +28,7 @@ eager steps, as a training loop usually does.
     peer_bench.py time-to-accuracy --peer pytorch --model mlp|lenet --mnist DIR --target 0.98
 
 trains on MNIST with `neurite train mnist`'s default recipe (batch 64, SGD lr 0.02 momentum 0.9,
-cosine decay per epoch over 5 epochs, He-normal weights before ReLU, Xavier-uniform otherwise,
+cosine decay per epoch over 10 epochs, He-normal weights before ReLU, Xavier-uniform otherwise,
 zero biases, pixels standardised with the training set's mean and deviation) and prints one
 JSON line per epoch: {"epoch", "test_accuracy", "seconds"}; the parent times the whole process.
 """
@@ -133,7 +133,7 @@ class PyTorchPeer:
             loss.item()
         return count / best_seconds(one_pass, minimum_seconds)
 
-    def train_to_accuracy(self, model_name, images, epochs=5, batch=64):
+    def train_to_accuracy(self, model_name, images, epochs=10, batch=64):
         torch = self.torch
         (train_x, train_y), (test_x, test_y) = [(torch.from_numpy(x), torch.from_numpy(y)) for x, y in images]
         torch.manual_seed(1)
@@ -311,7 +311,7 @@ def main():
     parser.add_argument("--model", choices=["mlp", "lenet"], default="mlp")
     parser.add_argument("--mnist", help="directory of the four MNIST files (.gz or not)")
     parser.add_argument("--target", type=float, default=0.98)
-    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--epochs", type=int, default=10)
     arguments = parser.parse_args()
     if arguments.mode == "time-to-accuracy":
         arguments.model = {"mlp": "mlp128", "lenet": "lenet5"}[arguments.model]

@@ -112,7 +112,7 @@ struct TimeToAccuracyReport {
 
     static let footnote = "time to accuracy: wall time from the start of the training process (`neurite train mnist`, "
         + "`--model lenet`; PyTorch: scripts/peer_bench.py time-to-accuracy, the same recipe: batch 64, SGD lr 0.02 momentum 0.9, "
-        + "cosine decay per epoch over 5 epochs, He/Xavier initialization, standardized pixels) to the end of the first "
+        + "cosine decay per epoch over 10 epochs, He/Xavier initialization, standardized pixels) to the end of the first "
         + "epoch whose test accuracy reaches the target, data loading included; the run stops there. peak RSS: the "
         + "process's VmHWM up to that epoch."
 }

@@ -61,7 +61,7 @@ struct TrainMNIST: ParsableCommand {
         if let resume = training.resume { print("resuming from \(resume)") }
 
         let recorder = try communicator.isLeader && (diagnostics != nil || plots != nil) ? TrainingDiagnostics(
-            probe: data.test.inputs.rows(0..<min(256, data.test.count)), every: 50,
+            probe: data.test.prefix(256).inputs, every: 50,
             file: diagnostics.map { URL(fileURLWithPath: $0) }, warn: { print($0) }) : nil
         var curves: [TrainingPlots.Epoch] = []
         let report = EpochEndCallback { record, run in

@@ -7,7 +7,7 @@ struct LearningRateScheduleTests {
     /// The default must keep the README's `neurite train mnist` figures: epoch e of E trains at
     /// base·½(1 + cos(π(e − 1)/E)), the whole epoch long.
     @Test func defaultCosineKeepsTodaysPerEpochRates() {
-        let stepsPerEpoch = 938, epochs = 5
+        let stepsPerEpoch = 938, epochs = 10
         var printed: [String] = []
         for epoch in 1...epochs {
             let expected = Float(0.02) * Float(0.5 * (1 + cos(Double.pi * Double(epoch - 1) / Double(epochs))))
@@ -16,7 +16,7 @@ struct LearningRateScheduleTests {
             }
             printed.append(String(format: "%.4f", expected))
         }
-        #expect(printed == ["0.0200", "0.0181", "0.0131", "0.0069", "0.0019"])
+        #expect(printed == ["0.0200", "0.0195", "0.0181", "0.0159", "0.0131", "0.0100", "0.0069", "0.0041", "0.0019", "0.0005"])
     }
 
     @Test func decaysPerEpochAndPerStep() {

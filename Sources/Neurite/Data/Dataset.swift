@@ -13,7 +13,12 @@
 /// ```
 public struct Dataset: Sendable {
     /// The samples, `[count] + sampleShape`.
-    public let inputs: Tensor
+    ///
+    /// A dataset that keeps its samples as bytes (``MNIST``'s) converts all of them to `Float`
+    /// on each read of this property; ``Batch/inputs`` converts only the batch's rows.
+    public var inputs: Tensor { samples.all }
+    /// How the samples are held: a `Float` tensor, or bytes converted as they are read.
+    let samples: DatasetSamples
     /// What each sample should produce, `[count] + targetShape`.
     public let targets: Tensor
     /// The class of each sample when the targets are class indices (a `[count]` tensor of whole
@@ -29,7 +34,7 @@ public struct Dataset: Sendable {
         }
         guard inputs.isFinite else { throw TensorError.nonFinite("dataset inputs contain NaN or infinity") }
         guard targets.isFinite else { throw TensorError.nonFinite("dataset targets contain NaN or infinity") }
-        self.inputs = inputs.detached
+        self.samples = .floats(inputs.detached)
         self.targets = targets.detached
         let values = targets.scalars
         labels = targets.rank == 1 && values.allSatisfy { $0 >= 0 && $0 == $0.rounded() && $0 < 16_777_216 } ? values.map { Int($0) } : []
@@ -48,23 +53,27 @@ public struct Dataset: Sendable {
             throw TensorError.invalidArgument("label \(bad) is not a class index")
         }
         guard inputs.isFinite else { throw TensorError.nonFinite("dataset inputs contain NaN or infinity") }
-        self.inputs = inputs.detached
-        self.targets = Tensor(labels.map(Float.init))
-        self.labels = labels
+        self.init(checkedSamples: .floats(inputs.detached), labels: labels)
+    }
+
+    /// A classification dataset of byte samples (finite by construction) and their classes,
+    /// checked by the caller: one label per sample, each a class index.
+    init(checkedSamples samples: DatasetSamples, labels: [Int]) {
+        self.init(checkedSamples: samples, targets: Tensor(labels.map(Float.init)), labels: labels)
     }
 
     /// Rows already checked by the dataset they come from.
-    private init(checkedInputs inputs: Tensor, targets: Tensor, labels: [Int]) {
-        self.inputs = inputs
+    private init(checkedSamples samples: DatasetSamples, targets: Tensor, labels: [Int]) {
+        self.samples = samples
         self.targets = targets
         self.labels = labels
     }
 
     /// The number of samples.
-    public var count: Int { inputs.shape[0] }
+    public var count: Int { samples.count }
 
     /// The shape of one sample.
-    public var sampleShape: [Int] { Array(inputs.shape.dropFirst()) }
+    public var sampleShape: [Int] { samples.sampleShape }
 
     /// The shape of one sample's target (`[]` for class indices).
     public var targetShape: [Int] { Array(targets.shape.dropFirst()) }
@@ -73,14 +82,14 @@ public struct Dataset: Sendable {
     public func subset(_ indices: [Int]) -> Dataset {
         precondition(indices.allSatisfy { (0..<count).contains($0) }, "subset index outside 0..<\(count)")
         return Dataset(
-            checkedInputs: inputs.rows(indices), targets: targets.rows(indices),
+            checkedSamples: samples.subset(indices), targets: targets.rows(indices),
             labels: labels.isEmpty ? [] : indices.map { labels[$0] })
     }
 
     /// The same samples with each one reshaped, e.g. MNIST's 784 pixels to `[1, 28, 28]` for a
     /// convolutional network.
     public func reshapingSamples(to shape: [Int]) throws -> Dataset {
-        Dataset(checkedInputs: inputs.reshaped([count] + shape), targets: targets, labels: labels)
+        Dataset(checkedSamples: try samples.reshaped(to: shape), targets: targets, labels: labels)
     }
 
     /// The first `count` samples (all, if there are fewer).
@@ -133,7 +142,7 @@ public struct Batch: Sendable {
     public let indices: [Int]
 
     /// The batch's samples, gathered into one tensor.
-    public var inputs: Tensor { dataset.inputs.rows(indices) }
+    public var inputs: Tensor { dataset.samples.rows(indices) }
     /// The batch's targets, in the order of `inputs`.
     public var targets: Tensor { dataset.targets.rows(indices) }
     /// The batch's class labels, in the order of `inputs` (empty unless the dataset has labels).

@@ -13,7 +13,9 @@ import Foundation
 ///
 /// Pixels are scaled to [0, 1] and then standardised with the training set's mean and standard
 /// deviation, so that inputs are centred and of unit variance, which keeps the first layer's
-/// pre-activations in the range its initialization assumes.
+/// pre-activations in the range its initialization assumes. The datasets keep the pixels as
+/// bytes and standardise each batch as it is read (47 MB for the training images instead of
+/// 188 MB as `Float`); ``Dataset/inputs`` converts a whole set when asked.
 public struct MNIST: Sendable {
     /// The 60,000 training images (flattened to 784 standardised pixels) and labels.
     public let train: Dataset
@@ -71,8 +73,8 @@ public struct MNIST: Sendable {
 
         let (mean, deviation) = statistics(of: trainImages.0.bytes)
         return MNIST(
-            train: try dataset(trainImages.0, trainLabels.0, mean: mean, deviation: deviation),
-            test: try dataset(testImages.0, testLabels.0, mean: mean, deviation: deviation),
+            train: dataset(trainImages.0, trainLabels.0, mean: mean, deviation: deviation),
+            test: dataset(testImages.0, testLabels.0, mean: mean, deviation: deviation),
             pixelMean: mean, pixelStandardDeviation: deviation)
     }
 
@@ -97,11 +99,11 @@ public struct MNIST: Sendable {
         }
     }
 
-    private static func dataset(_ images: IDXFile, _ labels: IDXFile, mean: Float, deviation: Float) throws -> Dataset {
+    /// A split checked by ``checkSplit(images:labels:)``: whole images, one label each, every label a class.
+    private static func dataset(_ images: IDXFile, _ labels: IDXFile, mean: Float, deviation: Float) -> Dataset {
         let pixels = images.dimensions[1] * images.dimensions[2]
-        let scale = 1 / (255 * deviation), shift = mean / deviation
-        let inputs = Tensor(images.bytes.map { Float($0) * scale - shift })
-        return try Dataset(inputs: inputs.reshaped([images.dimensions[0], pixels]), labels: labels.bytes.map(Int.init))
+        let samples = ByteSamples(bytes: images.bytes, sampleShape: [pixels], scale: 1 / (255 * deviation), shift: mean / deviation)
+        return Dataset(checkedSamples: .bytes(samples), labels: labels.bytes.map(Int.init))
     }
 
     private static func statistics(of bytes: [UInt8]) -> (mean: Float, deviation: Float) {
