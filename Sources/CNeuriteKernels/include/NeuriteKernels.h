@@ -52,6 +52,21 @@ void nk_sgemm_bias_act(int transposeA, int transposeB, long M, long N, long K,
                        float beta, float *C, long ldc,
                        const float *bias, int activation);
 
+/// The floats a buffer needs for nk_pack_b_whole of a K×N op(B).
+long nk_packed_b_floats(long K, long N);
+
+/// Packs op(B) (K×N: B stored K×N, or N×K when transposeB != 0, leading
+/// dimension ldb) once into the GEMM micro-kernel's layout, for products that
+/// reuse it (a recurrent layer's W_hh, one product per time step).
+void nk_pack_b_whole(int transposeB, long K, long N, const float *B, long ldb, float *packed);
+
+/// C[M×N] = op(A) · op(B) + beta·C + bias, with op(B) packed by
+/// nk_pack_b_whole for the same K and N. op(A) is A (M×K, lda) or, when
+/// transposeA != 0, A stored K×M. beta is 0 (C write-only) or 1; bias may be
+/// NULL (else length N, broadcast over rows).
+void nk_sgemm_prepacked_b(int transposeA, long M, long N, long K, const float *A, long lda,
+                          const float *packed, float beta, float *C, long ldc, const float *bias);
+
 /// A task of nk_parallel_for: called once with each index in [0, tasks).
 typedef void (*nk_task_fn)(void *context, int task);
 

@@ -1,15 +1,16 @@
 /// A recurrent cell run over a batch of sequences as one fused operation, with backpropagation
 /// through time as its backward.
 ///
-/// Forward: the input projection of every step, X·W_ihᵀ + b_ih, is one GEMM over all B·T rows;
-/// then, per step, only the recurrent product h⁻·W_hhᵀ + b_hh is a GEMM, and one pass per row
-/// applies the gates (``Kernels/recurrentStepForward(_:_:size:)``). A sequence shorter than T
+/// Forward: the input projection of every step, X·W_ihᵀ + b_ih, is one GEMM over all B·T rows
+/// (for one-hot X, a character model's, a lookup in W_ihᵀ + b_ih instead); then, per step, only
+/// the recurrent product h⁻·W_hhᵀ + b_hh is a GEMM, against W_hh packed once for all steps, and
+/// one pass per row applies the gates (``Kernels/recurrentStepForward(_:_:size:)``). A sequence shorter than T
 /// (its entry of `lengths`) keeps its state unchanged after its end and outputs zeros there, as
 /// PyTorch's packed sequences do.
 ///
-/// Backward walks the steps in reverse, one GEMM per step for ∂h⁻ = ∂gates·W_hh, and collects
-/// the gate gradients of all steps so that ∂W_ih, ∂X, ∂W_hh and the biases are each one GEMM
-/// (or one sum) over all B·T rows at the end.
+/// Backward walks the steps in reverse, one GEMM per step for ∂h⁻ = ∂gates·W_hh (W_hh packed once
+/// again, untransposed), and collects the gate gradients of all steps so that ∂W_ih, ∂X, ∂W_hh and
+/// the biases are each one GEMM (or one sum) over all B·T rows at the end.
 ///
 /// The result is packed `[B, T·H + S·H]`: each row holds the outputs h₁…h_T, then the final h
 /// and (LSTM) the final c, so that one node of the autograd graph serves both what the caller
@@ -22,11 +23,25 @@ func recurrence(
     let h = weightHH.shape[1], gates = cell.gateCount * h
     let stateCount = cell.hasCellState ? 2 : 1, rowLength = steps * h + stateCount * h
 
-    // Gate projections of every step's input at once: row b·T + t.
-    let inputGates = Tensor(uninitializedShape: [batch * steps, gates])
-    Kernels.matrixMultiply(
-        input.storage.base, transposed: false, weightIH.storage.base, transposed: true,
-        into: inputGates.storage.base, rows: batch * steps, columns: gates, inner: inputSize, bias: biasIH.storage.base)
+    // Gate projections of every step's input at once: row b·T + t, or with one-hot inputs row v of
+    // the lookup table W_ihᵀ + b_ih for token v (exact: the GEMM would add 1·w to zeros).
+    let tokens = Kernels.oneHotColumns(input.storage.base, rows: batch * steps, columns: inputSize)
+    let inputGates: Tensor
+    if tokens != nil {
+        inputGates = weightIH.detached.transposed()
+        for token in 0..<inputSize {
+            let row = inputGates.storage.base + token * gates
+            for j in 0..<gates { row[j] += biasIH.storage.base[j] }
+        }
+    } else {
+        inputGates = Tensor(uninitializedShape: [batch * steps, gates])
+        Kernels.matrixMultiply(
+            input.storage.base, transposed: false, weightIH.storage.base, transposed: true,
+            into: inputGates.storage.base, rows: batch * steps, columns: gates, inner: inputSize, bias: biasIH.storage.base)
+    }
+    func inputGateRow(_ b: Int, _ t: Int) -> UnsafeMutablePointer<Float> {
+        inputGates.storage.base + (tokens.map { Int($0[b * steps + t]) } ?? b * steps + t) * gates
+    }
     // States are kept time-major, [T + 1, B, H] with h₀ first, so that each step's h⁻ is a
     // contiguous [B, H] matrix for the recurrent GEMM.
     let hiddens = Tensor(uninitializedShape: [steps + 1, batch, h])
@@ -41,17 +56,17 @@ func recurrence(
     func row(_ b: Int, _ t: Int) -> RecurrentRow {
         let state = (t * batch + b) * h
         return RecurrentRow(
-            inputGates: inputGates.storage.base + (b * steps + t) * gates,
+            inputGates: inputGateRow(b, t),
             recurrentGates: recurrentGates.storage.base + b * gates,
             previousHidden: hiddens.storage.base + state, hidden: hiddens.storage.base + state + batch * h,
             previousCell: cells.map { $0.storage.base + state }, cell: cells.map { $0.storage.base + state + batch * h },
             saved: saved.map { $0.storage.base + (t * batch + b) * gates }, candidate: candidates.map { $0.storage.base + (t * batch + b) * h })
     }
 
+    let recurrentWeights = Kernels.PackedMatrix(weightHH.storage.base, transposed: true, inner: h, columns: gates)
     for t in 0..<steps {
-        Kernels.matrixMultiply(
-            hiddens.storage.base + t * batch * h, transposed: false, weightHH.storage.base, transposed: true,
-            into: recurrentGates.storage.base, rows: batch, columns: gates, inner: h, bias: biasHH.storage.base)
+        recurrentWeights.multiply(
+            hiddens.storage.base + t * batch * h, into: recurrentGates.storage.base, rows: batch, bias: biasHH.storage.base)
         for b in 0..<batch {
             let current = row(b, t)
             if t < lengths[b] {
@@ -80,6 +95,7 @@ func recurrence(
         var hiddenCarry = Tensor(uninitializedShape: [batch, h]), nextCarry = Tensor(uninitializedShape: [batch, h])
         let cellCarry = cell.hasCellState ? Tensor(uninitializedShape: [batch, h]) : nil
         let hiddenGradient = Tensor(uninitializedShape: [h])
+        let recurrentWeightsBackward = Kernels.PackedMatrix(weightHH.storage.base, transposed: false, inner: gates, columns: h)
         for b in 0..<batch {
             (hiddenCarry.storage.base + b * h).update(from: g + b * rowLength + steps * h, count: h)
             if let cellCarry { (cellCarry.storage.base + b * h).update(from: g + b * rowLength + steps * h + h, count: h) }
@@ -102,9 +118,8 @@ func recurrence(
                     previousHiddenGradient: next)
             }
             // ∂h⁻ += ∂(W_hh h⁻)·W_hh; padded rows have zero gate gradients and add nothing.
-            Kernels.matrixMultiply(
-                recurrentGateGradients.storage.base + t * batch * gates, transposed: false, weightHH.storage.base, transposed: false,
-                into: nextCarry.storage.base, rows: batch, columns: h, inner: gates, accumulate: true)
+            recurrentWeightsBackward.multiply(
+                recurrentGateGradients.storage.base + t * batch * gates, into: nextCarry.storage.base, rows: batch, accumulate: true)
             swap(&hiddenCarry, &nextCarry)
         }
 
@@ -116,7 +131,11 @@ func recurrence(
                 into: inputGradient.storage.base, rows: batch * steps, columns: inputSize, inner: gates)
             result[0] = inputGradient
         }
-        if needed[1] {
+        if needed[1], let tokens {  // each token's column collects the gate gradients of its steps
+            let gradientByToken = Tensor.zeros([inputSize, gates])
+            Kernels.addRows(inputGateGradients.storage.base, at: tokens, width: gates, into: gradientByToken.storage.base)
+            result[1] = gradientByToken.transposed()
+        } else if needed[1] {
             let weightGradient = Tensor(uninitializedShape: weightIH.shape)
             Kernels.matrixMultiply(
                 inputGateGradients.storage.base, transposed: true, input.storage.base, transposed: false,
