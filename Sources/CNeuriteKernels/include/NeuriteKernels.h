@@ -67,6 +67,25 @@ void nk_pack_b_whole(int transposeB, long K, long N, const float *B, long ldb, f
 void nk_sgemm_prepacked_b(int transposeA, long M, long N, long K, const float *A, long lda,
                           const float *packed, float beta, float *C, long ldc, const float *bias);
 
+/// The backward of one recurrent step for one row of h units, from
+/// dh = carry + output_gradient (∂loss/∂h from the next step and from this
+/// step's output) to the gate pre-activations' gradients (layouts: the Swift
+/// RecurrentCell). The LSTM's dc enters as ∂loss/∂c and leaves as ∂loss/∂c⁻;
+/// the GRU writes its input-side and recurrent-side gate gradients apart
+/// (they differ in the n gate) and z ⊙ dh to dprevious.
+void nk_rnn_step_backward(long h, const float *hidden, const float *carry,
+                          const float *output_gradient, float *dgates);
+void nk_lstm_step_backward(long h, const float *gates, const float *tanh_cell,
+                           const float *previous_cell, const float *carry,
+                           const float *output_gradient, float *dc, float *dgates);
+void nk_gru_step_backward(long h, const float *gates, const float *candidate,
+                          const float *previous_hidden, const float *carry,
+                          const float *output_gradient, float *dinput, float *drecurrent,
+                          float *dprevious);
+
+/// sums[j] += Σ_i matrix[i][j] over a row-major rows × columns matrix.
+void nk_add_column_sums(long rows, long columns, const float *matrix, float *sums);
+
 /// A task of nk_parallel_for: called once with each index in [0, tasks).
 typedef void (*nk_task_fn)(void *context, int task);
 
