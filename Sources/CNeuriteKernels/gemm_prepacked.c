@@ -6,16 +6,19 @@
  * WHY: at batch 32, hidden 128 the general driver packs all of W_hh (64k
  * floats, a strided transpose) for only 32 rows of A: packing was ~11% of a
  * character-model training step and the GEMM calls half of it. Packing it
- * once per sequence leaves each step with packing A (32×128 floats, 1/16 of
- * B) and the micro-kernel. The packed layout is the kernel family's own, so
- * the same micro-kernel (and on other ISAs, the same portable fallback) runs.
+ * once per sequence leaves each step with at most packing A (32×128 floats,
+ * 1/16 of B) and the micro-kernel.
  *
- * Layout: K is split into equal blocks of at most kc rows, as the driver
- * does; block p (rows k0..k0+kcp) starts at k0·Np, Np = N rounded up to nr,
- * and holds Np/nr panels of kcp×nr floats (pack_b's layout).
+ * Two layouts: where the CPU has AVX-512F (and the AVX2 family is in use),
+ * 32-wide panels for the kernel of gemm_prepacked_avx512.c, which reads A in
+ * place; otherwise the kernel family's own, so its micro-kernel runs (and on
+ * other ISAs the portable or NEON one). K is split into equal blocks of at
+ * most kc rows, as the driver does; block k0..k0+kcp starts at k0·Np, Np = N
+ * rounded up to nr, and holds Np/nr panels of kcp×nr floats.
  */
 #include "NeuriteKernels.h"
 #include "gemm_internal.h"
+#include "gemm_prepacked.h"
 
 /* As in gemm.c: the work (multiply-adds) below which a second thread costs
  * more in hand-off than it saves. */
@@ -24,44 +27,47 @@
 static long round_up(long x, long m) { return (x + m - 1) / m * m; }
 static long min_long(long a, long b) { return a < b ? a : b; }
 
-/* The K block length: equal blocks no longer than kc. */
-static long block_k(const nk_kernel *kr, long K)
+/* Whether the AVX-512 layout is used; decided once, like the kernel family. */
+static int nk_prepacked_wide(void)
 {
-    long blocks = (K + kr->kc - 1) / kr->kc;
-    return (K + blocks - 1) / blocks;
+#if defined(__x86_64__)
+    static int cached = -1;
+    int wide = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);
+    if (wide < 0) {
+        wide = nk_select_kernel() == &nk_kernel_avx2 && nk_cpu_has_avx512f();
+        __atomic_store_n(&cached, wide, __ATOMIC_RELEASE);
+    }
+    return wide;
+#else
+    return 0;
+#endif
 }
+
+static long layout_nr(void) { return nk_prepacked_wide() ? 32 : nk_select_kernel()->nr; }
+static long layout_kc(void) { return nk_prepacked_wide() ? NK_AVX512_KC : nk_select_kernel()->kc; }
 
 long nk_packed_b_floats(long K, long N)
 {
-    const nk_kernel *kr = nk_select_kernel();
-    return K * round_up(N, kr->nr) + NK_PACK_SLACK;
+    return K * round_up(N, layout_nr()) + NK_PACK_SLACK;
 }
 
 void nk_pack_b_whole(int transposeB, long K, long N, const float *B, long ldb, float *packed)
 {
     const nk_kernel *kr = nk_select_kernel();
-    const long KC = block_k(kr, K), Np = round_up(N, kr->nr);
+    const long nr = layout_nr(), KC = nk_prepacked_block_k(K, layout_kc()), Np = round_up(N, nr);
     for (long k0 = 0; k0 < K; k0 += KC) {
         long kc = min_long(KC, K - k0);
-        kr->pack_b(transposeB != 0, kc, N, transposeB ? B + k0 : B + k0 * ldb, ldb, packed + k0 * Np);
+        const float *block = transposeB ? B + k0 : B + k0 * ldb;
+        if (nk_prepacked_wide()) nk_pack_b_generic((int)nr, transposeB != 0, kc, N, block, ldb, packed + k0 * Np);
+        else kr->pack_b(transposeB != 0, kc, N, block, ldb, packed + k0 * Np);
     }
 }
-
-typedef struct {
-    const nk_kernel *kr;
-    int ta;
-    long M, N, K, lda, ldc;
-    const float *A, *packed, *bias;
-    float beta;
-    float *C;
-    long panels_per_task;   /* nr-wide column panels each task computes */
-} nk_prepacked_job;
 
 /* Last resort when A's packing buffer cannot be allocated: plain loops over
  * the packed B, element (k, j) of block k0 at k0·Np + (j/nr)·kcp·nr + (k−k0)·nr + j%nr. */
 static void nk_prepacked_naive(const nk_prepacked_job *job, long j0, long j1)
 {
-    const long NR = job->kr->nr, KC = block_k(job->kr, job->K), Np = round_up(job->N, NR);
+    const long NR = job->nr, KC = nk_prepacked_block_k(job->K, job->kr->kc), Np = round_up(job->N, NR);
     for (long i = 0; i < job->M; i++)
         for (long j = j0; j < j1; j++) {
             float sum = 0.0f;
@@ -75,11 +81,11 @@ static void nk_prepacked_naive(const nk_prepacked_job *job, long j0, long j1)
         }
 }
 
-/* Columns [j0, j1) of C, all rows. */
+/* Columns [j0, j1) of C, all rows, with the kernel family's packing and micro-kernel. */
 static void nk_prepacked_columns(const nk_prepacked_job *job, long j0, long j1)
 {
     const nk_kernel *kr = job->kr;
-    const long MR = kr->mr, NR = kr->nr, KC = block_k(kr, job->K), Np = round_up(job->N, NR);
+    const long MR = kr->mr, NR = kr->nr, KC = nk_prepacked_block_k(job->K, kr->kc), Np = round_up(job->N, NR);
     const long MC = round_up(min_long(kr->mc, job->M), MR);
     float *pa = nk_thread_buffer(0, (size_t)(MC * KC));
     if (!pa) { nk_prepacked_naive(job, j0, j1); return; }
@@ -107,11 +113,19 @@ static void nk_prepacked_columns(const nk_prepacked_job *job, long j0, long j1)
     }
 }
 
+static void nk_prepacked_range(const nk_prepacked_job *job, long j0, long j1)
+{
+#if defined(__x86_64__)
+    if (job->nr == 32 && nk_prepacked_wide()) { nk_prepacked_columns_avx512(job, j0, j1); return; }
+#endif
+    nk_prepacked_columns(job, j0, j1);
+}
+
 static void nk_prepacked_task(void *context, int task)
 {
     const nk_prepacked_job *job = context;
-    long j0 = task * job->panels_per_task * job->kr->nr;
-    if (j0 < job->N) nk_prepacked_columns(job, j0, min_long(job->N, j0 + job->panels_per_task * job->kr->nr));
+    long j0 = task * job->panels_per_task * job->nr;
+    if (j0 < job->N) nk_prepacked_range(job, j0, min_long(job->N, j0 + job->panels_per_task * job->nr));
 }
 
 void nk_sgemm_prepacked_b(int transposeA, long M, long N, long K, const float *A, long lda,
@@ -119,14 +133,14 @@ void nk_sgemm_prepacked_b(int transposeA, long M, long N, long K, const float *A
 {
     if (M <= 0 || N <= 0 || K <= 0) return;
     const nk_kernel *kr = nk_select_kernel();
-    nk_prepacked_job job = { kr, transposeA != 0, M, N, K, lda, ldc, A, packed, bias, beta, C, 0 };
-    long panels = (N + kr->nr - 1) / kr->nr;
+    nk_prepacked_job job = { kr, transposeA != 0, M, N, K, lda, ldc, A, packed, bias, beta, C, layout_nr(), 0 };
+    long panels = (N + job.nr - 1) / job.nr;
     double work = (double)M * N * K;
     long tasks = nk_thread_count();
     if (work / NK_PREPACKED_MIN_WORK < tasks) tasks = (long)(work / NK_PREPACKED_MIN_WORK);
     tasks = min_long(tasks, panels);
     if (tasks <= 1) {
-        nk_prepacked_columns(&job, 0, N);
+        nk_prepacked_range(&job, 0, N);
         return;
     }
     job.panels_per_task = (panels + tasks - 1) / tasks;
