@@ -120,15 +120,16 @@ func recurrence(
         if needed[0] { result[0] = projection.inputGradient(inputGateGradients, weight: weightIH) }
         if needed[1] { result[1] = projection.weightGradient(inputGateGradients) }
         if needed[2] {
-            // Σ_t ∂gates_tᵀ·h_{t−1}: the states h₀…h_{T−1} are the first T·B rows of `hiddens`.
+            // Σ_t ∂gates_tᵀ·h_{t−1}: the states h₀…h_{T−1} are the first T·B rows of `hiddens`. Through
+            // the packed-operand GEMM, whose AVX-512 kernel reads ∂gatesᵀ in place.
             let weightGradient = Tensor(uninitializedShape: weightHH.shape)
-            Kernels.matrixMultiply(
-                recurrentGateGradients.storage.base, transposed: true, hiddens.storage.base, transposed: false,
-                into: weightGradient.storage.base, rows: gates, columns: h, inner: steps * batch)
+            Kernels.PackedMatrix(hiddens.storage.base, transposed: false, inner: steps * batch, columns: h).multiply(
+                recurrentGateGradients.storage.base, transposed: true, into: weightGradient.storage.base, rows: gates)
             result[2] = weightGradient
         }
-        if needed[3] { result[3] = Kernels.columnSums(inputGateGradients) }
-        if needed[4] { result[4] = Kernels.columnSums(recurrentGateGradients) }
+        let recurrentBiasGradient = needed[3] || needed[4] ? Kernels.columnSums(recurrentGateGradients) : nil
+        if needed[3] { result[3] = cell == .gru ? Kernels.columnSums(inputGateGradients) : Tensor(recurrentBiasGradient!.scalars) }
+        if needed[4] { result[4] = recurrentBiasGradient }
         if needed[5] { result[5] = Tensor(shape: initialHidden.shape, storage: hiddenCarry.storage) }
         if let cellCarry, needed.count > 6, needed[6] { result[6] = Tensor(shape: initialCell!.shape, storage: cellCarry.storage) }
         return result
