@@ -67,6 +67,17 @@ void nk_pack_b_whole(int transposeB, long K, long N, const float *B, long ldb, f
 void nk_sgemm_prepacked_b(int transposeA, long M, long N, long K, const float *A, long lda,
                           const float *packed, float beta, float *C, long ldc, const float *bias);
 
+/// The forward of one recurrent step for one row of h units, from the gate
+/// pre-activations x (input side, biases folded in) and r (recurrent side):
+/// the new state (out; the LSTM's cell), the gates after their activations
+/// (LSTM i, f, g, o; GRU r, z, n), and what the backward needs (the LSTM's
+/// tanh(c), the GRU's W_hn h⁻ + b_hn as candidate).
+void nk_rnn_step_forward(long h, const float *x, const float *r, float *out);
+void nk_lstm_step_forward(long h, const float *x, const float *r, const float *previous_cell,
+                          float *cell, float *out, float *gates, float *tanh_cell);
+void nk_gru_step_forward(long h, const float *x, const float *r, const float *previous,
+                         float *out, float *gates, float *candidate);
+
 /// The backward of one recurrent step for one row of h units, from
 /// dh = carry + output_gradient (∂loss/∂h from the next step and from this
 /// step's output) to the gate pre-activations' gradients (layouts: the Swift

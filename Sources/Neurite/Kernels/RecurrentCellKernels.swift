@@ -45,42 +45,18 @@ struct RecurrentRow {
 }
 
 extension Kernels {
-    /// One step of `cell` for one row of `size` units.
-    ///
-    /// Each gate row is a few short passes that stay in L1: add the input projection, apply the
-    /// gates' nonlinearities with the GEMM's own vectorized activations (``activate(_:count:_:)``),
-    /// then combine. `recurrentGates` is overwritten with the gates' pre-activations on the way.
+    /// One step of `cell` for one row of `size` units: one pass over the units in C
+    /// (`nk_*_step_forward`), every gate of a unit computed together with the GEMM epilogue's
+    /// vectorized sigmoid and tanh.
     static func recurrentStepForward(_ cell: RecurrentCell, _ row: RecurrentRow, size h: Int) {
-        let x = row.inputGates, r = row.recurrentGates, previous = row.previousHidden, out = row.hidden
+        let x = row.inputGates, r = row.recurrentGates
         switch cell {
         case .simple:
-            for j in 0..<h { out[j] = x[j] + r[j] }
-            activate(out, count: h, .tanh)
+            nk_rnn_step_forward(h, x, r, row.hidden)
         case .lstm:
-            let gates = row.saved!, c = row.cell!, previousCell = row.previousCell!, tanhCell = row.candidate!
-            for j in 0..<4 * h { gates[j] = x[j] + r[j] }
-            activate(gates, count: 2 * h, .sigmoid)
-            activate(gates + 2 * h, count: h, .tanh)
-            activate(gates + 3 * h, count: h, .sigmoid)
-            for j in 0..<h {
-                c[j] = gates[h + j] * previousCell[j] + gates[j] * gates[2 * h + j]
-                tanhCell[j] = c[j]
-            }
-            activate(tanhCell, count: h, .tanh)
-            for j in 0..<h { out[j] = gates[3 * h + j] * tanhCell[j] }
+            nk_lstm_step_forward(h, x, r, row.previousCell!, row.cell!, row.hidden, row.saved!, row.candidate!)
         case .gru:
-            let gates = row.saved!, candidate = row.candidate!
-            for j in 0..<2 * h { gates[j] = x[j] + r[j] }
-            activate(gates, count: 2 * h, .sigmoid)
-            for j in 0..<h {
-                candidate[j] = r[2 * h + j]  // W_hn h⁻ + b_hn, which the reset gate scales
-                gates[2 * h + j] = x[2 * h + j] + gates[j] * r[2 * h + j]
-            }
-            activate(gates + 2 * h, count: h, .tanh)
-            for j in 0..<h {
-                let update = gates[h + j]
-                out[j] = (1 - update) * gates[2 * h + j] + update * previous[j]
-            }
+            nk_gru_step_forward(h, x, r, row.previousHidden, row.hidden, row.saved!, row.candidate!)
         }
     }
 
