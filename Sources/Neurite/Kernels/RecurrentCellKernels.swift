@@ -98,10 +98,4 @@ extension Kernels {
         nk_add_column_sums(rows, columns, matrix.storage.base, result.storage.base)
         return result
     }
-
-    /// `x[0..<count] = activation(x)`, in place, by the GEMM epilogue's vectorized code.
-    @inline(__always)
-    static func activate(_ x: UnsafeMutablePointer<Float>, count: Int, _ activation: FusedActivation) {
-        nk_activate(x, count, activation.code)
-    }
 }
