@@ -52,6 +52,51 @@ void nk_sgemm_bias_act(int transposeA, int transposeB, long M, long N, long K,
                        float beta, float *C, long ldc,
                        const float *bias, int activation);
 
+/// The floats a buffer needs for nk_pack_b_whole of a K×N op(B).
+long nk_packed_b_floats(long K, long N);
+
+/// Packs op(B) (K×N: B stored K×N, or N×K when transposeB != 0, leading
+/// dimension ldb) once into the GEMM micro-kernel's layout, for products that
+/// reuse it (a recurrent layer's W_hh, one product per time step).
+void nk_pack_b_whole(int transposeB, long K, long N, const float *B, long ldb, float *packed);
+
+/// C[M×N] = op(A) · op(B) + beta·C + bias, with op(B) packed by
+/// nk_pack_b_whole for the same K and N. op(A) is A (M×K, lda) or, when
+/// transposeA != 0, A stored K×M. beta is 0 (C write-only) or 1; bias may be
+/// NULL (else length N, broadcast over rows).
+void nk_sgemm_prepacked_b(int transposeA, long M, long N, long K, const float *A, long lda,
+                          const float *packed, float beta, float *C, long ldc, const float *bias);
+
+/// The forward of one recurrent step for one row of h units, from the gate
+/// pre-activations x (input side, biases folded in) and r (recurrent side):
+/// the new state (out; the LSTM's cell), the gates after their activations
+/// (LSTM i, f, g, o; GRU r, z, n), and what the backward needs (the LSTM's
+/// tanh(c), the GRU's W_hn h⁻ + b_hn as candidate).
+void nk_rnn_step_forward(long h, const float *x, const float *r, float *out);
+void nk_lstm_step_forward(long h, const float *x, const float *r, const float *previous_cell,
+                          float *cell, float *out, float *gates, float *tanh_cell);
+void nk_gru_step_forward(long h, const float *x, const float *r, const float *previous,
+                         float *out, float *gates, float *candidate);
+
+/// The backward of one recurrent step for one row of h units, from
+/// dh = carry + output_gradient (∂loss/∂h from the next step and from this
+/// step's output) to the gate pre-activations' gradients (layouts: the Swift
+/// RecurrentCell). The LSTM's dc enters as ∂loss/∂c and leaves as ∂loss/∂c⁻;
+/// the GRU writes its input-side and recurrent-side gate gradients apart
+/// (they differ in the n gate) and z ⊙ dh to dprevious.
+void nk_rnn_step_backward(long h, const float *hidden, const float *carry,
+                          const float *output_gradient, float *dgates);
+void nk_lstm_step_backward(long h, const float *gates, const float *tanh_cell,
+                           const float *previous_cell, const float *carry,
+                           const float *output_gradient, float *dc, float *dgates);
+void nk_gru_step_backward(long h, const float *gates, const float *candidate,
+                          const float *previous_hidden, const float *carry,
+                          const float *output_gradient, float *dinput, float *drecurrent,
+                          float *dprevious);
+
+/// sums[j] += Σ_i matrix[i][j] over a row-major rows × columns matrix.
+void nk_add_column_sums(long rows, long columns, const float *matrix, float *sums);
+
 /// A task of nk_parallel_for: called once with each index in [0, tasks).
 typedef void (*nk_task_fn)(void *context, int task);
 

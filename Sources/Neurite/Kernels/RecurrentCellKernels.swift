@@ -45,112 +45,57 @@ struct RecurrentRow {
 }
 
 extension Kernels {
-    /// One step of `cell` for one row of `size` units.
-    ///
-    /// Each gate row is a few short passes that stay in L1: add the input projection, apply the
-    /// gates' nonlinearities with the GEMM's own vectorized activations (``activate(_:count:_:)``),
-    /// then combine. `recurrentGates` is overwritten with the gates' pre-activations on the way.
+    /// One step of `cell` for one row of `size` units: one pass over the units in C
+    /// (`nk_*_step_forward`), every gate of a unit computed together with the GEMM epilogue's
+    /// vectorized sigmoid and tanh.
     static func recurrentStepForward(_ cell: RecurrentCell, _ row: RecurrentRow, size h: Int) {
-        let x = row.inputGates, r = row.recurrentGates, previous = row.previousHidden, out = row.hidden
+        let x = row.inputGates, r = row.recurrentGates
         switch cell {
         case .simple:
-            for j in 0..<h { out[j] = x[j] + r[j] }
-            activate(out, count: h, .tanh)
+            nk_rnn_step_forward(h, x, r, row.hidden)
         case .lstm:
-            let gates = row.saved!, c = row.cell!, previousCell = row.previousCell!, tanhCell = row.candidate!
-            for j in 0..<4 * h { gates[j] = x[j] + r[j] }
-            activate(gates, count: 2 * h, .sigmoid)
-            activate(gates + 2 * h, count: h, .tanh)
-            activate(gates + 3 * h, count: h, .sigmoid)
-            for j in 0..<h {
-                c[j] = gates[h + j] * previousCell[j] + gates[j] * gates[2 * h + j]
-                tanhCell[j] = c[j]
-            }
-            activate(tanhCell, count: h, .tanh)
-            for j in 0..<h { out[j] = gates[3 * h + j] * tanhCell[j] }
+            nk_lstm_step_forward(h, x, r, row.previousCell!, row.cell!, row.hidden, row.saved!, row.candidate!)
         case .gru:
-            let gates = row.saved!, candidate = row.candidate!
-            for j in 0..<2 * h { gates[j] = x[j] + r[j] }
-            activate(gates, count: 2 * h, .sigmoid)
-            for j in 0..<h {
-                candidate[j] = r[2 * h + j]  // W_hn h⁻ + b_hn, which the reset gate scales
-                gates[2 * h + j] = x[2 * h + j] + gates[j] * r[2 * h + j]
-            }
-            activate(gates + 2 * h, count: h, .tanh)
-            for j in 0..<h {
-                let update = gates[h + j]
-                out[j] = (1 - update) * gates[2 * h + j] + update * previous[j]
-            }
+            nk_gru_step_forward(h, x, r, row.previousHidden, row.hidden, row.saved!, row.candidate!)
         }
     }
 
-    /// The backward of one step for one row, given ∂loss/∂h (`hiddenGradient`) and, for the
-    /// LSTM, ∂loss/∂c from later steps (`cellGradient`, updated in place to ∂loss/∂c⁻).
+    /// The backward of one step for one row, given ∂loss/∂h as `hiddenCarry` (from later steps)
+    /// plus `outputGradient` (this step's output) and, for the LSTM, ∂loss/∂c from later steps
+    /// (`cellGradient`, updated in place to ∂loss/∂c⁻). The loops are C (`nk_*_step_backward`),
+    /// where they vectorize.
     ///
-    /// Writes the gradients of the gate pre-activations: `inputGateGradient` for W_ih x + b_ih and
-    /// `recurrentGateGradient` for W_hh h⁻ + b_hh (they differ only for the GRU's n gate, where
-    /// the recurrent part is scaled by r), and the part of ∂loss/∂h⁻ that bypasses W_hh
-    /// (`previousHiddenGradient`: z ⊙ ∂h for the GRU, zero otherwise).
+    /// Writes the gradients of the gate pre-activations: `recurrentGateGradient` for W_hh h⁻ + b_hh
+    /// and, for the GRU, `inputGateGradient` for W_ih x + b_ih (for the other cells the two are
+    /// equal, and the caller passes one buffer), and the GRU's part of ∂loss/∂h⁻ that bypasses
+    /// W_hh, z ⊙ ∂h (`previousHiddenGradient`; the other cells leave it alone).
     static func recurrentStepBackward(
         _ cell: RecurrentCell, _ row: RecurrentRow, size h: Int,
-        hiddenGradient dh: UnsafePointer<Float>, cellGradient dc: UnsafeMutablePointer<Float>?,
+        hiddenCarry carry: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+        cellGradient dc: UnsafeMutablePointer<Float>?,
         inputGateGradient dInput: UnsafeMutablePointer<Float>, recurrentGateGradient dRecurrent: UnsafeMutablePointer<Float>,
         previousHiddenGradient dPrevious: UnsafeMutablePointer<Float>
     ) {
         switch cell {
         case .simple:
-            let out = row.hidden
-            for j in 0..<h {
-                let dz = dh[j] * (1 - out[j] * out[j])
-                dInput[j] = dz; dRecurrent[j] = dz
-                dPrevious[j] = 0
-            }
+            nk_rnn_step_backward(h, row.hidden, carry, outputGradient, dRecurrent)
         case .lstm:
-            let gates = row.saved!, tanhCells = row.candidate!, previousCell = row.previousCell!, dc = dc!
-            for j in 0..<h {
-                let i = gates[j], f = gates[h + j], g = gates[2 * h + j], o = gates[3 * h + j]
-                let tanhCell = tanhCells[j]
-                let dCell = dc[j] + dh[j] * o * (1 - tanhCell * tanhCell)
-                let di = dCell * g * i * (1 - i), df = dCell * previousCell[j] * f * (1 - f)
-                let dg = dCell * i * (1 - g * g), dOut = dh[j] * tanhCell * o * (1 - o)
-                dInput[j] = di; dInput[h + j] = df; dInput[2 * h + j] = dg; dInput[3 * h + j] = dOut
-                dRecurrent[j] = di; dRecurrent[h + j] = df; dRecurrent[2 * h + j] = dg; dRecurrent[3 * h + j] = dOut
-                dc[j] = dCell * f
-                dPrevious[j] = 0
-            }
+            nk_lstm_step_backward(h, row.saved!, row.candidate!, row.previousCell!, carry, outputGradient, dc!, dRecurrent)
         case .gru:
-            let gates = row.saved!, candidate = row.candidate!, previous = row.previousHidden
-            for j in 0..<h {
-                let reset = gates[j], update = gates[h + j], n = gates[2 * h + j]
-                let dn = dh[j] * (1 - update) * (1 - n * n)
-                let dUpdate = dh[j] * (previous[j] - n) * update * (1 - update)
-                let dReset = dn * candidate[j] * reset * (1 - reset)
-                dInput[j] = dReset; dInput[h + j] = dUpdate; dInput[2 * h + j] = dn
-                dRecurrent[j] = dReset; dRecurrent[h + j] = dUpdate; dRecurrent[2 * h + j] = dn * reset
-                dPrevious[j] = dh[j] * update
-            }
+            nk_gru_step_backward(
+                h, row.saved!, row.candidate!, row.previousHidden, carry, outputGradient, dInput, dRecurrent, dPrevious)
         }
     }
 }
 
 extension Kernels {
     /// The sums of the columns of a matrix `[rows, columns]`, `[columns]`: a bias's gradient.
-    /// Row by row, so the inner loop runs along memory and vectorizes (the general
+    /// Row by row, so the inner loop runs along memory and vectorizes (in C: the general
     /// ``sum(_:toShape:)`` walks any broadcast and is several times slower here).
     static func columnSums(_ matrix: Tensor) -> Tensor {
         let columns = matrix.shape[matrix.rank - 1], rows = matrix.count / max(columns, 1)
         let result = Tensor.zeros([columns])
-        let source = matrix.storage.base, sums = result.storage.base
-        for row in 0..<rows {
-            let values = source + row * columns
-            for column in 0..<columns { sums[column] += values[column] }
-        }
+        nk_add_column_sums(rows, columns, matrix.storage.base, result.storage.base)
         return result
-    }
-
-    /// `x[0..<count] = activation(x)`, in place, by the GEMM epilogue's vectorized code.
-    @inline(__always)
-    static func activate(_ x: UnsafeMutablePointer<Float>, count: Int, _ activation: FusedActivation) {
-        nk_activate(x, count, activation.code)
     }
 }

@@ -1,15 +1,18 @@
 /// A recurrent cell run over a batch of sequences as one fused operation, with backpropagation
 /// through time as its backward.
 ///
-/// Forward: the input projection of every step, X·W_ihᵀ + b_ih, is one GEMM over all B·T rows;
-/// then, per step, only the recurrent product h⁻·W_hhᵀ + b_hh is a GEMM, and one pass per row
+/// Forward: the input side of every step's gates is computed at once
+/// (``RecurrentInputProjection``: one GEMM over all B·T rows, or a lookup for one-hot inputs),
+/// with b_hh folded into its bias; then, per step, only the recurrent product h⁻·W_hhᵀ is a
+/// GEMM, against W_hh packed once for all steps (``Kernels/PackedMatrix``), and one pass per row
 /// applies the gates (``Kernels/recurrentStepForward(_:_:size:)``). A sequence shorter than T
 /// (its entry of `lengths`) keeps its state unchanged after its end and outputs zeros there, as
 /// PyTorch's packed sequences do.
 ///
-/// Backward walks the steps in reverse, one GEMM per step for ∂h⁻ = ∂gates·W_hh, and collects
-/// the gate gradients of all steps so that ∂W_ih, ∂X, ∂W_hh and the biases are each one GEMM
-/// (or one sum) over all B·T rows at the end.
+/// Backward walks the steps in reverse, one GEMM per step for ∂h⁻ = ∂gates·W_hh (W_hh packed once
+/// again, untransposed), and collects the gate gradients of all steps so that ∂W_ih, ∂X, ∂W_hh and
+/// the biases are each one GEMM (or one sum) over all B·T rows at the end. For the SimpleRNN and
+/// the LSTM the input-side and recurrent-side gate gradients are equal and share one buffer.
 ///
 /// The result is packed `[B, T·H + S·H]`: each row holds the outputs h₁…h_T, then the final h
 /// and (LSTM) the final c, so that one node of the autograd graph serves both what the caller
@@ -18,15 +21,17 @@ func recurrence(
     _ cell: RecurrentCell, input: Tensor, weightIH: Tensor, weightHH: Tensor, biasIH: Tensor, biasHH: Tensor,
     initialHidden: Tensor, initialCell: Tensor?, lengths: [Int]
 ) -> Tensor {
-    let batch = input.shape[0], steps = input.shape[1], inputSize = input.shape[2]
+    let batch = input.shape[0], steps = input.shape[1]
     let h = weightHH.shape[1], gates = cell.gateCount * h
     let stateCount = cell.hasCellState ? 2 : 1, rowLength = steps * h + stateCount * h
 
-    // Gate projections of every step's input at once: row b·T + t.
-    let inputGates = Tensor(uninitializedShape: [batch * steps, gates])
-    Kernels.matrixMultiply(
-        input.storage.base, transposed: false, weightIH.storage.base, transposed: true,
-        into: inputGates.storage.base, rows: batch * steps, columns: gates, inner: inputSize, bias: biasIH.storage.base)
+    // b_hh adds to the input side's pre-activations, except the GRU's b_hn, which the reset gate
+    // scales: that part stays in the recurrent product's bias.
+    let ownBias = cell == .gru ? 2 * h : gates
+    let inputBias = Tensor(uninitializedShape: [gates]), recurrentBias = cell == .gru ? Tensor.zeros([gates]) : nil
+    for j in 0..<gates { inputBias.storage.base[j] = biasIH.storage.base[j] + (j < ownBias ? biasHH.storage.base[j] : 0) }
+    if let recurrentBias { (recurrentBias.storage.base + ownBias).update(from: biasHH.storage.base + ownBias, count: gates - ownBias) }
+    let projection = RecurrentInputProjection(input, weight: weightIH, bias: inputBias)
     // States are kept time-major, [T + 1, B, H] with h₀ first, so that each step's h⁻ is a
     // contiguous [B, H] matrix for the recurrent GEMM.
     let hiddens = Tensor(uninitializedShape: [steps + 1, batch, h])
@@ -41,17 +46,17 @@ func recurrence(
     func row(_ b: Int, _ t: Int) -> RecurrentRow {
         let state = (t * batch + b) * h
         return RecurrentRow(
-            inputGates: inputGates.storage.base + (b * steps + t) * gates,
+            inputGates: projection.row(b, t),
             recurrentGates: recurrentGates.storage.base + b * gates,
             previousHidden: hiddens.storage.base + state, hidden: hiddens.storage.base + state + batch * h,
             previousCell: cells.map { $0.storage.base + state }, cell: cells.map { $0.storage.base + state + batch * h },
             saved: saved.map { $0.storage.base + (t * batch + b) * gates }, candidate: candidates.map { $0.storage.base + (t * batch + b) * h })
     }
 
+    let recurrentWeights = Kernels.PackedMatrix(weightHH.storage.base, transposed: true, inner: h, columns: gates)
     for t in 0..<steps {
-        Kernels.matrixMultiply(
-            hiddens.storage.base + t * batch * h, transposed: false, weightHH.storage.base, transposed: true,
-            into: recurrentGates.storage.base, rows: batch, columns: gates, inner: h, bias: biasHH.storage.base)
+        recurrentWeights.multiply(
+            hiddens.storage.base + t * batch * h, into: recurrentGates.storage.base, rows: batch, bias: recurrentBias?.storage.base)
         for b in 0..<batch {
             let current = row(b, t)
             if t < lengths[b] {
@@ -72,67 +77,59 @@ func recurrence(
     let inputs = [input, weightIH, weightHH, biasIH, biasHH, initialHidden] + (initialCell.map { [$0] } ?? [])
     return packed.recorded(from: inputs) { gradient, needed in
         let g = gradient.storage.base
-        // Rows b·T + t like inputGates, and t·B + b like the states; every row is written below
-        // (padded steps with zeros), so neither needs clearing first.
-        let inputGateGradients = Tensor(uninitializedShape: [batch * steps, gates])
+        // Rows t·B + b like the states; every row is written below (padded steps with zeros), so
+        // they need no clearing first.
         let recurrentGateGradients = Tensor(uninitializedShape: [steps * batch, gates])
+        let inputGateGradients = cell == .gru ? Tensor(uninitializedShape: [steps * batch, gates]) : recurrentGateGradients
         // ∂loss/∂h and ∂loss/∂c arriving at step t from later steps, starting with the final state's.
         var hiddenCarry = Tensor(uninitializedShape: [batch, h]), nextCarry = Tensor(uninitializedShape: [batch, h])
         let cellCarry = cell.hasCellState ? Tensor(uninitializedShape: [batch, h]) : nil
-        let hiddenGradient = Tensor(uninitializedShape: [h])
         for b in 0..<batch {
             (hiddenCarry.storage.base + b * h).update(from: g + b * rowLength + steps * h, count: h)
             if let cellCarry { (cellCarry.storage.base + b * h).update(from: g + b * rowLength + steps * h + h, count: h) }
         }
+        // ∂h⁻ gets a part outside W_hh from the GRU (z ⊙ ∂h) and from padded steps (all of ∂h);
+        // otherwise the recurrent GEMM writes it whole.
+        let accumulates = cell == .gru || lengths.contains { $0 < steps }
+        let recurrentWeightsBackward = Kernels.PackedMatrix(weightHH.storage.base, transposed: false, inner: gates, columns: h)
         for t in (0..<steps).reversed() {
             for b in 0..<batch {
                 let carry = hiddenCarry.storage.base + b * h, next = nextCarry.storage.base + b * h
+                let gateRow = (t * batch + b) * gates
                 guard t < lengths[b] else {  // padding: the gradient passes through untouched
                     next.update(from: carry, count: h)
-                    (inputGateGradients.storage.base + (b * steps + t) * gates).update(repeating: 0, count: gates)
-                    (recurrentGateGradients.storage.base + (t * batch + b) * gates).update(repeating: 0, count: gates)
+                    (inputGateGradients.storage.base + gateRow).update(repeating: 0, count: gates)
+                    (recurrentGateGradients.storage.base + gateRow).update(repeating: 0, count: gates)
                     continue
                 }
-                let dh = hiddenGradient.storage.base, output = g + b * rowLength + t * h
-                for j in 0..<h { dh[j] = carry[j] + output[j] }
+                if accumulates && cell != .gru { next.update(repeating: 0, count: h) }
                 Kernels.recurrentStepBackward(
-                    cell, row(b, t), size: h, hiddenGradient: dh, cellGradient: cellCarry.map { $0.storage.base + b * h },
-                    inputGateGradient: inputGateGradients.storage.base + (b * steps + t) * gates,
-                    recurrentGateGradient: recurrentGateGradients.storage.base + (t * batch + b) * gates,
-                    previousHiddenGradient: next)
+                    cell, row(b, t), size: h, hiddenCarry: carry, outputGradient: g + b * rowLength + t * h,
+                    cellGradient: cellCarry.map { $0.storage.base + b * h },
+                    inputGateGradient: inputGateGradients.storage.base + gateRow,
+                    recurrentGateGradient: recurrentGateGradients.storage.base + gateRow, previousHiddenGradient: next)
             }
-            // ∂h⁻ += ∂(W_hh h⁻)·W_hh; padded rows have zero gate gradients and add nothing.
-            Kernels.matrixMultiply(
-                recurrentGateGradients.storage.base + t * batch * gates, transposed: false, weightHH.storage.base, transposed: false,
-                into: nextCarry.storage.base, rows: batch, columns: h, inner: gates, accumulate: true)
+            // ∂h⁻ (+)= ∂(W_hh h⁻)·W_hh; padded rows have zero gate gradients and add nothing.
+            recurrentWeightsBackward.multiply(
+                recurrentGateGradients.storage.base + t * batch * gates, into: nextCarry.storage.base, rows: batch,
+                accumulate: accumulates)
             swap(&hiddenCarry, &nextCarry)
         }
 
         var result: [Tensor?] = Array(repeating: nil, count: inputs.count)
-        if needed[0] {
-            let inputGradient = Tensor(uninitializedShape: input.shape)
-            Kernels.matrixMultiply(
-                inputGateGradients.storage.base, transposed: false, weightIH.storage.base, transposed: false,
-                into: inputGradient.storage.base, rows: batch * steps, columns: inputSize, inner: gates)
-            result[0] = inputGradient
-        }
-        if needed[1] {
-            let weightGradient = Tensor(uninitializedShape: weightIH.shape)
-            Kernels.matrixMultiply(
-                inputGateGradients.storage.base, transposed: true, input.storage.base, transposed: false,
-                into: weightGradient.storage.base, rows: gates, columns: inputSize, inner: batch * steps)
-            result[1] = weightGradient
-        }
+        if needed[0] { result[0] = projection.inputGradient(inputGateGradients, weight: weightIH) }
+        if needed[1] { result[1] = projection.weightGradient(inputGateGradients) }
         if needed[2] {
-            // Σ_t ∂gates_tᵀ·h_{t−1}: the states h₀…h_{T−1} are the first T·B rows of `hiddens`.
+            // Σ_t ∂gates_tᵀ·h_{t−1}: the states h₀…h_{T−1} are the first T·B rows of `hiddens`. Through
+            // the packed-operand GEMM, whose AVX-512 kernel reads ∂gatesᵀ in place.
             let weightGradient = Tensor(uninitializedShape: weightHH.shape)
-            Kernels.matrixMultiply(
-                recurrentGateGradients.storage.base, transposed: true, hiddens.storage.base, transposed: false,
-                into: weightGradient.storage.base, rows: gates, columns: h, inner: steps * batch)
+            Kernels.PackedMatrix(hiddens.storage.base, transposed: false, inner: steps * batch, columns: h).multiply(
+                recurrentGateGradients.storage.base, transposed: true, into: weightGradient.storage.base, rows: gates)
             result[2] = weightGradient
         }
-        if needed[3] { result[3] = Kernels.columnSums(inputGateGradients) }
-        if needed[4] { result[4] = Kernels.columnSums(recurrentGateGradients) }
+        let recurrentBiasGradient = needed[3] || needed[4] ? Kernels.columnSums(recurrentGateGradients) : nil
+        if needed[3] { result[3] = cell == .gru ? Kernels.columnSums(inputGateGradients) : Tensor(recurrentBiasGradient!.scalars) }
+        if needed[4] { result[4] = recurrentBiasGradient }
         if needed[5] { result[5] = Tensor(shape: initialHidden.shape, storage: hiddenCarry.storage) }
         if let cellCarry, needed.count > 6, needed[6] { result[6] = Tensor(shape: initialCell!.shape, storage: cellCarry.storage) }
         return result
