@@ -58,6 +58,11 @@ function drawGrid(context, values, size, colour, x, y, w, h) {
   context.drawImage(scratch, x, y, w, h);
 }
 
+/** P(class 1) in [0, 1] onto [-1, 1] for the colour scale; a missing (non-finite) value is neutral. */
+function probabilityToSigned(p) {
+  return Number.isFinite(p) ? 2 * p - 1 : 0;
+}
+
 function maxAbs(values) {
   let m = 0;
   for (const v of values) if (Number.isFinite(v)) m = Math.max(m, Math.abs(v));
@@ -142,7 +147,10 @@ function showKind() {
   $("view-1d").hidden = kind !== "1d";
   $("view-mnist").hidden = kind !== "mnist";
   $("accuracy-row").hidden = kind === "1d";
-  // MNIST's test images are its own test set: the training share does not apply.
+  $("network-hint").hidden = kind === "mnist";
+  $("tiles-hint").hidden = kind !== "2d";
+  // MNIST's images are what they are, and its test images are its own test set.
+  $("noise-control").hidden = kind === "mnist";
   $("train-fraction-control").hidden = kind === "mnist";
   renderLayerControls();
 }
@@ -448,8 +456,9 @@ function featureGrid(key, size) {
   const values = [];
   for (let row = 0; row < size; row++) {
     for (let column = 0; column < size; column++) {
-      const x = -6 + (12 * (column + 0.5)) / size;
-      const y = 6 - (12 * (row + 0.5)) / size;
+      // The server's layout: both ends of [-6, 6] included.
+      const x = -6 + (12 * column) / (size - 1);
+      const y = 6 - (12 * row) / (size - 1);
       values.push(featureValue(key, x, y));
     }
   }
@@ -510,7 +519,9 @@ function drawNetwork() {
       if (state.kind === "2d" && l === 0) {
         unitTile(context, featureGrid(features[unit], 20), 20, left, top, tile);
       } else if (state.kind === "2d" && l === layers.length - 1 && frame.regions) {
-        unitTile(context, frame.regions.values.map((v) => 2 * v - 1), frame.regions.size, left, top, tile);
+        // One output: P(class 1). Two (softmax): P(class 0), then P(class 1).
+        const sign = count === 2 && unit === 0 ? -1 : 1;
+        unitTile(context, frame.regions.values.map((v) => sign * probabilityToSigned(v)), frame.regions.size, left, top, tile);
       } else if (state.kind === "2d" && frame.units && frame.units[l - 1] && frame.units[l - 1][unit]) {
         unitTile(context, frame.units[l - 1][unit], 20, left, top, tile);
       } else {
@@ -528,8 +539,11 @@ function drawNetwork() {
   });
   context.textAlign = "left";
   context.fillStyle = "#333";
-  const output = positions[layers.length - 1][0];
-  context.fillText(state.kind === "1d" ? "ŷ" : "P(1)", output.x + tile / 2 + 6, output.y);
+  const outputs = positions[layers.length - 1];
+  outputs.forEach((p, unit) => {
+    const name = state.kind === "1d" ? "ŷ" : outputs.length === 2 ? `P(${unit})` : "P(1)";
+    context.fillText(name, p.x + tile / 2 + 6, p.y);
+  });
 }
 
 /** MNIST's 784 inputs do not fit as tiles: one block per layer, its height growing with its units. */
@@ -613,7 +627,11 @@ function drawRegions() {
   const context = clear(canvas);
   const frame = state.frame;
   if (frame && frame.regions) {
-    drawGrid(context, frame.regions.values, frame.regions.size, (v) => divergingColour(2 * v - 1), 0, 0, canvas.width, canvas.height);
+    // The grid's first and last samples lie on the edges (x = ±6): half a cell of the image
+    // hangs outside the canvas on each side, so that every sample's centre is where it belongs.
+    const size = frame.regions.size, cell = canvas.width / (size - 1);
+    drawGrid(context, frame.regions.values, size, (v) => divergingColour(probabilityToSigned(v)),
+      -cell / 2, -cell / 2, canvas.width + cell, canvas.height + cell);
   }
   if (!state.data) return;
   const toX = (x) => ((x + 6) / 12) * canvas.width;
@@ -668,9 +686,13 @@ function drawCurve() {
   for (const [key, colour, width, dash] of [["true", "#888", 2, [6, 4]], ["predicted", rgb(POSITIVE), 2.5, []]]) {
     context.beginPath();
     context.setLineDash(dash);
+    let drawing = false;
     xs.forEach((x, i) => {
-      const y = Math.max(-1e4, Math.min(1e4, toY(curve[key][i])));
-      if (i === 0) context.moveTo(toX(x), y); else context.lineTo(toX(x), y);
+      const value = curve[key][i];
+      if (!Number.isFinite(value) || !Number.isFinite(x)) { drawing = false; return; }
+      const y = Math.max(-1e4, Math.min(1e4, toY(value)));
+      if (drawing) context.lineTo(toX(x), y); else context.moveTo(toX(x), y);
+      drawing = true;
     });
     context.strokeStyle = colour;
     context.lineWidth = width;
