@@ -3,8 +3,9 @@
 
 Loads the page served by a running `neurite-playground`, chooses a task through the page's own
 controls, presses play, waits, and asserts what the page shows: the test loss fell to at most
-half of its first shown value, and the main view's canvas is not blank (its pixels vary). Saves a
-screenshot. Exits 0 on success, 1 on a failed check.
+half of its first shown value, the test accuracy reached a floor (90% by default; classification
+only), the main view's canvas is not blank (its pixels vary), and the page logged no error.
+Saves a screenshot. Exits 0 on success, 1 on a failed check.
 
     python3 scripts/test_playground_browser.py --url http://127.0.0.1:8080 --screenshot out/spiral.png
 
@@ -37,7 +38,7 @@ SCENARIOS = {
     "mnist": dict(selects={"dataset": "mnist", "activation": "relu", "optimizer": "adam",
                            "learning-rate": "0.001", "initializer": "he"},
                   numbers={"batch-size": "32"},
-                  hidden=[16], canvas="mnist-weights"),
+                  hidden=[32], canvas="mnist-weights"),
 }
 
 # Variance of a canvas's RGB values, read in the page (a blank or one-colour canvas gives 0).
@@ -68,9 +69,11 @@ def parse_arguments():
     parser.add_argument("--timeout", type=float, default=120, help="seconds of training allowed")
     parser.add_argument("--target", type=float, default=0.5,
                         help="stop once the test loss is at most this fraction of its first value")
+    parser.add_argument("--min-accuracy", type=float, default=0.9,
+                        help="classification: the test accuracy shown must also reach this fraction")
     parser.add_argument("--min-seconds", type=float, default=0,
                         help="train at least this long (for screenshots), even once the target is met")
-    parser.add_argument("--window", default="1300,1060", help="browser window width,height (the screenshot)")
+    parser.add_argument("--window", default="1300,1240", help="browser window width,height (the screenshot)")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--chromedriver", default="/usr/bin/chromedriver")
     return parser.parse_args()
@@ -96,6 +99,15 @@ def wait_for(description, condition, timeout, interval=0.2):
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {description}")
+
+
+def shown_test_accuracy(driver):
+    """The test accuracy shown, as a fraction; None where the page shows none (regression)."""
+    text = driver.find_element(By.ID, "test-accuracy").text.strip().rstrip("%")
+    try:
+        return float(text) / 100
+    except ValueError:
+        return None
 
 
 def shown_test_loss(driver):
@@ -168,7 +180,8 @@ def run(driver, arguments):
         config = state["config"]
         matches = all(config.get(key) == value for key, value in expected.items())
         return state if matches and config.get("hidden") == scenario["hidden"] else None
-    state = wait_for("the server to confirm the configuration", configured, 60)
+    # Generous: MNIST's first configure reads the whole data set (a minute in a debug build under load).
+    state = wait_for("the server to confirm the configuration", configured, 240)
     first = wait_for("a test loss", lambda: shown_test_loss(driver), 10)
     print(f"configured: layers {state['layers']}, head reason: {state['headReason']!r}")
     print(f"first shown test loss: {first}")
@@ -181,7 +194,9 @@ def run(driver, arguments):
         time.sleep(0.5)
         elapsed = time.monotonic() - started
         last = shown_test_loss(driver)
-        if last is not None and last <= goal and elapsed >= arguments.min_seconds:
+        accuracy = shown_test_accuracy(driver)
+        accurate = accuracy is None or accuracy >= arguments.min_accuracy
+        if last is not None and last <= goal and accurate and elapsed >= arguments.min_seconds:
             break
         if elapsed > arguments.timeout:
             break
@@ -190,7 +205,7 @@ def run(driver, arguments):
     time.sleep(0.5)   # the pause's own frame, drawn
     last = shown_test_loss(driver)
     step = driver.find_element(By.ID, "step-count").text
-    accuracy = driver.find_element(By.ID, "test-accuracy").text
+    accuracy = shown_test_accuracy(driver)
     variance = driver.execute_script(CANVAS_VARIANCE, scenario["canvas"])
     driver.save_screenshot(arguments.screenshot)
     print(f"after {elapsed:.1f} s and {step} steps: test loss {last} (first {first}), test accuracy {accuracy}")
@@ -200,6 +215,8 @@ def run(driver, arguments):
     failures = []
     if last is None or last > first * 0.5:
         failures.append(f"the test loss shown went from {first} to {last}: it did not fall by half")
+    if accuracy is not None and accuracy < arguments.min_accuracy:
+        failures.append(f"the test accuracy shown is {accuracy:.3f}, under {arguments.min_accuracy}")
     if variance < 20:
         failures.append(f"#{scenario['canvas']} looks blank (pixel variance {variance:.1f})")
     errors = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]

@@ -125,6 +125,7 @@ function configure() {
   state.playing = false;
   showPlaying(false);
   if (state.socket && state.socket.readyState === WebSocket.OPEN) state.pendingConfigures += 1;
+  showBusy();
   sendMessage({ type: "configure", config: readConfig() });
 }
 
@@ -211,6 +212,11 @@ function buildFeatureControls() {
     row.append(box, document.createTextNode(label));
     $("features").append(row);
   }
+}
+
+/** MNIST's first configure reads 70,000 images: say so while the server works. */
+function showBusy() {
+  $("busy").hidden = state.pendingConfigures === 0;
 }
 
 function showPlaying(playing) {
@@ -310,6 +316,7 @@ function onConfigured(message) {
   state.frame = null;
   state.history = [];
   state.pendingConfigures = Math.max(0, state.pendingConfigures - 1);
+  showBusy();
   // Only the answer to the latest configure is put back into the controls.
   if (message.config && state.pendingConfigures === 0) applyConfig(message.config);
   const head = message.head ? `${message.head} head` : "";
@@ -358,6 +365,7 @@ function onMessage(event) {
       showError(`${message.code || "error"}: ${message.message || ""}`);
       if (message.code === "bad-config" || message.code === "limit") {
         state.pendingConfigures = Math.max(0, state.pendingConfigures - 1);
+        showBusy();
       }
       if (message.code === "diverged") { state.playing = false; showPlaying(false); }
       break;
