@@ -35,9 +35,8 @@ SCENARIOS = {
                               "optimizer": "adam", "learning-rate": "0.01"},
                      numbers={"batch-size": "20"},
                      hidden=[16, 16], canvas="curve"),
-    "mnist": dict(selects={"dataset": "mnist", "activation": "relu", "optimizer": "adam",
-                           "learning-rate": "0.001", "initializer": "he"},
-                  numbers={"batch-size": "32"},
+    "mnist": dict(selects={"dataset": "mnist", "activation": "relu"},
+                  numbers={},
                   hidden=[32], canvas="mnist-weights"),
 }
 
@@ -74,6 +73,9 @@ def parse_arguments():
     parser.add_argument("--min-seconds", type=float, default=0,
                         help="train at least this long (for screenshots), even once the target is met")
     parser.add_argument("--window", default="1300,1240", help="browser window width,height (the screenshot)")
+    parser.add_argument("--steps-first", type=int, default=0,
+                        help="before play, train this many steps with the page's Step button at x1000 "
+                             "(for screenshots of MNIST from a slow debug server)")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--chromedriver", default="/usr/bin/chromedriver")
     return parser.parse_args()
@@ -181,13 +183,19 @@ def run(driver, arguments):
         matches = all(config.get(key) == value for key, value in expected.items())
         return state if matches and config.get("hidden") == scenario["hidden"] else None
     # Generous: MNIST's first configure reads the whole data set (a minute in a debug build under load).
-    state = wait_for("the server to confirm the configuration", configured, 240)
+    state = wait_for("the server to confirm the configuration", configured, 600)
     first = wait_for("a test loss", lambda: shown_test_loss(driver), 10)
     print(f"configured: layers {state['layers']}, head reason: {state['headReason']!r}")
     print(f"first shown test loss: {first}")
 
-    driver.find_element(By.ID, "play").click()
     started = time.monotonic()
+    if arguments.steps_first > 0:
+        Select(driver.find_element(By.ID, "step-size")).select_by_value("1000")
+        for _ in range(0, arguments.steps_first, 1000):
+            before = int(driver.find_element(By.ID, "step-count").text)
+            driver.find_element(By.ID, "step").click()
+            wait_for("a step of 1000", lambda: int(driver.find_element(By.ID, "step-count").text) >= before + 1000, 600)
+    driver.find_element(By.ID, "play").click()
     goal = first * arguments.target
     last = first
     while True:
@@ -201,7 +209,8 @@ def run(driver, arguments):
         if elapsed > arguments.timeout:
             break
     driver.find_element(By.ID, "pause").click()
-    wait_for("the page to show paused", lambda: driver.find_element(By.ID, "play").is_displayed(), 10)
+    wait_for("the server's paused frame",
+             lambda: driver.execute_script("return window.playground.frame.playing === false"), 60)
     time.sleep(0.5)   # the pause's own frame, drawn
     last = shown_test_loss(driver)
     step = driver.find_element(By.ID, "step-count").text

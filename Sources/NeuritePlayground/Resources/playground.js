@@ -81,6 +81,7 @@ const state = {
   history: [],          // {step, train, test} per frame since the last configure/reset
   playing: false,
   resumeAfterConfigure: false,
+  pauseRequested: false, // frames sent before the server saw `pause` still say playing: ignore that
   pendingConfigures: 0, // configures sent and not yet answered: older answers must not undo newer clicks
   drawPending: false,
 };
@@ -258,15 +259,17 @@ function wireControls() {
   });
   $("play").addEventListener("click", () => {
     state.playing = true;
+    state.pauseRequested = false;
     showPlaying(true);
     sendMessage({ type: "play" });
   });
   $("pause").addEventListener("click", () => {
     state.playing = false;
+    state.pauseRequested = true;
     showPlaying(false);
     sendMessage({ type: "pause" });
   });
-  $("step").addEventListener("click", () => sendMessage({ type: "step" }));
+  $("step").addEventListener("click", () => sendMessage({ type: "step", steps: Number($("step-size").value) }));
   $("reset").addEventListener("click", () => sendMessage({ type: "reset" }));
 }
 
@@ -337,7 +340,8 @@ function onFrame(frame) {
     state.history.push({ step: frame.step, train: frame.trainLoss, test: frame.testLoss });
   }
   state.frame = frame;
-  if (typeof frame.playing === "boolean" && !state.resumeAfterConfigure) {
+  if (state.pauseRequested && frame.playing === false) state.pauseRequested = false;
+  if (typeof frame.playing === "boolean" && !state.resumeAfterConfigure && !state.pauseRequested) {
     state.playing = frame.playing;
     showPlaying(frame.playing);
   }
