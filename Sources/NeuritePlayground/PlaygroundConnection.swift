@@ -11,17 +11,15 @@ actor PlaygroundConnection {
     nonisolated let replies: AsyncStream<String>
     private let continuation: AsyncStream<String>.Continuation
     private let controller: PlaygroundController
-    private let sliceDuration: Duration
     /// Replies queued but not yet written: training waits while the page lags behind.
     private(set) var unsent = 0
     /// When the page last sent a message.
     private(set) var lastMessage = ContinuousClock.now
 
-    /// A connection checking `limits`, training `sliceDuration` between frames while playing.
-    init(limits: PlaygroundLimits, sliceDuration: Duration) {
+    /// A connection checking `limits`.
+    init(limits: PlaygroundLimits) {
         (replies, continuation) = AsyncStream.makeStream(of: String.self)
         controller = PlaygroundController(limits: limits)
-        self.sliceDuration = sliceDuration
         continuation.yield(controller.greeting.json)
         unsent = 1
     }
@@ -38,11 +36,11 @@ actor PlaygroundConnection {
         send(controller.handleBinary())
     }
 
-    /// One slice of training and its frame, when playing and the page keeps up.
+    /// One slice of training (about `duration`) and its frame, when playing and the page keeps up.
     /// - Returns: whether it trained.
-    func playSlice() -> Bool {
+    func playSlice(duration: Duration) -> Bool {
         guard controller.isPlaying, unsent <= 1 else { return false }
-        send(controller.playSlice(duration: sliceDuration))
+        send(controller.playSlice(duration: duration))
         return true
     }
 

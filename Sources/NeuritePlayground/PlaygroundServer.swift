@@ -13,8 +13,9 @@ struct PlaygroundServer: Sendable {
     var maximumSessions = 16
     /// A socket silent for this long is closed.
     var idleTimeout: Duration = .seconds(600)
-    /// Training time between two frames while playing: ~40 ms gives 10–30 frames per second once
-    /// the frame itself is computed and sent.
+    /// Training time between two frames while playing, while sessions fit the cores (see
+    /// ``SessionCounter/sliceDuration(base:shortest:)``): ~40 ms gives 10–30 frames per second
+    /// once the frame itself is computed and sent.
     var sliceDuration: Duration = .milliseconds(40)
     var limits = PlaygroundLimits()
 

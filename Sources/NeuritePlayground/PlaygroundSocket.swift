@@ -20,7 +20,7 @@ struct PlaygroundSocket: Sendable {
             try await outbound.write(.text(PlaygroundReply.error(refusal).json))
             return
         }
-        let connection = PlaygroundConnection(limits: limits, sliceDuration: sliceDuration)
+        let connection = PlaygroundConnection(limits: limits)
         do {
             try await serve(connection, inbound: inbound, outbound: outbound)
         } catch {
@@ -51,7 +51,8 @@ struct PlaygroundSocket: Sendable {
             group.addTask {
                 // The trainer: slices while playing; a short sleep otherwise (or while the page lags).
                 while !Task.isCancelled {
-                    if await !connection.playSlice() { try await Task.sleep(for: .milliseconds(10)) }
+                    let duration = await sessions.sliceDuration(base: sliceDuration)
+                    if await !connection.playSlice(duration: duration) { try await Task.sleep(for: .milliseconds(10)) }
                     await Task.yield()
                 }
             }

@@ -2,24 +2,37 @@
 /// optional; ``init(from:)`` fills in the protocol's defaults and ``validated(against:)`` checks
 /// every value against the limits, so that a session is only ever built from a checked config.
 public struct PlaygroundConfig: Codable, Equatable, Sendable {
+    /// The data set.
     public var dataset: PlaygroundDatasetKind = .circle
+    /// The function a 1-D data set samples.
     public var function: PlaygroundFunction = .sin
     /// The training range of x for `function`, `[low, high]`.
     public var range: [Double] = [-3, 3]
+    /// Noise as a fraction of the data's scale, 0 … 0.5.
     public var noise: Double = 0.1
+    /// The fraction of the samples trained on; the rest is the test set.
     public var trainFraction: Double = 0.5
     /// 500 for 2-D and 1-D data, 5000 for MNIST when the page does not say.
     public var samples: Int = 500
+    /// The inputs computed from a 2-D point.
     public var features: [PlaygroundFeature] = [.x, .y]
     /// Units per hidden layer.
     public var hidden: [Int] = [4, 2]
+    /// The hidden layers' activation.
     public var activation: PlaygroundActivation = .tanh
+    /// The output head; `auto` matches it to the task.
     public var head: PlaygroundHeadChoice = .auto
+    /// How every layer's weights start (biases start at zero).
     public var initializer: PlaygroundInitializer = .xavier
+    /// The optimizer.
     public var optimizer: PlaygroundOptimizer = .sgd
+    /// The optimizer's step size, > 0 and ≤ 10.
     public var learningRate: Double = 0.03
+    /// Samples per optimizer step.
     public var batchSize: Int = 10
+    /// Gradient clipping.
     public var clipping = PlaygroundClipping(mode: .off)
+    /// Draws the data, the initial weights and the batches' order.
     public var seed: Int = 1
 
     /// The default configuration: a circle, features x and y, hidden layers 4 and 2, tanh.

@@ -1,3 +1,4 @@
+import Foundation
 import Neurite
 
 /// The train and test sets of a session, as the network sees them (features expanded, targets
@@ -12,9 +13,12 @@ public struct PlaygroundData: Sendable {
     /// What the page draws: `[x, y, label]` per 2-D point, `[x, y]` per 1-D sample; empty for MNIST.
     public let trainPoints: [[Float]], testPoints: [[Float]]
 
-    /// The data `config` (validated) describes, targets shaped for `head`.
-    /// - Throws: ``PlaygroundError`` when the bundled MNIST cannot be read.
-    public init(config: PlaygroundConfig, head: PlaygroundHead, limits: PlaygroundLimits = PlaygroundLimits()) throws {
+    /// The data `config` (validated) describes, targets shaped for `head`; MNIST from
+    /// `mnistDirectory`, by default the bundled copy.
+    /// - Throws: ``PlaygroundError`` when MNIST cannot be read.
+    public init(
+        config: PlaygroundConfig, head: PlaygroundHead, limits: PlaygroundLimits = PlaygroundLimits(), mnistDirectory: URL? = nil
+    ) throws {
         var generator = RandomGenerator(seed: UInt64(config.seed))
         let trainCount = min(max(Int((Double(config.samples) * config.trainFraction).rounded()), 1), config.samples - 1)
         switch config.dataset {
@@ -37,7 +41,7 @@ public struct PlaygroundData: Sendable {
             train = try Dataset(inputs: inputs.rows(Array(0..<trainCount)), targets: targets.rows(Array(0..<trainCount)))
             test = try Dataset(inputs: inputs.rows(Array(trainCount..<x.count)), targets: targets.rows(Array(trainCount..<x.count)))
         case .mnist:
-            let mnist = try PlaygroundData.mnist()
+            let mnist = try PlaygroundData.mnist(from: mnistDirectory)
             let trainImages = mnist.train.prefix(config.samples), testImages = mnist.test.prefix(limits.mnistTestImages)
             (trainLabels, testLabels) = (trainImages.labels, testImages.labels)
             (trainPoints, testPoints) = ([], [])
@@ -46,10 +50,12 @@ public struct PlaygroundData: Sendable {
         }
     }
 
-    /// The bundled MNIST, read once per process (about a second) and shared by every session.
-    static func mnist() throws -> MNIST {
+    /// MNIST from `directory`; the bundled copy when nil, read once per process (about a second in
+    /// a release build) and shared by every session.
+    static func mnist(from directory: URL?) throws -> MNIST {
         do {
-            return try loadedMNIST.get()
+            guard let directory else { return try loadedMNIST.get() }
+            return try MNIST.load(from: directory)
         } catch {
             throw PlaygroundError(.badConfig, "MNIST is not available on this server: \(error)")
         }

@@ -15,18 +15,27 @@ public enum PlaygroundReply: Sendable {
 
     /// The `configured` message.
     public struct Configured: Encodable, Sendable {
+        /// `"configured"`.
         public var type = "configured"
+        /// The config with every field filled in.
         public var config: PlaygroundConfig
+        /// The head used (never `auto`).
         public var head: String
+        /// Why that head fits the task.
         public var headReason: String
+        /// Units per layer, inputs first.
         public var layers: [Int]
+        /// The number of trainable numbers.
         public var parameters: Int
     }
 
     /// The `data` message: `[x, y, label]` per 2-D point or `[x, y]` per 1-D sample.
     public struct PointSets: Encodable, Sendable {
+        /// `"data"`.
         public var type = "data"
+        /// The training points.
         public var train: [[Double?]]
+        /// The test points.
         public var test: [[Double?]]
     }
 

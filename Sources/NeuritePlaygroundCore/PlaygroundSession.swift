@@ -1,3 +1,4 @@
+import Foundation
 import Neurite
 
 /// One page's model and its training: built from a validated ``PlaygroundConfig``, trained step by
@@ -29,13 +30,14 @@ public final class PlaygroundSession {
     private var nextBatch = 0
     private var epochsStarted = 0
 
-    /// A session for `config`, with freshly initialized weights.
+    /// A session for `config`, with freshly initialized weights; MNIST is read from
+    /// `mnistDirectory` (any folder `MNIST.load(from:)` reads), by default the bundled copy.
     /// - Throws: ``PlaygroundError`` when `config` breaks a limit or MNIST cannot be read.
-    public init(config: PlaygroundConfig, limits: PlaygroundLimits = PlaygroundLimits()) throws {
+    public init(config: PlaygroundConfig, limits: PlaygroundLimits = PlaygroundLimits(), mnistDirectory: URL? = nil) throws {
         let config = try config.validated(against: limits)
         self.config = config
         head = try PlaygroundHead(choice: config.head, dataset: config.dataset)
-        data = try PlaygroundData(config: config, head: head, limits: limits)
+        data = try PlaygroundData(config: config, head: head, limits: limits, mnistDirectory: mnistDirectory)
         optimizer = config.optimizer.make(learningRate: Float(config.learningRate))
         reset()
     }

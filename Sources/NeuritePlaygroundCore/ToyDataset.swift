@@ -6,8 +6,10 @@ import Neurite
 /// 2-D sets are points of [-6, 6]² with a 0/1 label, shaped as in TensorFlow Playground (circle,
 /// XOR, two gaussians, two interleaved spirals); 1-D sets are samples (x, f(x) + noise) with x
 /// uniform on the training range. Noise is Gaussian with a standard deviation of `noise` times the
-/// data's scale: 6 (the half-width of the plane) for points, the largest |f| on the range for a
-/// function, so that the same slider means the same difficulty on every set.
+/// data's scale: 1 for points (about the gap between the classes: the spiral's arms lie 1.4 apart,
+/// the circle's classes 1, the XOR's quadrants 0.6), the largest |f| on the range for a function,
+/// so that the same slider means about the same difficulty on every set, and 0.5 blurs the
+/// classes into each other as in TensorFlow Playground.
 public enum ToyDataset {
     /// The half-width of the plane the points lie in.
     public static let planeExtent: Float = 6
@@ -17,7 +19,7 @@ public enum ToyDataset {
         _ kind: PlaygroundDatasetKind, count: Int, noise: Float, using generator: inout RandomGenerator
     ) -> (points: [SIMD2<Float>], labels: [Int]) {
         precondition(kind.isPlanar, "points(_:) draws 2-D data sets only")
-        let deviation = noise * planeExtent
+        let deviation = noise
         var points = [SIMD2<Float>](), labels = [Int]()
         for index in 0..<count {
             let label = index % 2

@@ -63,7 +63,7 @@ struct PlaygroundControllerTests {
             (#"{"type": "configure", "config": {"activation": "swish"}}"#, "bad-config"),
             (#"{"type": "configure", "config": 3}"#, "bad-config"),
             (String(repeating: " ", count: 70_000) + #"{"type": "play"}"#, "limit"),
-            (String(repeating: "[", count: 5000), "bad-json"),
+            (String(repeating: "[", count: 65_000), "bad-json"),
         ]
         for (message, code) in cases {
             #expect(try Self.errorCode(controller.handle(message)) == code, "\(message.prefix(60))")
