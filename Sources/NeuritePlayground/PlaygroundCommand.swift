@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+
+/// `neurite-playground`: serves the Neurite Playground, a page where the real engine trains small
+/// networks live (see `docs/playground-protocol.md`).
+@main
+struct PlaygroundCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "neurite-playground",
+        abstract: "Serve the Neurite Playground: train networks in the browser and watch every part of them learn.")
+
+    @Option(help: "The port to listen on (0: any free port).")
+    var port = 8080
+
+    @Option(help: "The address to listen on; the default serves this machine only.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The most sessions (browser tabs) open at once.")
+    var maxSessions = 16
+
+    @Option(help: "Close a session whose page has sent nothing for this many seconds.")
+    var idleTimeout = 600
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 … 65535, got \(port)") }
+        guard (1...1000).contains(maxSessions) else { throw ValidationError("--max-sessions must be 1 … 1000, got \(maxSessions)") }
+        guard (1...86400).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be 1 … 86400 seconds, got \(idleTimeout)") }
+        guard !host.isEmpty else { throw ValidationError("--host must name an address") }
+    }
+
+    func run() async throws {
+        let server = PlaygroundServer(host: host, port: port, maximumSessions: maxSessions, idleTimeout: .seconds(idleTimeout))
+        let host = host
+        let application = try server.application { port in
+            // Written at once, unbuffered: scripts wait for this line through a pipe.
+            FileHandle.standardOutput.write(Data("Neurite Playground: http://\(host):\(port)\n".utf8))
+        }
+        try await application.runService()
+    }
+}
