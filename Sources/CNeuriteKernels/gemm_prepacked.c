@@ -16,6 +16,8 @@
  * most kc rows, as the driver does; block k0..k0+kcp starts at k0·Np, Np = N
  * rounded up to nr, and holds Np/nr panels of kcp×nr floats.
  */
+#include <stdlib.h>
+#include <string.h>
 #include "NeuriteKernels.h"
 #include "gemm_internal.h"
 #include "gemm_prepacked.h"
@@ -34,7 +36,10 @@ static int nk_prepacked_wide(void)
     static int cached = -1;
     int wide = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);
     if (wide < 0) {
-        wide = nk_select_kernel() == &nk_kernel_avx2 && nk_cpu_has_avx512f();
+        /* NEURITE_KERNEL=avx2 keeps the 6x16 AVX2 layout on an AVX-512 machine, so that the
+         * path of machines without AVX-512 can be tested here. */
+        const char *force = getenv("NEURITE_KERNEL");
+        wide = nk_select_kernel() == &nk_kernel_avx2 && nk_cpu_has_avx512f() && !(force && strcmp(force, "avx2") == 0);
         __atomic_store_n(&cached, wide, __ATOMIC_RELEASE);
     }
     return wide;

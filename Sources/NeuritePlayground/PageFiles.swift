@@ -27,7 +27,8 @@ struct PageFiles: Sendable {
     /// The files of the first resource folder that holds `index.html`.
     /// - Throws: ``PageFilesError`` when no such folder exists or a file cannot be read.
     init() throws {
-        let besideExecutable = ["NeuritePlayground_NeuritePlayground.resources", "NeuritePlayground_NeuritePlayground.bundle"].compactMap { name in
+        // SwiftPM names the bundle <package>_<target>.
+        let besideExecutable = ["Neurite_NeuritePlayground.resources", "Neurite_NeuritePlayground.bundle"].compactMap { name in
             Bundle(url: Bundle.main.bundleURL.appendingPathComponent(name))?.resourceURL?.appendingPathComponent("Resources")
         }
         let sourceTree = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Resources")
