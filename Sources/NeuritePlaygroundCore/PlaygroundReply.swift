@@ -61,7 +61,7 @@ public enum PlaygroundReply: Sendable {
         case let .ready(limits): encoded = try? encoder.encode(Ready(limits: limits))
         case let .configured(message): encoded = try? encoder.encode(message)
         case let .data(message): encoded = try? encoder.encode(message)
-        case let .frame(frame): encoded = try? encoder.encode(frame)
+        case let .frame(frame): return frame.json  // by hand: see PlaygroundFrame+JSON.swift
         case let .error(error): encoded = try? encoder.encode(ErrorMessage(code: error.code, message: error.message))
         }
         // Every number was rounded to a finite value or nil, so encoding cannot fail.
