@@ -357,6 +357,10 @@ void nk_direct_conv_backward(const float *gradient, const float *output, int act
         for (long q = 0; q < kw; q++)
             j.flipped[((c * out_channels + o) * kh + p) * kw + q] = weight[o * taps + (c * kh + kh - 1 - p) * kw + kw - 1 - q];
     nk_parallel_for((int)j.z.groups, nk_backward_task, &j);
+    if (j.z.groups == 0) {  /* no samples: no group writes a sum, and the gradients are zero */
+        if (bias_gradient) memset(bias_gradient, 0, (size_t)out_channels * sizeof(float));
+        if (weight_gradient) memset(weight_gradient, 0, (size_t)(out_channels * taps) * sizeof(float));
+    }
     /* The groups' sums, added in group order. */
     for (long group = 0; group < j.z.groups; group++) {
         for (long o = 0; bias_gradient && o < out_channels; o++)
