@@ -58,6 +58,7 @@ struct Bench: ParsableCommand {
         let shapes = (quick ? [64, 256] : [64, 128, 256, 512, 1024, 2048]).map(GEMMShape.square) + GEMMShape.training
         FileHandle.standardError.write(Data("neurite bench: measuring, about \(quick ? 5 : 25) s and more with peers…\n".utf8))
 
+        let probeBefore = HostProbe.measure()
         var numpy: Result<NumPyReference, NumPyReference.Unavailable> = noNumpy
             ? .failure(.init(reason: "skipped (--no-numpy)"))
             : Result { try NumPyReference(threads: machine.threads, minimumSeconds: gemmSeconds) }
@@ -84,15 +85,22 @@ struct Bench: ParsableCommand {
         for _ in 0..<(processes ?? (names.isEmpty ? 1 : 3)) {
             try rounds.measure(inFreshProcess: processes != nil, childArguments: (quick ? ["--quick"] : []) + ["--threads", String(machine.threads)])
         }
+        let probeAfter = HostProbe.measure()
         let accuracy = timeToAccuracy
             ? TimeToAccuracyReport.measure(pytorch: names.contains(.pytorch) ? interpreter : nil, threads: machine.threads) : nil
 
         print("neurite bench\(quick ? " --quick (short runs, for a smoke test only)" : "")")
         print(machine.summary)
+        print("before: " + probeBefore.summary)
+        print("after:  " + probeAfter.summary)
         print()
         print(gemmTable(machine: machine, gemm: gemm).rendered)
         print()
         print(rounds.table(showsSpread: processes != nil).rendered)
+        print()
+        // The issue's peak is the 512³ GEMM measured in this run (--quick has none: its fastest shape).
+        let peak = gemm.first { $0.shape.label == GEMMShape.square(512).label } ?? gemm.max { $0.neurite < $1.neurite }
+        print(rounds.goalTable(peakGFLOPS: peak?.neurite, peakLabel: peak?.shape.label ?? "").rendered)
         print()
         print(RecurrentBench.table(recurrentRows).rendered)
         if let accuracy {

@@ -74,7 +74,7 @@ struct WorkloadRounds {
     }
 
     func table(showsSpread: Bool) -> BenchTable {
-        var header = ["workload", "Neurite samples/s"] + (showsSpread ? ["min", "median"] : [])
+        var header = ["workload", "Neurite samples/s"] + (showsSpread ? ["min", "median", "median/best"] : [])
         for (name, _) in peers { header += [name.displayName, "ratio"] }
         var table = BenchTable(header: header + ["allocs/step"], numeric: Set(1..<header.count + 1))
         for workload in Workload.all {
@@ -82,7 +82,9 @@ struct WorkloadRounds {
             var row = [workload.label, ours.max().map { format($0, decimals: 0) } ?? "— (\(failures[workload.id] ?? "no figure"))"]
             if showsSpread {
                 let sorted = ours.sorted()
-                row += [sorted.first.map { format($0, decimals: 0) } ?? "—", sorted.isEmpty ? "—" : format(sorted[sorted.count / 2], decimals: 0)]
+                let middle = median(sorted)
+                row += [sorted.first.map { format($0, decimals: 0) } ?? "—", middle.map { format($0, decimals: 0) } ?? "—",
+                        middle.flatMap { m in sorted.last.map { format(100 * m / $0, decimals: 0) + "%" } } ?? "—"]
             }
             for (name, peer) in peers {
                 guard case .success = peer else {

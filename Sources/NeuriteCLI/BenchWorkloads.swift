@@ -9,6 +9,9 @@ struct Workload: Sendable {
     let architecture: String
     let batchSize: Int
     let training: Bool
+    /// Multiply-adds of one sample's forward pass, counted by hand from the architecture (dense:
+    /// inputs × outputs; convolution: output pixels × output channels × kernel area × input channels).
+    let forwardMultiplyAdds: Int
     /// The optimizer of a training row.
     var optimizer: TrainingOptimizer = .sgdMomentum
 
@@ -21,17 +24,30 @@ struct Workload: Sendable {
     }
 
     static let mlp = "dense(128, relu) dense(10)"
+    static let mlpMultiplyAdds = 784 * 128 + 128 * 10
+    /// conv1 28²·6·5²·1, conv2 10²·16·5²·6, then dense 400·120, 120·84, 84·10.
+    static let leNet5MultiplyAdds = 28 * 28 * 6 * 25 + 10 * 10 * 16 * 25 * 6 + 400 * 120 + 120 * 84 + 84 * 10
     static let all: [Workload] = [
-        Workload(id: "mlp128-sgd-b64", label: "MLP 784-128-10 train, batch 64", architecture: mlp, batchSize: 64, training: true),
+        Workload(id: "mlp128-sgd-b64", label: "MLP 784-128-10 train, batch 64", architecture: mlp, batchSize: 64, training: true,
+                 forwardMultiplyAdds: mlpMultiplyAdds),
         Workload(id: "mlp128-adam-b64", label: "MLP 784-128-10 train Adam, batch 64", architecture: mlp, batchSize: 64, training: true,
-                 optimizer: .adam),
-        Workload(id: "mlp128-sgd-b256", label: "MLP 784-128-10 train, batch 256", architecture: mlp, batchSize: 256, training: true),
+                 forwardMultiplyAdds: mlpMultiplyAdds, optimizer: .adam),
+        Workload(id: "mlp128-sgd-b256", label: "MLP 784-128-10 train, batch 256", architecture: mlp, batchSize: 256, training: true,
+                 forwardMultiplyAdds: mlpMultiplyAdds),
         Workload(id: "mlp512-sgd-b128", label: "MLP 784-512-512-10 train, batch 128",
-                 architecture: "dense(512, relu) dense(512, relu) dense(10)", batchSize: 128, training: true),
-        Workload(id: "lenet5-sgd-b64", label: "LeNet-5 train, batch 64", architecture: Architecture.leNet5, batchSize: 64, training: true),
-        Workload(id: "mlp128-infer-b1", label: "MLP 784-128-10 inference, batch 1", architecture: mlp, batchSize: 1, training: false),
-        Workload(id: "mlp128-infer-b1000", label: "MLP 784-128-10 inference, batch 1000", architecture: mlp, batchSize: 1000, training: false),
+                 architecture: "dense(512, relu) dense(512, relu) dense(10)", batchSize: 128, training: true,
+                 forwardMultiplyAdds: 784 * 512 + 512 * 512 + 512 * 10),
+        Workload(id: "lenet5-sgd-b64", label: "LeNet-5 train, batch 64", architecture: Architecture.leNet5, batchSize: 64, training: true,
+                 forwardMultiplyAdds: leNet5MultiplyAdds),
+        Workload(id: "mlp128-infer-b1", label: "MLP 784-128-10 inference, batch 1", architecture: mlp, batchSize: 1, training: false,
+                 forwardMultiplyAdds: mlpMultiplyAdds),
+        Workload(id: "mlp128-infer-b1000", label: "MLP 784-128-10 inference, batch 1000", architecture: mlp, batchSize: 1000, training: false,
+                 forwardMultiplyAdds: mlpMultiplyAdds),
     ]
+
+    /// Floating-point operations per sample: 2 per multiply-add; training counts three products per
+    /// layer (forward, weight gradient, input gradient), the convention of issue 11's table.
+    var flopsPerSample: Double { Double(forwardMultiplyAdds) * (training ? 6 : 2) }
 }
 
 struct WorkloadResult {
