@@ -53,11 +53,17 @@ typedef struct {
 
 /* cpu_features.c */
 const nk_kernel *nk_select_kernel(void);
+/* The family called `name` ("avx2" also names "avx2+fma") if this CPU can
+ * run it, else NULL. */
+const nk_kernel *nk_kernel_named(const char *name);
 
 /* Kernel families (each defined only where its ISA can exist). */
 extern const nk_kernel nk_kernel_portable;
 #if defined(__x86_64__)
 extern const nk_kernel nk_kernel_avx2;
+extern const nk_kernel nk_kernel_avx512;
+/* gemm_avx2.c: the vector bias + activation epilogue, also the AVX-512 family's. */
+void nk_avx2_epilogue_row(float *c, long n, const float *bias, int act);
 #endif
 #if defined(__aarch64__)
 extern const nk_kernel nk_kernel_neon;
