@@ -100,3 +100,13 @@ const nk_kernel *nk_select_kernel(void)
 }
 
 const char *nk_kernel_name(void) { return nk_select_kernel()->name; }
+
+int nk_kernel_uses_avx2(void)
+{
+#if defined(__x86_64__)
+    const nk_kernel *k = nk_select_kernel();
+    return k == &nk_kernel_avx2 || k == &nk_kernel_avx512;
+#else
+    return 0;
+#endif
+}

@@ -46,6 +46,17 @@ struct BenchMachine {
     /// Threads beyond the cores add no arithmetic units.
     var coresUsed: Int { min(threads, ProcessInfo.processInfo.activeProcessorCount) }
 
+    /// The footnote that says how the peak is counted.
+    var peakNote: String {
+        let cores = "\(coresUsed) core\(coresUsed == 1 ? "" : "s")"
+        let clock = "the \"cpu MHz\" of /proc/cpuinfo, which under a hypervisor is the nominal clock, not the boost clock."
+        switch kernel {
+        case "avx512": return "peak: \(cores) × 64 fp32 flops/cycle (AVX-512: 2 FMA units × 16 floats × 2 flops) × \(clock)"
+        case "avx2+fma": return "peak: \(cores) × 32 fp32 flops/cycle (AVX2+FMA: 2 FMA units × 8 floats × 2 flops) × \(clock)"
+        default: return "peak: n/a for the \(kernel) kernel."
+        }
+    }
+
     /// Theoretical fp32 GFLOPS, when the kernel's flops per cycle and the clock are known.
     var peakGFLOPS: Double? {
         guard let flopsPerCycle, let megahertz else { return nil }
