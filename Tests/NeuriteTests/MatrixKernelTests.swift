@@ -63,15 +63,15 @@ struct MatrixKernelTests {
         let product = reference(a, b, m: m, n: n, k: k)
         let scale = max(1, product.map(abs).max() ?? 1)
         var worst: Double = 0
-        for kernel in kernels {
-            for threads in [1, 2] {
-                KernelInfo.threadCount = threads
-                defer { KernelInfo.threadCount = 0 }
-                for transposeA in [false, true] {
-                    for transposeB in [false, true] {
-                        let storedA = stored(a, rows: m, columns: k, transposed: transposeA)
-                        let storedB = stored(b, rows: k, columns: n, transposed: transposeB)
-                        let activation: Kernels.FusedActivation = epilogue ? [.relu, .sigmoid, .tanh][(m + n + k) % 3] : .none
+        let activation: Kernels.FusedActivation = epilogue ? [.relu, .sigmoid, .tanh][(m + n + k) % 3] : .none
+        for transposeA in [false, true] {
+            for transposeB in [false, true] {
+                let storedA = stored(a, rows: m, columns: k, transposed: transposeA)
+                let storedB = stored(b, rows: k, columns: n, transposed: transposeB)
+                for kernel in kernels {
+                    for threads in [1, 2] {
+                        KernelInfo.threadCount = threads
+                        defer { KernelInfo.threadCount = 0 }
                         // Without the epilogue, C starts as NaN: it must be written, never read.
                         var c = epilogue ? initial : [Float](repeating: .nan, count: m * n)
                         storedA.withUnsafeBufferPointer { pa in
