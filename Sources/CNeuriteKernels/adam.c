@@ -58,7 +58,7 @@ void nk_adam_update(float *weight, const float *gradient, float *mean, float *sq
                     long count, const nk_adam_step *step)
 {
 #if defined(__x86_64__)
-    if (nk_select_kernel() == &nk_kernel_avx2) {
+    if (nk_kernel_uses_avx2()) {
         nk_adam_avx2(weight, gradient, mean, square_mean, count, step);
         return;
     }

@@ -81,5 +81,48 @@ static inline NK_AVX2 __m256 nk_act256(__m256 x, int act)
     }
 }
 
+/* In-register transpose of 8 rows of 8 floats. */
+static inline NK_AVX2 void nk_transpose8x8(__m256 r[8])
+{
+    __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+    __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+    __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+    __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+    __m256 s0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0));
+    __m256 s1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
+    __m256 s2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0));
+    __m256 s3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
+    __m256 s4 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(1, 0, 1, 0));
+    __m256 s5 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(3, 2, 3, 2));
+    __m256 s6 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(1, 0, 1, 0));
+    __m256 s7 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(3, 2, 3, 2));
+    r[0] = _mm256_permute2f128_ps(s0, s4, 0x20);
+    r[1] = _mm256_permute2f128_ps(s1, s5, 0x20);
+    r[2] = _mm256_permute2f128_ps(s2, s6, 0x20);
+    r[3] = _mm256_permute2f128_ps(s3, s7, 0x20);
+    r[4] = _mm256_permute2f128_ps(s0, s4, 0x31);
+    r[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
+    r[6] = _mm256_permute2f128_ps(s2, s6, 0x31);
+    r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
+}
+
+/* dst[k*ds + i] = rows[i][k] for i < 8, k < kc, storing 8 floats per k in
+ * ascending k. With ds < 8 (ds = 6 for A) each store spills 2 junk floats
+ * into the next k's slot, which the next store overwrites; the very last
+ * spill lands in the following panel or in NK_PACK_SLACK. */
+static inline NK_AVX2 void nk_gather8(const float *const rows[8], long kc,
+                                   float *dst, long ds)
+{
+    long k = 0;
+    for (; k + 8 <= kc; k += 8) {
+        __m256 r[8];
+        for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(rows[i] + k);
+        nk_transpose8x8(r);
+        for (int i = 0; i < 8; i++) _mm256_storeu_ps(dst + (k + i) * ds, r[i]);
+    }
+    for (; k < kc; k++)
+        for (int i = 0; i < 8; i++) dst[k * ds + i] = rows[i][k];
+}
+
 #endif /* __x86_64__ */
 #endif /* NK_AVX2_COMMON_H */

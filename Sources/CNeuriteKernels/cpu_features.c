@@ -5,8 +5,10 @@
  * __cpu_model from libgcc/compiler-rt at link time; <cpuid.h> is header-only.
  * We also check XGETBV so an OS that does not save YMM state is not trusted.
  *
- * NEURITE_KERNEL=portable in the environment forces the portable kernels
- * (used by the tests to exercise the fallback on AVX2 machines).
+ * Preference: AVX-512 (F + VL, which its packers use), then AVX2+FMA, then
+ * portable C. NEURITE_KERNEL=avx2 or =portable in the environment forces that
+ * family where the CPU can run it, so the paths of older machines can be
+ * measured and tested on a newer one.
  */
 #include "NeuriteKernels.h"
 #include "gemm_internal.h"
@@ -15,6 +17,7 @@
 
 #if defined(__x86_64__)
 #include <cpuid.h>
+#include "gemm_prepacked.h"  /* nk_cpu_has_avx512f */
 
 static int nk_cpu_has_avx2_fma(void)
 {
@@ -29,14 +32,55 @@ static int nk_cpu_has_avx2_fma(void)
     __cpuid_count(7, 0, a, b, c, d);
     return (b >> 5) & 1u;  /* AVX2 */
 }
+
+/* AVX-512F with OS ZMM state (nk_cpu_has_avx512f), and AVX-512VL. */
+static int nk_cpu_has_avx512_vl(void)
+{
+    if (!nk_cpu_has_avx512f()) return 0;
+    unsigned a, b, c, d;
+    __cpuid_count(7, 0, a, b, c, d);
+    return (b >> 31) & 1u;  /* AVX512VL */
+}
+
+enum { NK_X86_BASE = 1, NK_X86_AVX2 = 2, NK_X86_AVX512 = 3 };
+
+/* The best family level this CPU runs, detected once: CPUID traps to the
+ * hypervisor in a VM (microseconds), too slow for every nk_kernel_named. */
+static int nk_x86_level(void)
+{
+    static int cached;
+    int level = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);
+    if (!level) {
+        level = !nk_cpu_has_avx2_fma() ? NK_X86_BASE
+              : nk_cpu_has_avx512_vl() ? NK_X86_AVX512 : NK_X86_AVX2;
+        __atomic_store_n(&cached, level, __ATOMIC_RELEASE);
+    }
+    return level;
+}
 #endif
+
+const nk_kernel *nk_kernel_named(const char *name)
+{
+    if (strcmp(name, "portable") == 0) return &nk_kernel_portable;
+#if defined(__x86_64__)
+    if (strcmp(name, "avx512") == 0)
+        return nk_x86_level() >= NK_X86_AVX512 ? &nk_kernel_avx512 : NULL;
+    if (strcmp(name, "avx2") == 0 || strcmp(name, "avx2+fma") == 0)
+        return nk_x86_level() >= NK_X86_AVX2 ? &nk_kernel_avx2 : NULL;
+#elif defined(__aarch64__)
+    if (strcmp(name, "neon") == 0) return &nk_kernel_neon;
+#endif
+    return NULL;
+}
 
 static const nk_kernel *nk_detect(void)
 {
     const char *force = getenv("NEURITE_KERNEL");
-    if (force && strcmp(force, "portable") == 0) return &nk_kernel_portable;
+    const nk_kernel *forced = force ? nk_kernel_named(force) : NULL;
+    if (forced) return forced;
 #if defined(__x86_64__)
-    if (nk_cpu_has_avx2_fma()) return &nk_kernel_avx2;
+    if (nk_x86_level() == NK_X86_AVX512) return &nk_kernel_avx512;
+    if (nk_x86_level() == NK_X86_AVX2) return &nk_kernel_avx2;
 #elif defined(__aarch64__)
     return &nk_kernel_neon;
 #endif
@@ -56,3 +100,13 @@ const nk_kernel *nk_select_kernel(void)
 }
 
 const char *nk_kernel_name(void) { return nk_select_kernel()->name; }
+
+int nk_kernel_uses_avx2(void)
+{
+#if defined(__x86_64__)
+    const nk_kernel *k = nk_select_kernel();
+    return k == &nk_kernel_avx2 || k == &nk_kernel_avx512;
+#else
+    return 0;
+#endif
+}

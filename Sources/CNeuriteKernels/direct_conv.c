@@ -209,7 +209,7 @@ static nk_direct_job nk_direct_job_make(const nk_conv_shape *g, long out_channel
     j.corr_rows = nk_corr_rows_portable;
     j.weight_tile = nk_weight_tile_portable;
 #if defined(__x86_64__)
-    if (nk_select_kernel() == &nk_kernel_avx2) {
+    if (nk_kernel_uses_avx2()) {
         j.corr_rows = nk_corr_rows_avx2;
         j.weight_tile = nk_weight_tile_avx2;
     }

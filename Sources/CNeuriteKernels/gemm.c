@@ -254,9 +254,8 @@ static int nk_gemm_ksplit(const nk_kernel *kr, const nk_gemm_args *g, int p)
     return 1;
 }
 
-static void nk_gemm_dispatch(const nk_gemm_args *g)
+static void nk_gemm_dispatch(const nk_kernel *kr, const nk_gemm_args *g)
 {
-    const nk_kernel *kr = nk_select_kernel();
     if (g->M <= 0 || g->N <= 0) return;
     if (g->K <= 0 || g->alpha == 0.0f) {   /* C = act(beta*C + bias) */
         for (long i = 0; i < g->M; i++) {
@@ -291,7 +290,20 @@ void nk_sgemm_bias_act(int transposeA, int transposeB, long M, long N, long K,
 {
     nk_gemm_args g = { transposeA != 0, transposeB != 0, M, N, K, alpha, beta,
                        A, lda, B, ldb, C, ldc, bias, activation };
-    nk_gemm_dispatch(&g);
+    nk_gemm_dispatch(nk_select_kernel(), &g);
+}
+
+int nk_sgemm_bias_act_on(const char *kernel, int transposeA, int transposeB,
+                         long M, long N, long K, float alpha, const float *A,
+                         long lda, const float *B, long ldb, float beta,
+                         float *C, long ldc, const float *bias, int activation)
+{
+    const nk_kernel *kr = nk_kernel_named(kernel);
+    if (!kr) return 0;
+    nk_gemm_args g = { transposeA != 0, transposeB != 0, M, N, K, alpha, beta,
+                       A, lda, B, ldb, C, ldc, bias, activation };
+    nk_gemm_dispatch(kr, &g);
+    return 1;
 }
 
 void nk_sgemm(int transposeA, int transposeB, long M, long N, long K,

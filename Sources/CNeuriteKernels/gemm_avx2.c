@@ -77,7 +77,7 @@ NK_AVX2 static void micro_6x16(long kc, const float *restrict a,
     }
 }
 
-NK_AVX2 static void epilogue_row_avx2(float *c, long n, const float *bias, int act)
+NK_AVX2 void nk_avx2_epilogue_row(float *c, long n, const float *bias, int act)
 {
     long j = 0;
     for (; j + 8 <= n; j += 8) {
@@ -115,7 +115,7 @@ const nk_kernel nk_kernel_avx2 = {
     .pack_a = nk_avx2_pack_a,
     .pack_b = nk_avx2_pack_b,
     .micro = micro_6x16,
-    .epilogue_row = epilogue_row_avx2,
+    .epilogue_row = nk_avx2_epilogue_row,
     .small = nk_avx2_small,
     .small_max_m = NK_AVX2_SMALL_MAX_M,
 };

@@ -53,11 +53,22 @@ typedef struct {
 
 /* cpu_features.c */
 const nk_kernel *nk_select_kernel(void);
+/* Whether the selected family's CPU runs AVX2+FMA code (the AVX2 family, and
+ * the AVX-512 family: every AVX-512 CPU has both): the AVX2 paths of the
+ * element-wise, convolution and recurrent kernels key on this, and
+ * NEURITE_KERNEL=portable turns them off with the GEMM's. */
+int nk_kernel_uses_avx2(void);
+/* The family called `name` ("avx2" also names "avx2+fma") if this CPU can
+ * run it, else NULL. */
+const nk_kernel *nk_kernel_named(const char *name);
 
 /* Kernel families (each defined only where its ISA can exist). */
 extern const nk_kernel nk_kernel_portable;
 #if defined(__x86_64__)
 extern const nk_kernel nk_kernel_avx2;
+extern const nk_kernel nk_kernel_avx512;
+/* gemm_avx2.c: the vector bias + activation epilogue, also the AVX-512 family's. */
+void nk_avx2_epilogue_row(float *c, long n, const float *bias, int act);
 #endif
 #if defined(__aarch64__)
 extern const nk_kernel nk_kernel_neon;

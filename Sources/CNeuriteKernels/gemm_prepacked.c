@@ -9,7 +9,7 @@
  * once per sequence leaves each step with at most packing A (32×128 floats,
  * 1/16 of B) and the micro-kernel.
  *
- * Two layouts: where the CPU has AVX-512F (and the AVX2 family is in use),
+ * Two layouts: where the AVX-512 family is in use,
  * 32-wide panels for the kernel of gemm_prepacked_avx512.c, which reads A in
  * place; otherwise the kernel family's own, so its micro-kernel runs (and on
  * other ISAs the portable or NEON one). K is split into equal blocks of at
@@ -36,10 +36,10 @@ static int nk_prepacked_wide(void)
     static int cached = -1;
     int wide = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);
     if (wide < 0) {
-        /* NEURITE_KERNEL=avx2 keeps the 6x16 AVX2 layout on an AVX-512 machine, so that the
-         * path of machines without AVX-512 can be tested here. */
-        const char *force = getenv("NEURITE_KERNEL");
-        wide = nk_select_kernel() == &nk_kernel_avx2 && nk_cpu_has_avx512f() && !(force && strcmp(force, "avx2") == 0);
+        /* With the AVX-512 family selected; NEURITE_KERNEL=avx2 selects the AVX2 family, and
+         * so keeps the 6x16 AVX2 layout on an AVX-512 machine, so that the path of machines
+         * without AVX-512 can be tested here. */
+        wide = nk_select_kernel() == &nk_kernel_avx512;
         __atomic_store_n(&cached, wide, __ATOMIC_RELEASE);
     }
     return wide;

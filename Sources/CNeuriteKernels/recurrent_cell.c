@@ -88,7 +88,7 @@ NK_AVX2 static void gru_backward_avx2(long h, const float *gates, const float *c
     gru_backward(h, gates, candidate, previous_hidden, carry, output_gradient, dinput, drecurrent, dprevious);
 }
 
-static int nk_use_avx2(void) { return nk_select_kernel() == &nk_kernel_avx2; }
+static int nk_use_avx2(void) { return nk_kernel_uses_avx2(); }
 #else
 static int nk_use_avx2(void) { return 0; }
 #endif

@@ -92,7 +92,7 @@ NK_AVX2 static long gru_units_avx2(long h, const float *x, const float *r, const
     return j;
 }
 
-static int use_avx2(void) { return nk_select_kernel() == &nk_kernel_avx2; }
+static int use_avx2(void) { return nk_kernel_uses_avx2(); }
 #endif
 
 void nk_rnn_step_forward(long h, const float *x, const float *r, float *out)

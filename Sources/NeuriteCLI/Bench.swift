@@ -142,8 +142,7 @@ struct Bench: ParsableCommand {
             numpyNote = "NumPy: n/a — \(unavailable.reason)."
         }
         return [
-            "peak: \(machine.coresUsed) core\(machine.coresUsed == 1 ? "" : "s") × 32 fp32 flops/cycle (AVX2+FMA: 2 FMA units × 8 floats × 2 flops) × the "
-                + "\"cpu MHz\" of /proc/cpuinfo, which under a hypervisor is the nominal clock, not the boost clock.",
+            machine.peakNote,
             "GEMM: C = op(A)·op(B), fp32, row-major, kernel only (buffers allocated once); best of 10 ms batches "
                 + "over ≥ \(format(gemmSeconds, decimals: 2)) s per shape. The last three are the products of a "
                 + "784→128 dense layer at batch 64 (forward, weight gradient, input gradient).",

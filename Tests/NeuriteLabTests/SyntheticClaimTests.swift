@@ -21,7 +21,11 @@ struct SyntheticClaimTests {
         experiment.steps = 500
         let result = try experiment.run()
         #expect(result.collapseError < 1e-4)
-        #expect(result.linearXORAccuracy <= 0.75)
+        // A linear map's best fit to XOR is p = ½ everywhere, and training gets there (|p₁ − p₀|
+        // ≈ 2e-7 on the whole grid): which class argmax picks on the four points is then float
+        // rounding (2/4 or 3/4 with the AVX2 GEMM's order of sums, 4/4 with AVX-512's), so the
+        // claim is asserted as what it means: the linear network stays undecided everywhere.
+        #expect((result.linearConfidences.max() ?? 1) < 0.01)
         #expect(result.reluXORAccuracy == 1)
     }
 

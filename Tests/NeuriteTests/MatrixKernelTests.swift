@@ -3,12 +3,25 @@ import Testing
 @testable import Neurite
 
 /// The GEMM every layer runs on, against a naive double-precision reference: every transpose
-/// form, sizes 1…67 around the 6×16 register tile and the 8-wide vectors, with the fused bias and
-/// activations and accumulation, on 1 and 2 threads.
+/// form, sizes 1…67 around the register tiles (6×16 AVX2, 8×32 AVX-512) and the 8- and 16-wide
+/// vectors, with the fused bias and activations and accumulation, on 1 and 2 threads, on every
+/// kernel family this CPU runs (so an AVX-512 machine also tests the AVX2 and portable paths).
 @Suite("GEMM kernel", .serialized)
 struct MatrixKernelTests {
     static let sizes = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 63, 64, 65, 67]
     static let innerSizes = [1, 3, 8, 17, 64, 67]
+
+    /// The kernel families this CPU can run; the selected one among them.
+    static let kernels: [String] = ["avx512", "avx2", "neon", "portable"].filter { kernel in
+        var a: Float = 1, b: Float = 2, c: Float = 0
+        return Kernels.matrixMultiply(
+            onKernel: kernel, &a, transposed: false, &b, transposed: false, into: &c, rows: 1, columns: 1, inner: 1)
+    }
+
+    @Test func everyFamilyThisCPURunsIsTested() {
+        #expect(Self.kernels.contains("portable"))
+        #expect(Self.kernels.contains { KernelInfo.kernelName.hasPrefix($0) }, "\(KernelInfo.kernelName) not in \(Self.kernels)")
+    }
 
     /// A logical m×k matrix stored row-major either as is or transposed (k×m).
     private static func stored(_ values: [Float], rows: Int, columns: Int, transposed: Bool) -> [Float] {
@@ -42,40 +55,43 @@ struct MatrixKernelTests {
         }
     }
 
-    /// Runs every transpose form and thread count on one shape; returns the worst relative error.
+    /// Runs every kernel family, transpose form and thread count on one shape; returns the worst
+    /// relative error.
     private static func worstError(m: Int, n: Int, k: Int, seed: UInt64, epilogue: Bool) -> Double {
         let a = Tensor.randomNormal([m * k], seed: seed).scalars, b = Tensor.randomNormal([k * n], seed: seed + 1).scalars
         let bias = Tensor.randomNormal([n], seed: seed + 2).scalars, initial = Tensor.randomNormal([m * n], seed: seed + 3).scalars
         let product = reference(a, b, m: m, n: n, k: k)
         let scale = max(1, product.map(abs).max() ?? 1)
         var worst: Double = 0
-        for threads in [1, 2] {
-            KernelInfo.threadCount = threads
-            defer { KernelInfo.threadCount = 0 }
-            for transposeA in [false, true] {
-                for transposeB in [false, true] {
-                    let storedA = stored(a, rows: m, columns: k, transposed: transposeA)
-                    let storedB = stored(b, rows: k, columns: n, transposed: transposeB)
-                    let activation: Kernels.FusedActivation = epilogue ? [.relu, .sigmoid, .tanh][(m + n + k) % 3] : .none
-                    // Without the epilogue, C starts as NaN: it must be written, never read.
-                    var c = epilogue ? initial : [Float](repeating: .nan, count: m * n)
-                    storedA.withUnsafeBufferPointer { pa in
-                        storedB.withUnsafeBufferPointer { pb in
-                            bias.withUnsafeBufferPointer { pbias in
-                                c.withUnsafeMutableBufferPointer { pc in
-                                    Kernels.matrixMultiply(
-                                        pa.baseAddress!, transposed: transposeA, pb.baseAddress!, transposed: transposeB,
-                                        into: pc.baseAddress!, rows: m, columns: n, inner: k, accumulate: epilogue,
-                                        bias: epilogue ? pbias.baseAddress! : nil, activation: activation)
+        let activation: Kernels.FusedActivation = epilogue ? [.relu, .sigmoid, .tanh][(m + n + k) % 3] : .none
+        for transposeA in [false, true] {
+            for transposeB in [false, true] {
+                let storedA = stored(a, rows: m, columns: k, transposed: transposeA)
+                let storedB = stored(b, rows: k, columns: n, transposed: transposeB)
+                for kernel in kernels {
+                    for threads in [1, 2] {
+                        KernelInfo.threadCount = threads
+                        defer { KernelInfo.threadCount = 0 }
+                        // Without the epilogue, C starts as NaN: it must be written, never read.
+                        var c = epilogue ? initial : [Float](repeating: .nan, count: m * n)
+                        storedA.withUnsafeBufferPointer { pa in
+                            storedB.withUnsafeBufferPointer { pb in
+                                bias.withUnsafeBufferPointer { pbias in
+                                    c.withUnsafeMutableBufferPointer { pc in
+                                        _ = Kernels.matrixMultiply(
+                                            onKernel: kernel, pa.baseAddress!, transposed: transposeA, pb.baseAddress!,
+                                            transposed: transposeB, into: pc.baseAddress!, rows: m, columns: n, inner: k,
+                                            accumulate: epilogue, bias: epilogue ? pbias.baseAddress! : nil, activation: activation)
+                                    }
                                 }
                             }
                         }
-                    }
-                    for index in 0..<(m * n) {
-                        let expected = epilogue
-                            ? apply(activation, product[index] + Double(initial[index]) + Double(bias[index % n]))
-                            : product[index]
-                        worst = max(worst, abs(Double(c[index]) - expected) / scale)
+                        for index in 0..<(m * n) {
+                            let expected = epilogue
+                                ? apply(activation, product[index] + Double(initial[index]) + Double(bias[index % n]))
+                                : product[index]
+                            worst = max(worst, abs(Double(c[index]) - expected) / scale)
+                        }
                     }
                 }
             }
@@ -89,7 +105,7 @@ struct MatrixKernelTests {
             for n in Self.sizes {
                 for k in Self.innerSizes {
                     worst = max(worst, Self.worstError(m: m, n: n, k: k, seed: UInt64(m * 10_000 + n * 100 + k), epilogue: false))
-                    cases += 8
+                    cases += 8 * Self.kernels.count
                 }
             }
         }
@@ -109,6 +125,8 @@ struct MatrixKernelTests {
         // through the same routine as their transposed variants.
         #expect(Self.worstError(m: 64, n: 128, k: 784, seed: 1, epilogue: false) <= 1e-5)
         #expect(Self.worstError(m: 1, n: 128, k: 784, seed: 2, epilogue: false) <= 1e-5)
+        // Batch 8 at the packing-free path's limit (AVX-512: 8 rows, one pass over B).
+        #expect(Self.worstError(m: 8, n: 130, k: 300, seed: 4, epilogue: true) <= 1e-5)
         #expect(Self.worstError(m: 300, n: 257, k: 129, seed: 3, epilogue: true) <= 1e-5)
     }
 

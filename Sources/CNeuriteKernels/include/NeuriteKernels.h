@@ -2,11 +2,13 @@
  * NeuriteKernels — fast single-precision GEMM for the Neurite Swift library.
  *
  * All matrices are row-major. Kernels are chosen once at run time by CPU
- * detection (AVX2+FMA on x86-64, NEON on arm64, portable C otherwise), so the
- * target needs no special compiler flags. All functions are thread-safe.
+ * detection (AVX-512 or else AVX2+FMA on x86-64, NEON on arm64, portable C
+ * otherwise), so the target needs no special compiler flags. All functions
+ * are thread-safe.
  *
  * Environment: NEURITE_THREADS=n sets the default thread count;
- * NEURITE_KERNEL=portable forces the portable C kernels (for testing).
+ * NEURITE_KERNEL=avx2 or =portable forces that family where the CPU can run
+ * it (for testing and measuring the paths of older CPUs).
  */
 #ifndef NEURITE_KERNELS_H
 #define NEURITE_KERNELS_H
@@ -51,6 +53,15 @@ void nk_sgemm_bias_act(int transposeA, int transposeB, long M, long N, long K,
                        const float *B, long ldb,
                        float beta, float *C, long ldc,
                        const float *bias, int activation);
+
+/// nk_sgemm_bias_act on the kernel family named `kernel` ("avx512", "avx2",
+/// "neon", "portable") instead of the selected one, so that tests cover every
+/// family this CPU can run in one process. Returns 0, computing nothing, when
+/// the CPU cannot run that family (or there is no such family), else 1.
+int nk_sgemm_bias_act_on(const char *kernel, int transposeA, int transposeB,
+                         long M, long N, long K, float alpha, const float *A,
+                         long lda, const float *B, long ldb, float beta,
+                         float *C, long ldc, const float *bias, int activation);
 
 /// The floats a buffer needs for nk_pack_b_whole of a K×N op(B).
 long nk_packed_b_floats(long K, long N);
@@ -205,7 +216,8 @@ int nk_thread_count(void);
 /// it is a positive integer, else the number of online CPUs).
 void nk_set_thread_count(int n);
 
-/// The kernel family dispatch selected: "avx2+fma", "neon" or "portable".
+/// The kernel family dispatch selected: "avx512", "avx2+fma", "neon" or
+/// "portable".
 const char *nk_kernel_name(void);
 
 #ifdef __cplusplus

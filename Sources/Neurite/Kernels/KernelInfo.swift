@@ -4,7 +4,7 @@ import CNeuriteKernels
 /// stay internal; this is the one public window onto them, so tools can report what ran and
 /// measure the GEMM alone, without tensor bookkeeping in the timings.
 public enum KernelInfo {
-    /// The kernel family CPU dispatch selected: "avx2+fma", "neon" or "portable".
+    /// The kernel family CPU dispatch selected: "avx512", "avx2+fma", "neon" or "portable".
     public static var kernelName: String { String(cString: nk_kernel_name()) }
 
     /// Threads large products are split across; setting 0 or less restores the default

@@ -21,6 +21,21 @@ extension Kernels {
         }
     }
 
+    /// `matrixMultiply` on the kernel family named `kernel` ("avx512", "avx2", "neon",
+    /// "portable") instead of the one dispatch selected, so that tests cover every family this
+    /// CPU can run in one process. Returns false, computing nothing, where the CPU cannot run it.
+    static func matrixMultiply(
+        onKernel kernel: String,
+        _ a: UnsafePointer<Float>, transposed transposeA: Bool,
+        _ b: UnsafePointer<Float>, transposed transposeB: Bool,
+        into c: UnsafeMutablePointer<Float>, rows m: Int, columns n: Int, inner k: Int,
+        accumulate: Bool = false, bias: UnsafePointer<Float>? = nil, activation: FusedActivation = .none
+    ) -> Bool {
+        nk_sgemm_bias_act_on(
+            kernel, transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, 1, a, transposeA ? m : k, b,
+            transposeB ? k : n, accumulate ? 1 : 0, c, n, bias, activation.code) != 0
+    }
+
     /// Activations the GEMM can apply while its results are still in registers.
     enum FusedActivation {
         case none, relu, sigmoid, tanh
