@@ -127,4 +127,22 @@ struct BufferPoolTests {
         #expect(pool.statistics.systemAllocations == before + 1)
         for buffer in again { pool.give(buffer, count: 1 << 24) }
     }
+
+    @Test func smallSizesAreRecycledByExactSizeAndCappedPerSize() {
+        // Sizes up to 4096 floats have their own free lists, indexed by size rather than hashed.
+        let pool = BufferPool()
+        let ten = pool.take(10), eleven = pool.take(11), large = pool.take(5_000)
+        pool.give(ten, count: 10)
+        pool.give(eleven, count: 11)
+        pool.give(large, count: 5_000)
+        #expect(pool.take(11) == eleven && pool.take(10) == ten && pool.take(5_000) == large)
+        #expect(pool.statistics.systemAllocations == 3 && pool.statistics.reused == 3)
+        // At most 16 free buffers per size: of 17 given back, one is released.
+        let many = [ten] + (0..<16).map { _ in pool.take(10) }
+        for buffer in many { pool.give(buffer, count: 10) }
+        let before = pool.statistics.systemAllocations
+        let again = (0..<17).map { _ in pool.take(10) }
+        #expect(pool.statistics.systemAllocations == before + 1)
+        for buffer in again + [eleven, large] { buffer.deallocate() }
+    }
 }

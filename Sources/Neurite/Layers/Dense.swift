@@ -38,9 +38,10 @@ public struct Dense: Layer {
     public var outputSize: Int { weight.shape[1] }
 
     public func callAsFunction(_ input: Tensor) throws -> Tensor {
-        guard input.rank >= 1, input.shape[input.rank - 1] == inputSize else {
+        // `$weight.value`, not `inputSize`: the wrapper's getter would copy the whole tensor.
+        guard input.rank >= 1, input.shape[input.rank - 1] == $weight.value.shape[0] else {
             throw TensorError.layerInput(layer: "Dense(\(inputSize), \(outputSize))", expected: "[batch, \(inputSize)]", got: input.shape)
         }
-        return denseForward(input, weight: weight, bias: bias?.value, activation: activation)
+        return denseForward(input, weight: $weight, bias: bias, activation: activation)
     }
 }

@@ -17,7 +17,11 @@ public struct Sequential: Layer {
     public init(@LayerBuilder _ build: () -> [any Layer]) { self.layers = build() }
 
     public func callAsFunction(_ input: Tensor) throws -> Tensor {
-        try layers.reduce(input) { activation, layer in try layer(activation) }
+        // By index: `layers[index](…)` calls the layer where it is stored, while `for layer in layers`
+        // (or `reduce`) copies each one out first, a retain and a release per parameter it holds.
+        var activation = input
+        for index in layers.indices { activation = try layers[index](activation) }
+        return activation
     }
 }
 

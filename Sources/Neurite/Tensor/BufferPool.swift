@@ -16,28 +16,51 @@ final class BufferPool: @unchecked Sendable {
     private static let largestPooledCount = 1 << 24
     private static let buffersPerSize = 16
     private static let largestPooledTotal = 1 << 26
+    /// Free lists of buffers up to this many floats are found by indexing, larger ones by hashing.
+    private static let largestIndexedCount = 4096
 
     private struct State {
-        var free: [Int: [UInt]] = [:]
+        /// Free buffers by count, for counts up to `largestIndexedCount`: a batch-1 inference call
+        /// takes and gives back a handful of small buffers, and hashing their counts cost as much
+        /// as the rest of the pool's work. For larger buffers the hash is noise next to the work.
+        var indexed = [[UInt]](repeating: [], count: largestIndexedCount + 1)
+        var hashed: [Int: [UInt]] = [:]
         var pooledTotal = 0
         var systemAllocations = 0
         var reused = 0
+
+        mutating func withFreeList<R>(_ count: Int, _ body: (inout [UInt]) -> R) -> R {
+            count <= largestIndexedCount ? body(&indexed[count]) : body(&hashed[count, default: []])
+        }
     }
 
     // NSLock rather than Synchronization's Mutex, which needs macOS 15; every access to `state`
     // goes through `withLock`, which is what makes the class safe to share (@unchecked Sendable).
+    // The state lives behind a pointer, not in a stored `var`: Swift checks each access to a class's
+    // stored `var` for exclusivity at run time (a thread-local lookup), twice per tensor, while the
+    // lock already makes the accesses exclusive.
     private let lock = NSLock()
-    private var state = State()
+    private let state: UnsafeMutablePointer<State>
+
+    init() {
+        state = .allocate(capacity: 1)
+        state.initialize(to: State())
+    }
+
+    deinit {
+        state.deinitialize(count: 1)
+        state.deallocate()
+    }
 
     private func withLock<R>(_ body: (inout State) -> R) -> R {
         lock.lock()
         defer { lock.unlock() }
-        return body(&state)
+        return body(&state.pointee)
     }
 
     func take(_ count: Int) -> UnsafeMutablePointer<Float> {
         let recycled: UInt? = withLock { state in
-            guard count <= Self.largestPooledCount, let address = state.free[count]?.popLast() else {
+            guard count <= Self.largestPooledCount, let address = state.withFreeList(count, { $0.popLast() }) else {
                 state.systemAllocations += 1
                 return nil
             }
@@ -54,11 +77,14 @@ final class BufferPool: @unchecked Sendable {
     func give(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
         let address = UInt(bitPattern: pointer)
         let kept = count <= Self.largestPooledCount && withLock { state in
-            guard state.free[count, default: []].count < Self.buffersPerSize,
-                  state.pooledTotal + count <= Self.largestPooledTotal else { return false }
-            state.free[count, default: []].append(address)
-            state.pooledTotal += count
-            return true
+            guard state.pooledTotal + count <= Self.largestPooledTotal else { return false }
+            let kept = state.withFreeList(count) { free in
+                guard free.count < Self.buffersPerSize else { return false }
+                free.append(address)
+                return true
+            }
+            if kept { state.pooledTotal += count }
+            return kept
         }
         if !kept { pointer.deallocate() }
     }
