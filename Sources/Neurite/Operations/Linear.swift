@@ -49,7 +49,7 @@ func denseForward(_ input: Tensor, weight: Tensor, bias: Tensor?, activation: Ac
             gradients[1] = weightGradient
         }
         if bias != nil, needed[2] {
-            gradients[2] = Kernels.sum(preactivationGradient, toShape: [outputSize])
+            gradients[2] = Kernels.columnSums(preactivationGradient)  // Σ over all rows, vectorized
         }
         return Array(gradients.prefix(inputs.count))
     }
