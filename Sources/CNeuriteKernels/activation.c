@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
-static float nk_expf(float x)
+float nk_expf(float x)
 {
     /* Clamp (NaN passes through the comparisons unchanged). */
     if (x > 88.0f) x = 88.0f;

@@ -82,6 +82,7 @@ void nk_pack_b_generic(int nr, int trans, long kc, long nc,
 
 /* activation.c: scalar reference activations (no libm needed). */
 float nk_act_scalar(float x, int act);
+float nk_expf(float x);
 void nk_epilogue_row_scalar(float *c, long n, const float *bias, int act);
 
 /* thread_pool.c: runs fn(ctx, t) for every t in [0, ntasks) on the caller and

@@ -52,7 +52,10 @@ struct Bench: ParsableCommand {
     func run() throws {
         if let threads { KernelInfo.threadCount = threads }
         let workloadSeconds = quick ? 0.2 : 1.0
-        if workloadsOnly { return try WorkloadRounds.emitForParent(minimumSeconds: workloadSeconds) }
+        if workloadsOnly {
+            try WorkloadRounds.emitForParent(minimumSeconds: workloadSeconds)
+            return try RecurrentBench.emitForParent(minimumSeconds: workloadSeconds)
+        }
         let machine = BenchMachine.current()
         let gemmSeconds = quick ? 0.05 : 0.2
         let shapes = (quick ? [64, 256] : [64, 128, 256, 512, 1024, 2048]).map(GEMMShape.square) + GEMMShape.training
@@ -80,10 +83,11 @@ struct Bench: ParsableCommand {
         let peers = names.map { name in
             (name, Result { try PeerBenchmark(name, python: interpreter.get(), threads: machine.threads) })
         }
-        let recurrentRows = RecurrentBench.rows(threads: machine.threads, minimumSeconds: workloadSeconds)
+        var recurrent = RecurrentBench(threads: machine.threads, minimumSeconds: workloadSeconds)
         var rounds = WorkloadRounds(peers: peers, minimumSeconds: workloadSeconds)
         for _ in 0..<(processes ?? (names.isEmpty ? 1 : 3)) {
             try rounds.measure(inFreshProcess: processes != nil, childArguments: (quick ? ["--quick"] : []) + ["--threads", String(machine.threads)])
+            recurrent.measure(fresh: rounds.childFigures)
         }
         let probeAfter = HostProbe.measure()
         let accuracy = timeToAccuracy
@@ -102,7 +106,7 @@ struct Bench: ParsableCommand {
         let peak = gemm.first { $0.shape.label == GEMMShape.square(512).label } ?? gemm.max { $0.neurite < $1.neurite }
         print(rounds.goalTable(peakGFLOPS: peak?.neurite, peakLabel: peak?.shape.label ?? "").rendered)
         print()
-        print(RecurrentBench.table(recurrentRows).rendered)
+        print(recurrent.table(showsSpread: processes != nil).rendered)
         if let accuracy {
             print()
             print(accuracy.table.rendered)
@@ -149,7 +153,9 @@ struct Bench: ParsableCommand {
             numpyNote,
             "char rows (issue #14): a character language model's training step, one-hot inputs, vocabulary 64, one "
                 + "recurrent layer of 128, batch 32 × 64 steps, Adam, clip-by-norm 5, in tokens/s; PyTorch runs the same "
-                + "workload right after each row (scripts/bench_recurrent.py, by NEURITE_TORCH_PYTHON or python3).",
+                + "workload right after each row (scripts/bench_recurrent.py, by NEURITE_TORCH_PYTHON or python3), once per round "
+                + "(with --processes, Neurite's in the round's fresh process); best, min and median over the rounds, the ratio "
+                + "and the goal on the medians.",
             "allocs/step: tensor buffers the buffer pool had to take from the system allocator per step in steady state "
                 + "(0 = all recycled). Total malloc calls per step (arrays, closures, autograd nodes) are measured by "
                 + "the package-benchmark suite in Benchmarks/ (mallocCountTotal).",

@@ -5,6 +5,10 @@ import Neurite
 /// one-hot inputs, one recurrent layer of 128 units, batch 32 × 64 steps, cross-entropy on every
 /// step, Adam, clip-by-norm 5, the state carried across steps), in tokens/s, each row followed
 /// at once by the same workload in PyTorch (`scripts/bench_recurrent.py`), so both see the same load.
+///
+/// Measured once per round of ``WorkloadRounds``: with `--processes`, Neurite's figures come from
+/// the round's fresh process (`bench --workloads-only` prints them after the workloads), and the
+/// rows report the best, min and median over the processes; the goal is judged on the medians.
 struct RecurrentBench {
     static let vocabulary = 64, hidden = 128, steps = 64, batch = 32
     /// Windows per timed call: a call is one pass of `trainEpoch` over them.
@@ -12,29 +16,70 @@ struct RecurrentBench {
     /// The speed-up over PyTorch issue #14 asks for.
     static let goal = 1.2
 
-    /// One row per cell: Neurite's tokens/s and, when python3 with torch runs the peer script,
-    /// PyTorch's from the same run (or why not).
-    static func rows(threads: Int, minimumSeconds: Double) -> [[String]] {
-        RecurrentCell.allCases.map { cell in
-            let label = "char \(cell == .simple ? "SimpleRNN" : cell.rawValue.uppercased()) 64-128, 32×64, Adam, clip 5"
-            let ours = Result { try measure(cell, minimumSeconds: minimumSeconds) }
-            let theirs = Result { try pytorchTokensPerSecond(cell, threads: threads, seconds: minimumSeconds) }
-            switch (ours, theirs) {
-            case let (.success(speed), .success(peer)):
-                let ratio = speed / peer
-                return [label, "tokens/s", format(speed), "PyTorch " + format(peer), String(format: "%.2f×", ratio), "≥ 1.2×", ratio >= goal ? "met" : "missed"]
-            case let (.success(speed), .failure(error)):
-                return [label, "tokens/s", format(speed), "PyTorch n/a (\(error))", "", "≥ 1.2×", ""]
-            case let (.failure(error), _):
-                return [label, "tokens/s", "—", "", "", "≥ 1.2×", "unavailable (\(error))"]
+    let threads: Int, minimumSeconds: Double
+    /// Per cell, the tokens/s of each round: Neurite's and PyTorch's.
+    private(set) var neurite: [RecurrentCell: [Double]] = [:], pytorch: [RecurrentCell: [Double]] = [:]
+    private(set) var failures: [RecurrentCell: String] = [:], peerFailure: String?
+
+    init(threads: Int, minimumSeconds: Double) {
+        self.threads = threads
+        self.minimumSeconds = minimumSeconds
+    }
+
+    /// The id of a cell's row in the JSON lines of `bench --workloads-only`.
+    static func id(_ cell: RecurrentCell) -> String { "char-" + cell.rawValue }
+
+    /// One round: each cell by Neurite (`fresh`: the figures of the round's child process, by
+    /// ``id(_:)``; nil: measured here), then at once by PyTorch.
+    mutating func measure(fresh: [String: Double]?) {
+        for cell in RecurrentCell.allCases {
+            if let fresh {
+                if let figure = fresh[Self.id(cell)] { neurite[cell, default: []].append(figure) }
+            } else {
+                do { neurite[cell, default: []].append(try Self.measure(cell, minimumSeconds: minimumSeconds)) } catch {
+                    failures[cell] = "\(error)"
+                }
+            }
+            do { pytorch[cell, default: []].append(try Self.pytorchTokensPerSecond(cell, threads: threads, seconds: minimumSeconds)) } catch {
+                peerFailure = "\(error)"
             }
         }
     }
 
-    /// The rows as a table of their own.
-    static func table(_ rows: [[String]]) -> BenchTable {
-        var table = BenchTable(header: ["recurrent workload", "unit", "Neurite", "reference (same run)", "ratio", "goal", "result"], numeric: [2, 4])
-        rows.forEach { table.append($0) }
+    /// The child's part of a round (`bench --workloads-only`): one JSON line per cell.
+    static func emitForParent(minimumSeconds: Double) throws {
+        for cell in RecurrentCell.allCases {
+            guard let speed = try? measure(cell, minimumSeconds: minimumSeconds) else { continue }
+            print(String(decoding: try JSONSerialization.data(withJSONObject: ["id": id(cell), "samples_per_second": speed]), as: UTF8.self))
+            fflush(nil)
+        }
+    }
+
+    /// The rows as a table of their own: best (and, over several rounds, min and median) of each
+    /// side; the ratio and the goal on the medians.
+    func table(showsSpread: Bool) -> BenchTable {
+        let spread = showsSpread ? ["min", "median"] : []
+        var table = BenchTable(
+            header: ["recurrent workload", "unit", "Neurite"] + spread + ["PyTorch"] + spread + ["ratio", "goal", "result"],
+            numeric: Set(2..<(5 + 2 * spread.count)))
+        for cell in RecurrentCell.allCases {
+            let label = "char \(cell == .simple ? "SimpleRNN" : cell.rawValue.uppercased()) 64-128, 32×64, Adam, clip 5"
+            let ours = (neurite[cell] ?? []).sorted(), theirs = (pytorch[cell] ?? []).sorted()
+            func figures(_ values: [Double]) -> [String] {
+                guard let best = values.last else { return ["—"] + spread.map { _ in "" } }
+                return [format(best, decimals: 0)] + (showsSpread ? [format(values[0], decimals: 0), format(values[values.count / 2], decimals: 0)] : [])
+            }
+            var row = [label, "tokens/s"] + figures(ours) + figures(theirs)
+            if ours.isEmpty {
+                row += ["", "≥ 1.2×", "unavailable (\(failures[cell] ?? "no figure"))"]
+            } else if theirs.isEmpty {
+                row += ["", "≥ 1.2×", "PyTorch n/a (\(peerFailure ?? "no figure"))"]
+            } else {
+                let speedUp = ours[ours.count / 2] / theirs[theirs.count / 2]
+                row += [ratio(speedUp), "≥ 1.2×", speedUp >= Self.goal ? "met" : "missed"]
+            }
+            table.append(row)
+        }
         return table
     }
 
@@ -76,12 +121,5 @@ struct RecurrentBench {
               let speed = reply["tokens_per_second"] as? Double
         else { throw PeerUnavailable(description: "\(python) has no torch; set NEURITE_TORCH_PYTHON") }
         return speed
-    }
-
-    private static func format(_ value: Double) -> String {
-        let digits = String(Int(value.rounded()))
-        return digits.reversed().enumerated()
-            .map { index, digit in index > 0 && index % 3 == 0 ? "\(digit)," : "\(digit)" }
-            .reversed().joined()
     }
 }

@@ -16,6 +16,9 @@ struct WorkloadRounds {
     private(set) var failures: [String: String] = [:]
     /// Adam's speed over SGD momentum's, each round's median over alternated pairs of passes.
     private(set) var adamToSGD: [Double] = []
+    /// Every figure the last round's fresh process printed, by row id (nil: measured in this
+    /// process): the recurrent rows take theirs from here.
+    private(set) var childFigures: [String: Double]?
 
     init(peers: [(PeerBenchmark.Name, Result<PeerBenchmark, any Error>)], minimumSeconds: Double) {
         self.peers = peers
@@ -24,6 +27,7 @@ struct WorkloadRounds {
 
     mutating func measure(inFreshProcess: Bool, childArguments: [String]) throws {
         let fresh = inFreshProcess ? try Self.measureInChild(arguments: childArguments) : nil
+        childFigures = fresh?.mapValues(\.samplesPerSecond)
         for workload in Workload.all {
             if let fresh {
                 if let figure = fresh[workload.id] { record(workload, figure) }

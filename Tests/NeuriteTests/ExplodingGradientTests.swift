@@ -52,11 +52,14 @@ struct ExplodingGradientTests {
 
     @Test func gradientNormExplodesWithoutClippingAndClippingByNormTrainsBetter() throws {
         let unclipped = try Self.train(count: 40, clipping: nil)
-        let clipped = try Self.train(count: 40, clipping: .norm(5))
-        // Measured: a first gradient norm of 8.4e4; after 40 steps a loss of 0.81 unclipped, about 0.07
-        // clipped (the unclipped first step throws the weights into saturation, and it crawls out).
+        let clipped = try Self.train(count: 40, clipping: .norm(1))
+        // Measured: a first gradient norm of 8.4e4; after 40 steps a loss of about 1 unclipped (the
+        // first step throws the weights into saturation, and it crawls out), 0.05–0.08 clipped to
+        // norm 1 (thresholds 0.999, 1, 1.001). Clipped to norm 5, steps of up to 2.5 at this rate
+        // still bounce around this chaotic network, and where they end depends on rounding:
+        // thresholds 4.99, 5 and 5.001 ended at 0.48, 2.08 and 0.47.
         #expect(unclipped.firstNorm > 1e3)
-        #expect(clipped.clippedNorm <= 5 * (1 + 1e-5))
+        #expect(clipped.clippedNorm <= 1 + 1e-5)
         #expect(clipped.losses.last! < unclipped.losses.last!)
         #expect(clipped.losses.last! < 0.5 * clipped.losses.first!)
     }

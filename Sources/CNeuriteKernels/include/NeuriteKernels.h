@@ -108,6 +108,11 @@ void nk_gru_step_backward(long h, const float *gates, const float *candidate,
 /// sums[j] += Σ_i matrix[i][j] over a row-major rows × columns matrix.
 void nk_add_column_sums(long rows, long columns, const float *matrix, float *sums);
 
+/// Softmax of each row of a row-major rows × columns matrix into output (which may be input);
+/// row_max[i] and row_sum[i] get the row's maximum m and Σ_j exp(x_j − m), so that its
+/// log-sum-exp is m + log(row_sum[i]).
+void nk_softmax_rows(long rows, long columns, const float *input, float *output, float *row_max, float *row_sum);
+
 /// A task of nk_parallel_for: called once with each index in [0, tasks).
 typedef void (*nk_task_fn)(void *context, int task);
 

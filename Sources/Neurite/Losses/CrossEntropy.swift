@@ -26,22 +26,25 @@ public func crossEntropy(logits: Tensor, labels: [Int], labelSmoothing: Float = 
     guard (0...1).contains(labelSmoothing) else {
         throw TensorError.invalidArgument("crossEntropy: label smoothing \(labelSmoothing) is outside [0, 1]")
     }
-    let layout = try AxisLayout(shape: logits.shape, axis: 1)
-    let logProbabilities = Kernels.softmax(logits, along: layout, logarithm: true)
+    // −log softmax(z)_c = lse − z_c with lse = log Σⱼ e^(zⱼ): the probabilities, which the
+    // gradient needs, and each row's lse come from one pass.
+    let (probabilities, logSumExp) = Kernels.softmaxRows(logits, rows: rows, columns: classes)
     let onLabel = 1 - labelSmoothing, everywhere = labelSmoothing / Float(max(classes, 1))
+    let z = logits.storage.base
     var total: Double = 0
-    for (row, label) in labels.enumerated() { total -= Double(logProbabilities.storage.base[row * classes + label]) }
-    if labelSmoothing > 0 {
+    for (row, label) in labels.enumerated() { total += Double(logSumExp[row]) - Double(z[row * classes + label]) }
+    if labelSmoothing > 0 {  // Σⱼ log pⱼ of a row = Σⱼ zⱼ − classes · lse
         var sumOfAll: Double = 0
-        for index in 0..<logProbabilities.count { sumOfAll += Double(logProbabilities.storage.base[index]) }
+        for index in 0..<logits.count { sumOfAll += Double(z[index]) }
+        for value in logSumExp { sumOfAll -= Double(classes) * Double(value) }
         total = Double(onLabel) * total - Double(everywhere) * sumOfAll
     }
     let n = Float(max(rows, 1))
     return Tensor(Float(total) / n).recorded(from: [logits]) { gradient, _ in
         let scale = gradient.scalar / n
         let uniform = everywhere * scale, labelled = onLabel * scale
-        // With ε = 0 this is exp(log p)·scale − 0 and −1·scale: bit for bit the unsmoothed gradient.
-        let result = Kernels.map(logProbabilities) { Foundation.exp($0) * scale - uniform }
+        // With ε = 0 this is p·scale − 0 and −1·scale: bit for bit the unsmoothed gradient.
+        let result = Kernels.map(probabilities) { $0 * scale - uniform }
         for (row, label) in labels.enumerated() { result.storage.base[row * classes + label] -= labelled }
         return [result]
     }

@@ -59,7 +59,7 @@ func denseForward(_ input: Tensor, weight weightReference: ParameterReference, b
             gradients[1] = weightGradient
         }
         if bias != nil, needed[2] {
-            gradients[2] = Kernels.sum(preactivationGradient, toShape: [outputSize])
+            gradients[2] = Kernels.columnSums(preactivationGradient)  // Σ over all rows, vectorized
         }
         return Array(gradients.prefix(inputs.count))
     }

@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+@testable import Neurite
+
+/// The vectorized row softmax (softmax.c) behind `softmax`, the cross-entropy and the
+/// predictions, against a float64 computation: rows shorter than a vector, with a tail, and
+/// wide, with logits far from zero (the maximum is subtracted before exp).
+@Suite("Softmax rows")
+struct SoftmaxRowsTests {
+    @Test(arguments: [1, 7, 8, 13, 64])
+    func matchesFloat64(columns: Int) throws {
+        let rows = 3
+        let logits = Tensor.randomNormal([rows, columns], standardDeviation: 20, seed: UInt64(columns)) + 30
+        let (probabilities, logSumExp) = Kernels.softmaxRows(logits, rows: rows, columns: columns)
+        for row in 0..<rows {
+            let z = (0..<columns).map { Double(logits.scalars[row * columns + $0]) }
+            let largest = z.max()!, total = z.map { Foundation.exp($0 - largest) }.reduce(0, +)
+            #expect(abs(Double(logSumExp[row]) - (largest + Foundation.log(total))) <= 1e-5 * max(abs(largest), 1))
+            for j in 0..<columns {
+                let expected = Foundation.exp(z[j] - largest) / total
+                #expect(abs(Double(probabilities.scalars[row * columns + j]) - expected) <= 1e-5 * max(expected, 1e-3), "row \(row) column \(j)")
+            }
+        }
+    }
+
+    @Test func nanLogitsGiveNaN() {
+        let logits = Tensor([1, .nan, 2, 3, 4, 5, 6, 7, 8, 9])
+        let (probabilities, logSumExp) = Kernels.softmaxRows(logits, rows: 1, columns: 10)
+        #expect(logSumExp[0].isNaN && probabilities.scalars.allSatisfy(\.isNaN))
+    }
+}
