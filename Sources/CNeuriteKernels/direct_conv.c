@@ -208,6 +208,8 @@ typedef struct {
     int act, wants_weight;
     nk_corr_rows_fn corr_rows;
     nk_weight_rows_fn weight_rows;
+    /* ReLU's rows of the wide output gradient, where the ISA has a loop for them. */
+    void (*relu_gradient_row)(const float *, const float *, float *, long, long);
 } nk_direct_job;
 
 static nk_direct_job nk_direct_job_make(const nk_conv_shape *g, long out_channels, long samples, float *scratch)
@@ -220,6 +222,7 @@ static nk_direct_job nk_direct_job_make(const nk_conv_shape *g, long out_channel
     if (nk_conv_avx512_allowed()) {
         j.corr_rows = nk_corr_rows_avx512;
         j.weight_rows = nk_weight_rows_avx512;
+        j.relu_gradient_row = nk_relu_gradient_row_avx512;
     } else if (nk_select_kernel() == &nk_kernel_avx2) {
         j.corr_rows = nk_corr_rows_avx2;
         j.weight_rows = nk_weight_rows_avx2;
@@ -300,6 +303,10 @@ static void nk_wide_output_gradient(const nk_direct_job *j, long s, float *wide)
         memset(wide + o * z->gradient_plane, 0, (size_t)z->front * sizeof(float));
         for (long i = 0; i < g->out_height; i++, row += z->wp) {
             const long at = (s * z->out_channels + o) * plane + i * g->out_width;
+            if (j->act == NK_ACT_RELU && j->relu_gradient_row) {
+                j->relu_gradient_row(j->gradient + at, j->output + at, row, g->out_width, z->wp);
+                continue;
+            }
             nk_activation_derivative(j->act, j->gradient + at, j->output + at, row, g->out_width);
             memset(row + g->out_width, 0, (size_t)gap * sizeof(float));
         }

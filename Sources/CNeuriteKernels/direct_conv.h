@@ -30,6 +30,8 @@ void nk_weight_rows_avx512(long out_channels, long channels, long kh, long kw,
                            const float *dz, long dz_plane, long dz_sample,
                            const float *x, long x_plane, long x_row, long x_sample,
                            long samples, long length, float *dw);
+/* row[k] = output[k] > 0 ? gradient[k] : 0 for k < n, 0 for n ≤ k < width. */
+void nk_relu_gradient_row_avx512(const float *gradient, const float *output, float *row, long n, long width);
 /* max_pool_avx512.c: nk_max_pool_2x2 with AVX-512. */
 void nk_max_pool_2x2_avx512(const float *input, long height, long width, long out_height, long out_width,
                             long p0, long p1, float *output, int32_t *positions);

@@ -141,4 +141,20 @@ NK_AVX512 void nk_weight_rows_avx512(long out_channels, long channels, long kh, 
         }
     }
 }
+/* The rows of the wide output gradient under ReLU: ReLU's derivative read
+ * through the output, bit for bit as nk_activation_derivative, with the
+ * row's thrown-away columns zeroed by the same masked stores (the SSE loop
+ * and its scalar tail on 10- and 28-float rows were most of LeNet's
+ * backward outside the multiply-adds). */
+NK_AVX512 void nk_relu_gradient_row_avx512(const float *gradient, const float *output, float *row, long n, long width)
+{
+    for (long k = 0; k < width; k += 16) {
+        const long inside = n - k, written = width - k;
+        const __mmask16 read = (__mmask16)(inside >= 16 ? 0xFFFF : inside <= 0 ? 0 : (1u << inside) - 1);
+        const __mmask16 write = (__mmask16)(written >= 16 ? 0xFFFF : (1u << written) - 1);
+        __m512 g = _mm512_maskz_loadu_ps(read, gradient + k), y = _mm512_maskz_loadu_ps(read, output + k);
+        __mmask16 positive = _mm512_cmp_ps_mask(y, _mm512_setzero_ps(), _CMP_GT_OQ);
+        _mm512_mask_storeu_ps(row + k, write, _mm512_maskz_mov_ps(positive, g));
+    }
+}
 #endif
