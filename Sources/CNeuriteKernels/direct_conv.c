@@ -308,7 +308,7 @@ static void nk_wide_output_gradient(const nk_direct_job *j, long s, float *wide)
                 continue;
             }
             nk_activation_derivative(j->act, j->gradient + at, j->output + at, row, g->out_width);
-            memset(row + g->out_width, 0, (size_t)gap * sizeof(float));
+            for (long k = 0; k < gap; k++) row[g->out_width + k] = 0.0f;  /* a few floats: no memset call */
         }
         memset(row, 0, (size_t)(wide + (o + 1) * z->gradient_plane - row) * sizeof(float));
     }
