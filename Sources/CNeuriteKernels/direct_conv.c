@@ -27,6 +27,7 @@
  */
 #include "NeuriteKernels.h"
 #include "gemm_internal.h"
+#include "direct_conv.h"
 #include <string.h>
 
 typedef float nk_v8 __attribute__((vector_size(32)));
@@ -97,7 +98,8 @@ NK_INLINE void nk_weight_tile(int ob, int kw, const float *dz, long dz_row, long
 }
 
 /* The tiles with ob, kw as constants (unrolled, accumulators in registers),
- * once for the baseline ISA and once for AVX2+FMA. */
+ * once for the baseline ISA and once for AVX2+FMA; direct_conv_avx512.c has
+ * wider ones, taken where the CPU has AVX-512 (see direct_conv.h). */
 #define NK_CORR_ROWS(suffix, attribute)                                                              \
     attribute static void nk_corr_rows_##suffix(const float *x, long channels, long plane, long row,  \
         long kh, long kw, const float *w, long out_channels, long length, float *out, long out_stride) \
@@ -116,30 +118,36 @@ NK_INLINE void nk_weight_tile(int ob, int kw, const float *dz, long dz_row, long
         }                                                                                             \
     }
 #define NK_WEIGHT_CASE(ob, kw)                                                                        \
-    case kw: nk_weight_tile(ob, kw, dz, dz_row, dz_sample, x, x_sample, samples, length, dw, dw_row); break;
-#define NK_WEIGHT_TILE(suffix, attribute)                                                             \
-    attribute static void nk_weight_tile_##suffix(int ob, long kw, const float *dz, long dz_row,      \
-        long dz_sample, const float *x, long x_sample, long samples, long length, float *dw, long dw_row) \
+    case kw: nk_weight_tile(ob, kw, d, dz_plane, dz_sample, xr, x_sample, samples, length, out, taps); break;
+#define NK_WEIGHT_ROWS(suffix, attribute)                                                             \
+    attribute static void nk_weight_rows_##suffix(long out_channels, long channels, long kh, long kw,  \
+        const float *dz, long dz_plane, long dz_sample, const float *x, long x_plane, long x_row,     \
+        long x_sample, long samples, long length, float *dw)                                          \
     {                                                                                                 \
-        if (ob == 2) switch (kw) {                                                                    \
-            NK_WEIGHT_CASE(2, 1) NK_WEIGHT_CASE(2, 2) NK_WEIGHT_CASE(2, 3)                            \
-            NK_WEIGHT_CASE(2, 4) NK_WEIGHT_CASE(2, 5) NK_WEIGHT_CASE(2, 6)                            \
-        } else switch (kw) {                                                                          \
-            NK_WEIGHT_CASE(1, 1) NK_WEIGHT_CASE(1, 2) NK_WEIGHT_CASE(1, 3)                            \
-            NK_WEIGHT_CASE(1, 4) NK_WEIGHT_CASE(1, 5) NK_WEIGHT_CASE(1, 6)                            \
+        const long taps = channels * kh * kw;                                                         \
+        for (long o = 0; o < out_channels; o += 2)                                                    \
+        for (long c = 0; c < channels; c++)                                                           \
+        for (long p = 0; p < kh; p++) {                                                               \
+            const float *d = dz + o * dz_plane, *xr = x + c * x_plane + p * x_row;                    \
+            float *out = dw + ((o * channels + c) * kh + p) * kw;                                     \
+            if (out_channels - o > 1) switch (kw) {                                                   \
+                NK_WEIGHT_CASE(2, 1) NK_WEIGHT_CASE(2, 2) NK_WEIGHT_CASE(2, 3)                        \
+                NK_WEIGHT_CASE(2, 4) NK_WEIGHT_CASE(2, 5) NK_WEIGHT_CASE(2, 6)                        \
+            } else switch (kw) {                                                                      \
+                NK_WEIGHT_CASE(1, 1) NK_WEIGHT_CASE(1, 2) NK_WEIGHT_CASE(1, 3)                        \
+                NK_WEIGHT_CASE(1, 4) NK_WEIGHT_CASE(1, 5) NK_WEIGHT_CASE(1, 6)                        \
+            }                                                                                         \
         }                                                                                             \
     }
 
 NK_CORR_ROWS(portable, )
-NK_WEIGHT_TILE(portable, )
+NK_WEIGHT_ROWS(portable, )
 #if defined(__x86_64__)
 #define NK_AVX2_TARGET __attribute__((target("avx2,fma")))
 NK_CORR_ROWS(avx2, NK_AVX2_TARGET)
-NK_WEIGHT_TILE(avx2, NK_AVX2_TARGET)
+NK_WEIGHT_ROWS(avx2, NK_AVX2_TARGET)
 #endif
 
-typedef void (*nk_corr_rows_fn)(const float *, long, long, long, long, long, const float *, long, long, float *, long);
-typedef void (*nk_weight_tile_fn)(int, long, const float *, long, long, const float *, long, long, long, float *, long);
 
 /* The sizes of one call, derived once. */
 typedef struct {
@@ -199,7 +207,9 @@ typedef struct {
     float *result, *input_gradient, *scratch, *weight_partials, *bias_partials, *flipped;
     int act, wants_weight;
     nk_corr_rows_fn corr_rows;
-    nk_weight_tile_fn weight_tile;
+    nk_weight_rows_fn weight_rows;
+    /* ReLU's rows of the wide output gradient, where the ISA has a loop for them. */
+    void (*relu_gradient_row)(const float *, const float *, float *, long, long);
 } nk_direct_job;
 
 static nk_direct_job nk_direct_job_make(const nk_conv_shape *g, long out_channels, long samples, float *scratch)
@@ -207,11 +217,15 @@ static nk_direct_job nk_direct_job_make(const nk_conv_shape *g, long out_channel
     nk_direct_job j = { nk_direct_sizes_of(g, out_channels, samples) };
     j.scratch = scratch;
     j.corr_rows = nk_corr_rows_portable;
-    j.weight_tile = nk_weight_tile_portable;
+    j.weight_rows = nk_weight_rows_portable;
 #if defined(__x86_64__)
-    if (nk_kernel_uses_avx2()) {
+    if (nk_conv_avx512_allowed()) {
+        j.corr_rows = nk_corr_rows_avx512;
+        j.weight_rows = nk_weight_rows_avx512;
+        j.relu_gradient_row = nk_relu_gradient_row_avx512;
+    } else if (nk_kernel_uses_avx2()) {
         j.corr_rows = nk_corr_rows_avx2;
-        j.weight_tile = nk_weight_tile_avx2;
+        j.weight_rows = nk_weight_rows_avx2;
     }
 #endif
     float *tail = scratch + j.z.groups * j.z.per_group;
@@ -276,21 +290,27 @@ static void nk_activation_derivative(int act, const float *restrict g, const flo
     }
 }
 
-/* dz = gradient ⊙ act′ on the
- * wide grid, each plane after `front` zeros: the thrown-away columns and
- * the margins are 0. */
+/* dz = gradient ⊙ act′ on the wide grid, each plane after `front` zeros:
+ * the thrown-away columns and the margins are 0. Only those are zeroed,
+ * not the whole plane first (that memset was 12% of conv1's backward). */
 static void nk_wide_output_gradient(const nk_direct_job *j, long s, float *wide)
 {
     const nk_direct_sizes *z = &j->z;
     const nk_conv_shape *g = z->g;
-    const long plane = g->out_height * g->out_width;
-    memset(wide, 0, (size_t)(z->out_channels * z->gradient_plane) * sizeof(float));
-    for (long o = 0; o < z->out_channels; o++)
-    for (long i = 0; i < g->out_height; i++) {
-        const long at = (s * z->out_channels + o) * plane + i * g->out_width;
-        const float *restrict gr = j->gradient + at, *restrict y = j->output + at;
-        float *restrict d = wide + o * z->gradient_plane + z->front + i * z->wp;
-        nk_activation_derivative(j->act, gr, y, d, g->out_width);
+    const long plane = g->out_height * g->out_width, gap = z->wp - g->out_width;
+    for (long o = 0; o < z->out_channels; o++) {
+        float *row = wide + o * z->gradient_plane + z->front;
+        memset(wide + o * z->gradient_plane, 0, (size_t)z->front * sizeof(float));
+        for (long i = 0; i < g->out_height; i++, row += z->wp) {
+            const long at = (s * z->out_channels + o) * plane + i * g->out_width;
+            if (j->act == NK_ACT_RELU && j->relu_gradient_row) {
+                j->relu_gradient_row(j->gradient + at, j->output + at, row, g->out_width, z->wp);
+                continue;
+            }
+            nk_activation_derivative(j->act, j->gradient + at, j->output + at, row, g->out_width);
+            for (long k = 0; k < gap; k++) row[g->out_width + k] = 0.0f;  /* a few floats: no memset call */
+        }
+        memset(row, 0, (size_t)(wide + (o + 1) * z->gradient_plane - row) * sizeof(float));
     }
 }
 
@@ -334,12 +354,8 @@ static void nk_backward_task(void *context, int group)
     if (!j->wants_weight) return;
     float *weight = j->weight_partials + group * oc * z->taps;
     memset(weight, 0, (size_t)(oc * z->taps) * sizeof(float));
-    for (long o = 0; o < oc; o += 2)
-    for (long c = 0; c < c_in; c++)
-    for (long p = 0; p < kh; p++)
-        j->weight_tile(oc - o > 1 ? 2 : 1, kw, wide + z->front + o * z->gradient_plane, z->gradient_plane, oc * z->gradient_plane,
-                       padded + c * z->padded_plane + p * z->wp, sample_floats, s1 - s0, z->positions,
-                       weight + ((o * c_in + c) * kh + p) * kw, z->taps);
+    j->weight_rows(oc, c_in, kh, kw, wide + z->front, z->gradient_plane, oc * z->gradient_plane,
+                   padded, z->padded_plane, z->wp, sample_floats, s1 - s0, z->positions, weight);
 }
 
 void nk_direct_conv_backward(const float *gradient, const float *output, int activation, const float *input,

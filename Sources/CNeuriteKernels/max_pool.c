@@ -9,10 +9,17 @@
  * (1.3%).
  */
 #include "NeuriteKernels.h"
+#include "direct_conv.h"
 
 void nk_max_pool_2x2(const float *input, long height, long width, long out_height, long out_width,
                      long p0, long p1, float *output, int32_t *positions)
 {
+#if defined(__x86_64__)
+    if (nk_conv_avx512_allowed()) {
+        nk_max_pool_2x2_avx512(input, height, width, out_height, out_width, p0, p1, output, positions);
+        return;
+    }
+#endif
     const long in_plane = height * width, out_plane = out_height * out_width;
     for (long p = p0; p < p1; p++)
     for (long r = 0; r < out_height; r++) {

@@ -62,7 +62,7 @@ void nk_softmax_rows(long rows, long columns, const float *input, float *output,
 {
     if (columns <= 0) return;
 #if defined(__x86_64__)
-    if (nk_select_kernel() == &nk_kernel_avx2) {
+    if (nk_kernel_uses_avx2()) {
         for (long i = 0; i < rows; i++)
             softmax_row_avx2(columns, input + i * columns, output + i * columns, row_max + i, row_sum + i);
         return;
