@@ -47,12 +47,15 @@ extension Kernels {
         let result = Tensor.full(shape, -.infinity)
         var positions = Array(repeating: 0, count: result.count)
         let source = input.storage.base, destination = result.storage.base
-        for o in 0..<layout.outer {
-            for k in 0..<layout.length {
-                let slice = source + (o * layout.length + k) * layout.inner
-                for i in 0..<layout.inner where slice[i] > destination[o * layout.inner + i] || (k == 0) {
-                    destination[o * layout.inner + i] = slice[i]
-                    positions[o * layout.inner + i] = k
+        // Through a buffer pointer: an array write in the inner loop checks uniqueness every time.
+        positions.withUnsafeMutableBufferPointer { positions in
+            for o in 0..<layout.outer {
+                for k in 0..<layout.length {
+                    let slice = source + (o * layout.length + k) * layout.inner
+                    for i in 0..<layout.inner where slice[i] > destination[o * layout.inner + i] || (k == 0) {
+                        destination[o * layout.inner + i] = slice[i]
+                        positions[o * layout.inner + i] = k
+                    }
                 }
             }
         }

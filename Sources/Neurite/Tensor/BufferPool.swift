@@ -17,8 +17,15 @@ final class BufferPool: @unchecked Sendable {
     private static let buffersPerSize = 16
     private static let largestPooledTotal = 1 << 26
 
+    /// The free buffers of one size. A class, so that taking and giving mutate it through a
+    /// dictionary read: mutating an array stored in the dictionary goes through the dictionary's
+    /// `_modify` accessor, whose coroutine frame costs a `malloc` on every call.
+    private final class FreeList {
+        var addresses: [UInt] = []
+    }
+
     private struct State {
-        var free: [Int: [UInt]] = [:]
+        var free: [Int: FreeList] = [:]
         var pooledTotal = 0
         var systemAllocations = 0
         var reused = 0
@@ -37,7 +44,7 @@ final class BufferPool: @unchecked Sendable {
 
     func take(_ count: Int) -> UnsafeMutablePointer<Float> {
         let recycled: UInt? = withLock { state in
-            guard count <= Self.largestPooledCount, let address = state.free[count]?.popLast() else {
+            guard count <= Self.largestPooledCount, let address = state.free[count]?.addresses.popLast() else {
                 state.systemAllocations += 1
                 return nil
             }
@@ -54,9 +61,13 @@ final class BufferPool: @unchecked Sendable {
     func give(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
         let address = UInt(bitPattern: pointer)
         let kept = count <= Self.largestPooledCount && withLock { state in
-            guard state.free[count, default: []].count < Self.buffersPerSize,
-                  state.pooledTotal + count <= Self.largestPooledTotal else { return false }
-            state.free[count, default: []].append(address)
+            let list: FreeList
+            if let existing = state.free[count] { list = existing } else {
+                list = FreeList()
+                state.free[count] = list
+            }
+            guard list.addresses.count < Self.buffersPerSize, state.pooledTotal + count <= Self.largestPooledTotal else { return false }
+            list.addresses.append(address)
             state.pooledTotal += count
             return true
         }
