@@ -44,12 +44,6 @@ extension Kernels {
     }
 
     static let minimumParallelWork = 1 << 16
-
-    /// The `work` of copying one element from outside the core's caches, in the units of
-    /// ``minimumParallelWork`` (one arithmetic operation on an element in cache): a gather of
-    /// rows from a large dataset is bound by memory, not arithmetic, and pays for the wake-up
-    /// of the pool at a quarter of the elements.
-    static let copyWorkFactor = 4
 }
 
 /// What the worker threads need to run their part.

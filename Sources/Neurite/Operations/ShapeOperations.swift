@@ -71,16 +71,8 @@ extension Tensor {
                 throw TensorError.invalidArgument("row \(bad) is outside 0..<\(shape[0])")
             }
             let result = Tensor(uninitializedShape: [indices.count] + shape.dropFirst())
-            let source = storage.base, destination = result.storage.base
-            // Split across the cores: the rows of a shuffled batch come from all over a dataset
-            // too large for the core's cache, and one core's copy runs at its share of the
-            // memory bandwidth (~7 GB/s here): a batch of 64 MNIST rows took ~28 µs on one core.
-            indices.withUnsafeBufferPointer { indices in
-                Kernels.parallelSplit(indices.count, work: result.count * Kernels.copyWorkFactor) { positions in
-                    for position in positions {
-                        (destination + position * rowLength).update(from: source + indices[position] * rowLength, count: rowLength)
-                    }
-                }
+            for (position, row) in indices.enumerated() {
+                (result.storage.base + position * rowLength).update(from: storage.base + row * rowLength, count: rowLength)
             }
             return result.recorded(from: [self]) { gradient, _ in
                 let scattered = Tensor.zeros(self.shape)
