@@ -196,6 +196,21 @@ void nk_batch_major_to_channel_major(const float *gradient, const float *output,
                                      long channels, long plane, long first, long count,
                                      float *dz, float *bias_gradient);
 
+/// The constants of one SGD update (see nk_sgd_update).
+typedef struct {
+    float learning_rate;         /* η */
+    float momentum;              /* μ; unused without a velocity */
+    float weight_decay;          /* L2 decay λ added to the gradient */
+    int nesterov;                /* nonzero: step with d + μv instead of v */
+} nk_sgd_step;
+
+/// One SGD step over count elements, in place, in one pass: d = g + λw; without
+/// a velocity (NULL) w = w − ηd; with one v = μv + d, w = w − η·v (Nesterov:
+/// w − η(d + μv)). No fused multiply-adds. Returns 1 when every weight written
+/// is finite, 0 when one is NaN or infinite.
+int nk_sgd_update(float *weight, const float *gradient, float *velocity, long count,
+                  const nk_sgd_step *step);
+
 /// The per-step constants of one Adam update (see nk_adam_update).
 typedef struct {
     float beta1, keep1;          /* β₁ and 1 − β₁ (formed in double) */
@@ -211,8 +226,9 @@ typedef struct {
 /// d = g + l2·w; m = β₁m + (1−β₁)d; v = β₂v + (1−β₂)d·d;
 /// w = shrink·w − step_size·(m / (√v·inverse_correction2 + ε)).
 /// Every path (AVX2, portable) rounds identically: no fused multiply-adds.
-void nk_adam_update(float *weight, const float *gradient, float *mean, float *square_mean,
-                    long count, const nk_adam_step *step);
+/// Returns 1 when every weight written is finite, 0 when one is NaN or infinite.
+int nk_adam_update(float *weight, const float *gradient, float *mean, float *square_mean,
+                   long count, const nk_adam_step *step);
 
 /// Number of threads large products are split across.
 int nk_thread_count(void);

@@ -47,21 +47,24 @@ extension Kernels {
         let result = Tensor.full(shape, -.infinity)
         var positions = Array(repeating: 0, count: result.count)
         let source = input.storage.base, destination = result.storage.base
-        if layout.inner == 1 && layout.length > 0 {  // rows along memory (a classifier's argmax): one scan per row
-            for o in 0..<layout.outer {
-                let row = source + o * layout.length
-                var position = 0
-                for k in 1..<layout.length where row[k] > row[position] { position = k }
-                (destination[o], positions[o]) = (row[position], position)
+        // Through a buffer pointer: an array write in the inner loop checks uniqueness every time.
+        positions.withUnsafeMutableBufferPointer { positions in
+            if layout.inner == 1 && layout.length > 0 {  // rows along memory (a classifier's argmax): one scan per row
+                for o in 0..<layout.outer {
+                    let row = source + o * layout.length
+                    var position = 0
+                    for k in 1..<layout.length where row[k] > row[position] { position = k }
+                    (destination[o], positions[o]) = (row[position], position)
+                }
+                return
             }
-            return (result, positions)
-        }
-        for o in 0..<layout.outer {
-            for k in 0..<layout.length {
-                let slice = source + (o * layout.length + k) * layout.inner
-                for i in 0..<layout.inner where slice[i] > destination[o * layout.inner + i] || (k == 0) {
-                    destination[o * layout.inner + i] = slice[i]
-                    positions[o * layout.inner + i] = k
+            for o in 0..<layout.outer {
+                for k in 0..<layout.length {
+                    let slice = source + (o * layout.length + k) * layout.inner
+                    for i in 0..<layout.inner where slice[i] > destination[o * layout.inner + i] || (k == 0) {
+                        destination[o * layout.inner + i] = slice[i]
+                        positions[o * layout.inner + i] = k
+                    }
                 }
             }
         }

@@ -50,6 +50,16 @@ enum Kernels {
         if tensor.shape == shape { return tensor.detached }
         let result = Tensor.zeros(shape)
         let source = tensor.storage.base, destination = result.storage.base
+        if shape.count <= tensor.rank, shape.elementsEqual(tensor.shape.suffix(shape.count)), !shape.isEmpty {
+            // Leading axes summed away (a bias's gradient): whole rows added in order, the same
+            // additions as the general path below, without its stride arrays.
+            let width = result.count
+            for row in 0..<(width == 0 ? 0 : tensor.count / width) {
+                let start = source + row * width
+                for index in 0..<width { destination[index] += start[index] }
+            }
+            return result
+        }
         let contiguous = Broadcasting.strides(of: tensor.shape, broadcastTo: tensor.shape)
         forEachRow(
             of: tensor.shape, strides: contiguous, Broadcasting.strides(of: shape, broadcastTo: tensor.shape)

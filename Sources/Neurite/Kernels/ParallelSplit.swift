@@ -14,26 +14,41 @@ extension Kernels {
     static func parallelSplit(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
         let parts = min(count, work >= minimumParallelWork ? Int(nk_thread_count()) : 1)
         guard parts > 1 else { return body(0..<count) }
+        split(count, parts: parts) { range, _ in body(range) }
+    }
+
+    /// ``parallelSplit(_:work:_:)`` for a body that also checks its range (an optimizer's update
+    /// that reports whether every weight it wrote is finite): true when every range's body was.
+    static func parallelAll(_ count: Int, work: Int, _ body: (Range<Int>) -> Bool) -> Bool {
+        let parts = min(count, work >= minimumParallelWork ? Int(nk_thread_count()) : 1)
+        guard parts > 1 else { return body(0..<count) }
+        return withUnsafeTemporaryAllocation(of: Bool.self, capacity: parts) { results in
+            results.initialize(repeating: true)
+            split(count, parts: parts) { range, part in results[part] = body(range) }  // each part writes its own slot
+            return results.allSatisfy { $0 }
+        }
+    }
+
+    /// Runs `body(range, part)` for each of `parts` contiguous ranges of `0..<count` on the pool.
+    private static func split(_ count: Int, parts: Int, _ body: (Range<Int>, Int) -> Void) {
         withoutActuallyEscaping(body) { body in
             var job = SplitJob(run: body, count: count, parts: parts)
             withUnsafeMutablePointer(to: &job) { pointer in
                 nk_parallel_for(Int32(parts), { context, part in
                     let job = context!.assumingMemoryBound(to: SplitJob.self).pointee
                     let part = Int(part)
-                    job.run(job.count * part / job.parts..<job.count * (part + 1) / job.parts)
+                    job.run(job.count * part / job.parts..<job.count * (part + 1) / job.parts, part)
                 }, pointer)
             }
         }
     }
 
-    /// Below this many elements touched, a split costs more than it saves (thread wake-ups are
-    /// some microseconds).
     static let minimumParallelWork = 1 << 16
 }
 
 /// What the worker threads need to run their part.
 private struct SplitJob {
-    let run: (Range<Int>) -> Void
+    let run: (Range<Int>, Int) -> Void
     let count: Int
     let parts: Int
 }

@@ -33,7 +33,11 @@ public struct Parameter {
 /// The shared home of one parameter's value.
 public final class ParameterReference: @unchecked Sendable {
     /// The current value. While ``valueWithGradient(of:_:)`` runs, it is tracked by autograd.
-    public var value: Tensor
+    public var value: Tensor { didSet { isKnownFinite = false } }
+    /// Whether every element of `value` is known to be finite: set by an optimizer's update that
+    /// checked each weight as it wrote it (``Optimizer`` kernels fused with the check), cleared by
+    /// any assignment of `value`. The training loop takes it instead of reading every weight again.
+    var isKnownFinite = false
     /// Whether optimizers update it. Non-trainable state, such as batch normalisation's running
     /// statistics, is saved with the model but not trained.
     public let isTrainable: Bool

@@ -57,17 +57,17 @@ public struct Adam: Optimizer {
             shrink: decouplesWeightDecay ? Float(1 - Double(learningRate) * Double(weightDecay)) : 1,
             step_size: 0, inverse_correction2: 0, epsilon: epsilon)
         let rate = Double(learningRate), beta1 = beta1, beta2 = beta2
-        state.update(parameter, gradient: gradient) { elements in
+        state.updateCheckingFinite(parameter, gradient: gradient) { elements in
             // The bias corrections in Double, as PyTorch computes them in Python floats.
             let step = Double(elements.step)
             constants.step_size = Float(rate / (1 - pow(beta1, step)))
             constants.inverse_correction2 = Float(1 / (1 - pow(beta2, step)).squareRoot())
             let w = elements.weight, g = elements.gradient, m = elements.buffers[0], v = elements.buffers[1]
             let constants = constants
-            Kernels.parallelSplit(elements.count, work: elements.count) { range in
+            return Kernels.parallelAll(elements.count, work: elements.count) { range in
                 withUnsafePointer(to: constants) { constants in
                     let start = range.lowerBound
-                    nk_adam_update(w + start, g + start, m + start, v + start, range.count, constants)
+                    return nk_adam_update(w + start, g + start, m + start, v + start, range.count, constants) != 0
                 }
             }
         }

@@ -33,6 +33,16 @@ struct OptimizerState {
     /// first step. No tensor is allocated in steady state: the buffers are taken out of the
     /// dictionary while the kernel runs, so they are uniquely referenced and written in place.
     mutating func update(_ parameter: ParameterReference, gradient: Tensor, _ kernel: (Elements) -> Void) {
+        updateCheckingFinite(parameter, gradient: gradient) { elements in
+            kernel(elements)
+            return false  // not checked: the training loop reads the weights itself
+        }
+    }
+
+    /// `update(_:gradient:_:)` for a kernel that returns whether every weight it wrote is finite;
+    /// a true answer marks the parameter (`ParameterReference.isKnownFinite`), so that the
+    /// training loop does not read every weight again to find a NaN.
+    mutating func updateCheckingFinite(_ parameter: ParameterReference, gradient: Tensor, _ kernel: (Elements) -> Bool) {
         precondition(parameter.value.shape == gradient.shape, "gradient shape \(gradient.shape) ≠ parameter shape \(parameter.value.shape)")
         let key = ObjectIdentifier(parameter)
         var slot = slots.removeValue(forKey: key)
@@ -40,12 +50,13 @@ struct OptimizerState {
         slot.step += 1
         for index in slot.buffers.indices { slot.buffers[index].makeUnique() }
         parameter.value.makeUnique()
-        withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Float>.self, capacity: slot.buffers.count) { pointers in
+        let finite = withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Float>.self, capacity: slot.buffers.count) { pointers in
             for index in slot.buffers.indices { pointers.initializeElement(at: index, to: slot.buffers[index].storage.base) }
-            kernel(Elements(
+            return kernel(Elements(
                 step: slot.step, count: gradient.count, weight: parameter.value.storage.base,
                 gradient: gradient.storage.base, buffers: UnsafeBufferPointer(pointers)))
         }
+        parameter.isKnownFinite = finite
         slots[key] = slot
     }
 

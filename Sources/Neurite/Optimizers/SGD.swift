@@ -1,3 +1,5 @@
+import CNeuriteKernels
+
 /// Stochastic gradient descent, with optional momentum (classical or Nesterov) and L2 weight decay:
 /// PyTorch's `torch.optim.SGD` with dampening 0.
 ///
@@ -28,28 +30,27 @@ public struct SGD: Optimizer {
     }
 
     public mutating func step(_ parameter: ParameterReference, gradient: Tensor) {
-        let rate = learningRate, decay = weightDecay, mu = momentum
-        if mu == 0 {
+        let constants = nk_sgd_step(learning_rate: learningRate, momentum: momentum, weight_decay: weightDecay, nesterov: nesterov ? 1 : 0)
+        if momentum == 0 {
             // No velocity to keep: update the weights directly, with no state at all.
             precondition(parameter.value.shape == gradient.shape, "gradient shape \(gradient.shape) ≠ parameter shape \(parameter.value.shape)")
             let g = gradient.storage.base
-            parameter.value.withUnsafeMutableBuffer { w in
-                let w = w.baseAddress!
-                // Split across the cores: the update is bound by memory bandwidth, not arithmetic.
-                Kernels.parallelSplit(gradient.count, work: gradient.count) { range in
-                    for index in range { w[index] -= rate * (g[index] + decay * w[index]) }
+            parameter.value.makeUnique()
+            let w = parameter.value.storage.base
+            parameter.isKnownFinite = Kernels.parallelAll(gradient.count, work: gradient.count) { range in
+                withUnsafePointer(to: constants) { constants in
+                    nk_sgd_update(w + range.lowerBound, g + range.lowerBound, nil, range.count, constants) != 0
                 }
             }
             return
         }
-        let nesterov = nesterov
-        state.update(parameter, gradient: gradient) { elements in
+        state.updateCheckingFinite(parameter, gradient: gradient) { elements in
             let w = elements.weight, g = elements.gradient, v = elements.buffers[0]
-            Kernels.parallelSplit(elements.count, work: elements.count) { range in
-                for index in range {
-                    let d = g[index] + decay * w[index]
-                    v[index] = mu * v[index] + d
-                    w[index] -= rate * (nesterov ? d + mu * v[index] : v[index])
+            // Split across the cores: the update is bound by memory bandwidth, not arithmetic.
+            return Kernels.parallelAll(elements.count, work: elements.count) { range in
+                withUnsafePointer(to: constants) { constants in
+                    let start = range.lowerBound
+                    return nk_sgd_update(w + start, g + start, v + start, range.count, constants) != 0
                 }
             }
         }

@@ -19,18 +19,29 @@ final class BufferPool: @unchecked Sendable {
     /// Free lists of buffers up to this many floats are found by indexing, larger ones by hashing.
     private static let largestIndexedCount = 4096
 
+    /// The free buffers of one size above `largestIndexedCount`. A class, so that taking and giving
+    /// mutate it through a dictionary read: mutating an array stored in the dictionary goes through
+    /// the dictionary's `_modify` accessor, whose coroutine frame costs a `malloc` on every call.
+    private final class FreeList {
+        var addresses: [UInt] = []
+    }
+
     private struct State {
         /// Free buffers by count, for counts up to `largestIndexedCount`: a batch-1 inference call
         /// takes and gives back a handful of small buffers, and hashing their counts cost as much
         /// as the rest of the pool's work. For larger buffers the hash is noise next to the work.
         var indexed = [[UInt]](repeating: [], count: largestIndexedCount + 1)
-        var hashed: [Int: [UInt]] = [:]
+        var hashed: [Int: FreeList] = [:]
         var pooledTotal = 0
         var systemAllocations = 0
         var reused = 0
 
         mutating func withFreeList<R>(_ count: Int, _ body: (inout [UInt]) -> R) -> R {
-            count <= largestIndexedCount ? body(&indexed[count]) : body(&hashed[count, default: []])
+            if count <= largestIndexedCount { return body(&indexed[count]) }
+            if let list = hashed[count] { return body(&list.addresses) }
+            let list = FreeList()
+            hashed[count] = list
+            return body(&list.addresses)
         }
     }
 

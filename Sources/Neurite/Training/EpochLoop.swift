@@ -87,7 +87,8 @@ struct EpochLoop {
             diagnostics?.prepare(model, gradients: gradients, loss: lossValue)
             optimizer.update(&model, along: clipping?.apply(to: gradients) ?? gradients)
             try diagnostics?.record(model)
-            if let bad = parameters.first(where: { !Kernels.isFinite($0.parameter.value) }) {
+            // The built-in optimizers check each weight as they write it; others get a pass here.
+            if let bad = parameters.first(where: { !$0.parameter.isKnownFinite && !Kernels.isFinite($0.parameter.value) }) {
                 throw TensorError.nonFinite(
                     "\(bad.name) became NaN or infinite in the update \(place(index)); try a lower learning rate or gradient clipping")
             }
