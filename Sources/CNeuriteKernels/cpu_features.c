@@ -17,7 +17,6 @@
 
 #if defined(__x86_64__)
 #include <cpuid.h>
-#include "gemm_prepacked.h"  /* nk_cpu_has_avx512f */
 
 static int nk_cpu_has_avx2_fma(void)
 {
@@ -33,7 +32,21 @@ static int nk_cpu_has_avx2_fma(void)
     return (b >> 5) & 1u;  /* AVX2 */
 }
 
-/* AVX-512F with OS ZMM state (nk_cpu_has_avx512f), and AVX-512VL. */
+/* AVX-512F with the OS saving opmask and ZMM state. */
+static int nk_cpu_has_avx512f(void)
+{
+    unsigned a, b, c, d;
+    if (__get_cpuid_max(0, NULL) < 7) return 0;
+    __cpuid_count(1, 0, a, b, c, d);
+    if (!(c & (1u << 27))) return 0;           /* OSXSAVE */
+    __cpuid_count(7, 0, a, b, c, d);
+    if (!(b & (1u << 16))) return 0;           /* AVX512F */
+    unsigned lo, hi;   /* XCR0: SSE, AVX, opmask, ZMM upper halves, ZMM16-31 enabled */
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return (lo & 0xE6u) == 0xE6u;
+}
+
+/* AVX-512F (above) and AVX-512VL. */
 static int nk_cpu_has_avx512_vl(void)
 {
     if (!nk_cpu_has_avx512f()) return 0;

@@ -15,15 +15,12 @@
  */
 #include "NeuriteKernels.h"
 #include "gemm_internal.h"
-#include "gemm_prepacked.h"
 #include "direct_conv.h"
-#include <stdlib.h>
-#include <string.h>
+#include "avx512_common.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-#define NK_AVX512 __attribute__((target("avx512f")))
 #define NK_INLINE512 static inline __attribute__((always_inline, target("avx512f")))
 typedef float nk_v16 __attribute__((vector_size(64)));
 typedef float nk_v16u __attribute__((vector_size(64), aligned(4)));

@@ -29,7 +29,6 @@ static inline long nk_prepacked_block_k(long K, long kc)
 }
 
 #if defined(__x86_64__)
-int nk_cpu_has_avx512f(void);
 /* Columns [j0, j1) of C (j0 a multiple of 32), in the 32-wide layout. */
 void nk_prepacked_columns_avx512(const nk_prepacked_job *job, long j0, long j1);
 #endif

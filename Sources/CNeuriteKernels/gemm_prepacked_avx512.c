@@ -15,33 +15,12 @@
  */
 #include "gemm_internal.h"
 #include "gemm_prepacked.h"
+#include "avx512_common.h"
 
 #if defined(__x86_64__)
-#include <cpuid.h>
 #include <immintrin.h>
 
-#define NK_AVX512 __attribute__((target("avx512f")))
 #define MR 8
-
-int nk_cpu_has_avx512f(void)
-{
-    unsigned a, b, c, d;
-    if (__get_cpuid_max(0, NULL) < 7) return 0;
-    __cpuid_count(1, 0, a, b, c, d);
-    if (!(c & (1u << 27))) return 0;           /* OSXSAVE */
-    __cpuid_count(7, 0, a, b, c, d);
-    if (!(b & (1u << 16))) return 0;           /* AVX512F */
-    unsigned lo, hi;   /* XCR0: SSE, AVX, opmask, ZMM upper halves, ZMM16-31 enabled */
-    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    return (lo & 0xE6u) == 0xE6u;
-}
-
-/* The lanes of columns [base, base+16) below n. */
-static inline __mmask16 lanes(int n, int base)
-{
-    int r = n - base;
-    return r >= 16 ? (__mmask16)0xFFFF : r <= 0 ? 0 : (__mmask16)((1u << r) - 1);
-}
 
 /* C[m×n] (m <= 8, n <= 32) = A-rows · panel + (accumulate ? C : 0) + bias. Row i
  * of A at a + i·sai, its k-th element k·sak further. Rows past m alias row 0. */
@@ -65,7 +44,7 @@ NK_AVX512 static void micro_8x32(long kc, const float *a, long sai, long sak, co
 #undef NK_ROW
     __m512 x[2 * MR] = { x00, x01, x10, x11, x20, x21, x30, x31,
                          x40, x41, x50, x51, x60, x61, x70, x71 };
-    const __mmask16 m0 = lanes(n, 0), m1 = lanes(n, 16);
+    const __mmask16 m0 = nk_mask16(n), m1 = nk_mask16(n - 16);
     const __m512 bias0 = bias ? _mm512_maskz_loadu_ps(m0, bias) : _mm512_setzero_ps();
     const __m512 bias1 = bias ? _mm512_maskz_loadu_ps(m1, bias + 16) : _mm512_setzero_ps();
     for (int i = 0; i < m; i++) {

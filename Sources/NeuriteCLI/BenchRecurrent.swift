@@ -67,7 +67,7 @@ struct RecurrentBench {
             let ours = (neurite[cell] ?? []).sorted(), theirs = (pytorch[cell] ?? []).sorted()
             func figures(_ values: [Double]) -> [String] {
                 guard let best = values.last else { return ["—"] + spread.map { _ in "" } }
-                return [format(best, decimals: 0)] + (showsSpread ? [format(values[0], decimals: 0), format(values[values.count / 2], decimals: 0)] : [])
+                return [format(best, decimals: 0)] + (showsSpread ? [format(values[0], decimals: 0), format(median(values)!, decimals: 0)] : [])
             }
             var row = [label, "tokens/s"] + figures(ours) + figures(theirs)
             if ours.isEmpty {
@@ -75,7 +75,7 @@ struct RecurrentBench {
             } else if theirs.isEmpty {
                 row += ["", "≥ 1.2×", "PyTorch n/a (\(peerFailure ?? "no figure"))"]
             } else {
-                let speedUp = ours[ours.count / 2] / theirs[theirs.count / 2]
+                let speedUp = median(ours)! / median(theirs)!
                 row += [ratio(speedUp), "≥ 1.2×", speedUp >= Self.goal ? "met" : "missed"]
             }
             table.append(row)

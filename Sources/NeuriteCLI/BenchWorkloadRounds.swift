@@ -115,8 +115,7 @@ struct WorkloadRounds {
         ]
         // Adam's row times its passes alternately with SGD momentum's on the same model, so both see
         // the same load; the rows above were measured at different moments and are no fair ratio.
-        if !adamToSGD.isEmpty {
-            let ratio = adamToSGD.sorted()[adamToSGD.count / 2]
+        if let ratio = median(adamToSGD) {
             notes.append("Adam: its batch-64 step costs \(String(format: "%.2f", 1 / ratio))× an SGD-momentum step, the median over "
                 + "passes alternated with SGD's (issue #7's goal: ≤ 1.10×).")
         }

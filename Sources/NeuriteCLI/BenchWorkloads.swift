@@ -126,7 +126,7 @@ extension Workload {
         return WorkloadResult(
             samplesPerSecond: samples / bestAdam,
             systemAllocationsPerStep: Double(KernelInfo.allocationStatistics.systemAllocations - before) / Double(2 * (passes - 1) * stepsPerPass),
-            sgdSamplesPerSecond: samples / bestSGD, speedRatioToSGD: ratios.sorted()[ratios.count / 2])
+            sgdSamplesPerSecond: samples / bestSGD, speedRatioToSGD: median(ratios))
     }
 
     /// Samples/s by `bestSecondsPerCall`'s rule, as the GEMM rows: training calls are whole passes
