@@ -39,6 +39,7 @@ static float nk_tanhf(float x)
     if (x != x) return x;
     float ax = x < 0 ? -x : x;
     if (ax < 0.0004f) return x;                           /* tanh x ≈ x */
+    if (ax > 9.02f) return x > 0 ? 1.0f : -1.0f;          /* as nk_tanh256 */
     if (x > 7.90531110763549805f) x = 7.90531110763549805f;
     if (x < -7.90531110763549805f) x = -7.90531110763549805f;
     float x2 = x * x;

@@ -64,7 +64,13 @@ static inline NK_AVX2 __m256 nk_tanh256(__m256 x)
     q = _mm256_fmadd_ps(q, x2, _mm256_set1_ps(1.18534705686654e-04f));
     q = _mm256_fmadd_ps(q, x2, _mm256_set1_ps(2.26843463243900e-03f));
     q = _mm256_fmadd_ps(q, x2, _mm256_set1_ps(4.89352518554385e-03f));
-    return _mm256_blendv_ps(_mm256_div_ps(p, q), x, tiny);
+    /* Past |x| = 9.02 the correctly rounded tanh is exactly ±1. With FMA the rational form
+     * stops at 1 − 2⁻²², and 1 − h² = 4.8e-7 would then leak gradient through every
+     * saturated unit, which large recurrent weights amplify step after step. */
+    __m256 saturated = _mm256_cmp_ps(ax, _mm256_set1_ps(9.02f), _CMP_GT_OQ);
+    __m256 sign_one = _mm256_or_ps(_mm256_and_ps(x, _mm256_set1_ps(-0.0f)), _mm256_set1_ps(1.0f));
+    __m256 result = _mm256_blendv_ps(_mm256_div_ps(p, q), sign_one, saturated);
+    return _mm256_blendv_ps(result, x, tiny);
 }
 
 static inline NK_AVX2 __m256 nk_act256(__m256 x, int act)

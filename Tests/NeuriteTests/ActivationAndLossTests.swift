@@ -44,6 +44,26 @@ struct ActivationAndLossTests {
         #expect(saturated[0] < 1e-30 && saturated[1] == 1)
     }
 
+    /// A saturated tanh is exactly ±1 (as the correctly rounded function is past |x| ≈ 9.01), so
+    /// it passes no gradient: an approximation stuck at 1 − 2⁻²² leaked 1 − h² = 4.8e-7 through
+    /// every saturated unit, which huge recurrent weights multiplied into a gradient of 1e11.
+    @Test func saturatedTanhIsExactlyOneAndPassesNoGradient() throws {
+        // 16 values, so the 8- and 16-wide vector paths run and not only a scalar tail.
+        let z = Tensor([9.5, 12, 50, 1e8, -9.5, -12, -50, -1e8, 9.1, 20, 80, 3e38, -9.1, -20, -80, -3e38])
+        #expect(tanh(z).scalars == z.scalars.map { $0 > 0 ? 1 : -1 })
+        #expect(try gradient(at: z) { tanh($0).sum() }.scalars == [Float](repeating: 0, count: 16))
+
+        // The recurrent cell's own tanh: every unit saturated at every step, so nothing flows back
+        // to the recurrent weights.
+        let rnn = SimpleRNN(1, 16, seed: 1)
+        rnn.weight_ih = Tensor.ones([16, 1]) * 1000
+        let input = Tensor.ones([2, 5, 1])
+        let states = try rnn(input)
+        #expect(states.scalars.allSatisfy { $0 == 1 })
+        let (_, weightGradients) = try valueWithGradient(of: rnn) { try $0(input).sum() }
+        #expect(weightGradients.globalNorm == 0)
+    }
+
     @Test func crossEntropyOfUniformSoftmaxIsLogOfClassCount() throws {
         let loss = try crossEntropy(logits: .zeros([8, 10]), labels: [0, 1, 2, 3, 4, 5, 6, 9])
         #expect(abs(loss.scalar - Float(Foundation.log(10.0))) < 1e-6)
