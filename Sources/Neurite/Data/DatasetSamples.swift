@@ -88,12 +88,15 @@ struct ByteSamples: Sendable {
         precondition(indices.allSatisfy { (0..<count).contains($0) }, "sample index outside 0..<\(count)")
         let length = sampleLength
         let result = Tensor(uninitializedShape: [indices.count] + sampleShape)
+        let base = result.storage.base, scale = scale, shift = shift
         bytes.withUnsafeBufferPointer { source in
-            var destination = result.storage.base
-            for row in indices {
-                for byte in source[(row * length)..<(row * length + length)] {
-                    destination.pointee = Float(byte) * scale - shift
-                    destination += 1
+            Kernels.parallelGather(indices.count, rowLength: length) { positions in
+                var destination = base + positions.lowerBound * length
+                for row in indices[positions] {
+                    for byte in source[(row * length)..<(row * length + length)] {
+                        destination.pointee = Float(byte) * scale - shift
+                        destination += 1
+                    }
                 }
             }
         }

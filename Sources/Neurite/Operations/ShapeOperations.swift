@@ -71,8 +71,11 @@ extension Tensor {
                 throw TensorError.invalidArgument("row \(bad) is outside 0..<\(shape[0])")
             }
             let result = Tensor(uninitializedShape: [indices.count] + shape.dropFirst())
-            for (position, row) in indices.enumerated() {
-                (result.storage.base + position * rowLength).update(from: storage.base + row * rowLength, count: rowLength)
+            let source = storage.base, destination = result.storage.base
+            Kernels.parallelGather(indices.count, rowLength: rowLength) { positions in
+                for position in positions {
+                    (destination + position * rowLength).update(from: source + indices[position] * rowLength, count: rowLength)
+                }
             }
             return result.recorded(from: [self]) { gradient, _ in
                 let scattered = Tensor.zeros(self.shape)
