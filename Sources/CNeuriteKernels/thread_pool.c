@@ -20,11 +20,8 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
-#if defined(__x86_64__) || defined(__i386__)
-#include <x86intrin.h>
-#endif
+#include "pool_clock.h"
 
 #define NK_MAX_THREADS 64
 
@@ -37,21 +34,6 @@ static inline void nk_cpu_relax(void)
 #endif
 }
 
-/* A clock cheap enough to read three times per split run: the time-stamp
- * counter on x86 (~20 cycles, a constant 1.5–4 GHz on the CPUs this targets;
- * the policy only compares tick counts), else CLOCK_MONOTONIC in ns. */
-#if defined(__x86_64__) || defined(__i386__)
-#define NK_TICKS_PER_US 2500LL
-static inline long long nk_ticks(void) { return (long long)__rdtsc(); }
-#else
-#define NK_TICKS_PER_US 1000LL
-static inline long long nk_ticks(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
-}
-#endif
 /* A worker spins about this long after a job before it sleeps: longer than
  * the gaps between the kernels of one training step. */
 #define NK_WORKER_SPIN_TICKS (60 * NK_TICKS_PER_US)
@@ -201,7 +183,8 @@ void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx)
     int want = ntasks < nk_thread_count() ? ntasks : nk_thread_count();
     if (want <= 1 || ntasks > NK_MAX_TASKS || pthread_mutex_trylock(&run_lock) != 0)
         return nk_run_alone(ntasks, fn, ctx);  /* busy, or too many tasks for the word */
-    if (nk_pool_policy_runs_alone()) {
+    long long started = nk_ticks();
+    if (nk_pool_policy_runs_alone(started)) {
         nk_run_alone(ntasks, fn, ctx);
         pthread_mutex_unlock(&run_lock);
         return;
@@ -217,7 +200,6 @@ void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx)
         if (!ok) break;
         nworkers++;
     }
-    long long started = nk_ticks();
     __atomic_store_n(&job_fn, fn, __ATOMIC_RELAXED);
     __atomic_store_n(&job_ctx, ctx, __ATOMIC_RELAXED);
     __atomic_store_n(&done, 0, __ATOMIC_RELAXED);
@@ -233,7 +215,8 @@ void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx)
     long long task_ticks = (drained - started) / (mine > 0 ? mine : 1);
     nk_wait_done(ntasks, task_ticks);
     /* One thread would have needed about ntasks × the caller's time per task. */
-    if (mine > 0) nk_pool_policy_record((double)task_ticks * ntasks, (double)(nk_ticks() - started));
+    long long finished = nk_ticks();
+    if (mine > 0) nk_pool_policy_record((double)task_ticks * ntasks, (double)(finished - started), finished);
     pthread_mutex_unlock(&run_lock);
 }
 
