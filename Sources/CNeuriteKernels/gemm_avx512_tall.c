@@ -76,12 +76,15 @@ static NK_INLINE NK_AVX512 void tile(const int R, const int V, const nk_gemm_arg
         for (int r = 0; r < R; r++) nk_avx2_epilogue_row(c + r * g->ldc, w, NULL, g->act);
 }
 
-/* Rows [i, i+R) of C, all columns, in tiles of 16·V columns. */
+/* Rows [i, i+R) of C, all columns, in tiles of 16·V columns; a right edge
+ * of at most 16 columns in a tile of one vector. */
 static NK_INLINE NK_AVX512 void rows(const int R, const int V, const nk_gemm_args *g, long i)
 {
     for (long j = 0; j < g->N; j += 16 * V) {
         long w = g->N - j < 16 * V ? g->N - j : 16 * V;
-        tile(R, V, g, g->A + i * g->lda, g->B + j, g->C + i * g->ldc + j, g->bias ? g->bias + j : NULL, w);
+        const float *a = g->A + i * g->lda, *bias = g->bias ? g->bias + j : NULL;
+        if (V > 1 && w <= 16) tile(R, 1, g, a, g->B + j, g->C + i * g->ldc + j, bias, w);
+        else tile(R, V, g, a, g->B + j, g->C + i * g->ldc + j, bias, w);
     }
 }
 
