@@ -6,8 +6,8 @@
  *
  * WHY no packing: the packed path copies every 8 rows of A into a panel
  * before using them (A is the bulk of the data here: 3 MB of inputs against
- * a 0.4 MB weight matrix, and coming from beyond L2, the copy cost 12% of
- * the product), and splits K into blocks, so that C is read and written once
+ * a 0.4 MB weight matrix, and coming from beyond L2, the copy took 12% of
+ * the time), and splits K into blocks, so that C is read and written once
  * per block. Here a tile broadcasts its 8 rows of A where they lie and reads
  * rows of B in place; K is not blocked, so each tile of C is written once,
  * with the bias and the activation applied in registers. B stays in L2 and
@@ -17,6 +17,12 @@
  * path pads B to the 32-column micro-tile, computing 3.2 times the needed
  * products. One 16-lane vector per row, 12 rows per tile (12 independent FMA
  * chains cover the FMA latency), computes 1.6 times.
+ *
+ * Measured on one thread of a 2-core Sapphire Rapids VM (loaded; packed and
+ * tall alternated in one process): the batch-1000 MLP's two products 1.22×
+ * the packed path's speed, the 1000×128·128×10 product alone 1.8×, the
+ * batch-256 forward 256×784·784×128 1.16×. With B beyond L2 (128×784·784×512)
+ * the tall path was 2× slower: hence the size limit.
  */
 #include "avx512_common.h"
 
