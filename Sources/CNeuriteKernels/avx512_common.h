@@ -21,6 +21,7 @@
 void nk_avx512_pack_a(int trans, long mc, long kc, const float *A, long lda, float *dst);
 void nk_avx512_pack_b(int trans, long kc, long nc, const float *B, long ldb, float *dst);
 void nk_avx512_small(const nk_gemm_args *g);
+void nk_avx512_tall(const nk_gemm_args *g);
 
 /* Lane mask with the first r (clamped to 0..16) lanes set. */
 static inline __mmask16 nk_mask16(long r)

@@ -135,12 +135,29 @@ static int nk_use_small(const nk_kernel *kr, const nk_gemm_args *g)
     return kr->small && g->M <= kr->small_max_m && !(g->ta && g->tb);
 }
 
+/* The tall path (gemm_avx512_tall.c) where its tiles keep B in L2 and a row
+ * group of A in L1: K <= NK_TALL_MAX_K (8 rows of A in 32 KiB), K·N floats
+ * <= NK_TALL_MAX_B (1/4 of a 2 MiB L2), and at least NK_TALL_MIN_M rows in
+ * this block (a thread's share), below which the packed path's B panel in
+ * L1 wins. */
+#define NK_TALL_MAX_K 1024L
+#define NK_TALL_MAX_B (128L * 1024L)
+#define NK_TALL_MIN_M 128L
+
+static int nk_use_tall(const nk_kernel *kr, const nk_gemm_args *g)
+{
+    return kr->tall && !g->ta && !g->tb && g->M >= NK_TALL_MIN_M &&
+           g->K <= NK_TALL_MAX_K && g->K * g->N <= NK_TALL_MAX_B;
+}
+
 static void nk_gemm_block(const nk_kernel *kr, const nk_gemm_args *g)
 {
     if (g->M <= 0 || g->N <= 0) return;
     if (nk_use_small(kr, g)) {
         kr->small(g);
         nk_epilogue_rows(kr, g);
+    } else if (nk_use_tall(kr, g)) {
+        kr->tall(g);
     } else {
         nk_gemm_packed(kr, g);
     }

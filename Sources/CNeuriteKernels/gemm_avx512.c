@@ -82,6 +82,7 @@ const nk_kernel nk_kernel_avx512 = {
     .epilogue_row = nk_avx2_epilogue_row,
     .small = nk_avx512_small,
     .small_max_m = NK_AVX512_SMALL_MAX_M,
+    .tall = nk_avx512_tall,
 };
 
 #endif /* __x86_64__ */

@@ -49,6 +49,11 @@ typedef struct {
      * and tb with !ta. */
     void (*small)(const nk_gemm_args *g);
     long small_max_m;       /* use `small` when M <= this */
+    /* Packing-free path for tall products, op(A) = A and op(B) = B with B
+     * small enough to stay in L2 (NULL if the family has none; gemm.c's
+     * nk_use_tall says when). Computes act(alpha*A·B + beta*C + bias), the
+     * epilogue included. */
+    void (*tall)(const nk_gemm_args *g);
 } nk_kernel;
 
 /* cpu_features.c */
@@ -90,11 +95,12 @@ void nk_epilogue_row_scalar(float *c, long n, const float *bias, int act);
  * pool is busy (another caller), everything runs on the caller. */
 void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx);
 
-/* pool_policy.c, called by the pool's owner only: whether the next job runs
- * on the calling thread alone, and what a split job measured (the time one
- * thread would have needed, and its wall time, in the same unit). */
-int nk_pool_policy_runs_alone(void);
-void nk_pool_policy_record(double alone, double wall);
+/* pool_policy.c, called by the pool's owner only, times in pool_clock.h's
+ * ticks: whether a job starting `now` runs on the calling thread alone, and
+ * what a split job measured (the time one thread would have needed, its wall
+ * time, and when it finished). */
+int nk_pool_policy_runs_alone(long long now);
+void nk_pool_policy_record(double alone, double wall, long long now);
 
 /* gemm.c: per-thread packing buffers, grown on demand, reused. */
 float *nk_thread_buffer(int which, size_t floats);

@@ -8,49 +8,63 @@
  * thread doing the work (issue 11: rows at half speed, below one thread's
  * speed). So every split job reports the caller's time per task × the number
  * of tasks (what one thread would have needed) and its wall time. Over a
- * window of jobs, if splitting did not save NK_MIN_GAIN, the next jobs run on
- * the calling thread alone (the workers stop spinning and sleep), for a
- * stretch that doubles while splitting keeps failing, before the pool is tried
+ * window of jobs, if splitting did not save NK_MIN_GAIN, jobs run on the
+ * calling thread alone (the workers stop spinning and sleep) for a stretch of
+ * time that doubles while splitting keeps failing, before the pool is tried
  * again. A failing window costs at most its own jobs per stretch, so the pool
  * degrades to about its one-thread speed. The tasks are the same either way,
  * so results do not depend on the choice.
  *
+ * WHY the stretch is time, not a number of jobs: the verdict of one kind of
+ * job must not outlive it. Batch-1 inference (two-microsecond jobs whose split
+ * may not pay) counted in jobs put the next 65536 jobs on one thread, and when
+ * those were batch-1000 products (1.5 ms each, which split well) the pool ran
+ * them alone for over a minute: the batch-1000 inference row ran at one
+ * thread's speed (issue 11). In time, the stretch ends after at most
+ * NK_ALONE_MAX_US whatever ran meanwhile, and a window closes after a few
+ * long jobs, so a wrong verdict costs a bounded fraction of a second.
+ *
  * All state is guarded by the pool's run_lock: only its owner calls in here.
  */
 #include "gemm_internal.h"
+#include "pool_clock.h"
 
 /* Split jobs per verdict, after the first jobs of a window (workers may be
  * waking from sleep), and the gain (one-thread time / wall time) a window
- * must show to keep splitting. */
+ * must show to keep splitting. A window of long jobs closes early, after
+ * NK_WINDOW_MIN_JOBS jobs once it has lasted NK_WINDOW_US. */
 #define NK_WINDOW_JOBS 32
+#define NK_WINDOW_MIN_JOBS 4
+#define NK_WINDOW_US 2000
 #define NK_WINDOW_WARMUP 2
 #define NK_MIN_GAIN 1.15
-/* Jobs run alone after a failed window: doubled per failure, up to the max. */
-#define NK_ALONE_JOBS_MIN 256
-#define NK_ALONE_JOBS_MAX 65536
+/* Time run alone after a failed window: doubled per failure, up to the max. */
+#define NK_ALONE_MIN_US 4000
+#define NK_ALONE_MAX_US 256000
 
 static double window_alone, window_wall;
 static int window_jobs;
-static long alone_jobs_left, alone_stretch = NK_ALONE_JOBS_MIN;
+static long long alone_until, alone_stretch = NK_ALONE_MIN_US * NK_TICKS_PER_US;
 
-int nk_pool_policy_runs_alone(void)
+int nk_pool_policy_runs_alone(long long now)
 {
-    if (alone_jobs_left == 0) return 0;
-    alone_jobs_left--;
-    return 1;
+    return now < alone_until;
 }
 
-void nk_pool_policy_record(double alone, double wall)
+void nk_pool_policy_record(double alone, double wall, long long now)
 {
     if (++window_jobs <= NK_WINDOW_WARMUP) return;
     window_alone += alone;
     window_wall += wall;
-    if (window_jobs < NK_WINDOW_WARMUP + NK_WINDOW_JOBS) return;
+    int measured = window_jobs - NK_WINDOW_WARMUP;
+    if (measured < NK_WINDOW_JOBS &&
+        (measured < NK_WINDOW_MIN_JOBS || window_wall < (double)NK_WINDOW_US * NK_TICKS_PER_US))
+        return;
     if (window_alone < NK_MIN_GAIN * window_wall) {
-        alone_jobs_left = alone_stretch;
-        if (alone_stretch < NK_ALONE_JOBS_MAX) alone_stretch *= 2;
+        alone_until = now + alone_stretch;
+        if (alone_stretch < NK_ALONE_MAX_US * NK_TICKS_PER_US) alone_stretch *= 2;
     } else {
-        alone_stretch = NK_ALONE_JOBS_MIN;
+        alone_stretch = NK_ALONE_MIN_US * NK_TICKS_PER_US;
     }
     window_alone = window_wall = 0;
     window_jobs = 0;

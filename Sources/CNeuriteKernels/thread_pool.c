@@ -20,11 +20,8 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
-#if defined(__x86_64__) || defined(__i386__)
-#include <x86intrin.h>
-#endif
+#include "pool_clock.h"
 
 #define NK_MAX_THREADS 64
 
@@ -37,21 +34,6 @@ static inline void nk_cpu_relax(void)
 #endif
 }
 
-/* A clock cheap enough to read three times per split run: the time-stamp
- * counter on x86 (~20 cycles, a constant 1.5–4 GHz on the CPUs this targets;
- * the policy only compares tick counts), else CLOCK_MONOTONIC in ns. */
-#if defined(__x86_64__) || defined(__i386__)
-#define NK_TICKS_PER_US 2500LL
-static inline long long nk_ticks(void) { return (long long)__rdtsc(); }
-#else
-#define NK_TICKS_PER_US 1000LL
-static inline long long nk_ticks(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
-}
-#endif
 /* A worker spins about this long after a job before it sleeps: longer than
  * the gaps between the kernels of one training step. */
 #define NK_WORKER_SPIN_TICKS (60 * NK_TICKS_PER_US)
@@ -74,10 +56,22 @@ static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER;    /* the caller */
 static int sleepers;                 /* guarded by sleep_lock */
 static int caller_sleeping;          /* atomic; set under sleep_lock */
 static int nworkers;                 /* guarded by run_lock */
-static unsigned long long word;      /* atomic */
-static nk_task_fn job_fn;            /* written before `word` is published */
-static void *job_ctx;
-static int done;                     /* atomic: finished tasks */
+/* The job and the count of its finished tasks, each in a cache line of its
+ * own: the workers spin reading the job's line, so the caller's writes to the
+ * locks and other state must not land in it (each such write takes the line
+ * from the spinning worker and makes it fetch it again, a cross-core transfer
+ * of ~0.1 µs); publishing a job then moves the line once, with the function
+ * and context in it. */
+typedef struct {
+    unsigned long long word;         /* atomic */
+    nk_task_fn fn;                   /* written before `word` is published */
+    void *ctx;
+} __attribute__((aligned(64))) nk_job_line;
+typedef struct {
+    int count;                       /* atomic: finished tasks */
+} __attribute__((aligned(64))) nk_done_line;
+static nk_job_line job;
+static nk_done_line done;
 static int thread_count;             /* 0 = not yet resolved */
 
 /* Claims and runs tasks of generation `gen` until none are left; returns how
@@ -85,35 +79,35 @@ static int thread_count;             /* 0 = not yet resolved */
 static int nk_drain(unsigned gen)
 {
     int ran = 0;
-    unsigned long long w = __atomic_load_n(&word, __ATOMIC_ACQUIRE);
+    unsigned long long w = __atomic_load_n(&job.word, __ATOMIC_ACQUIRE);
     for (;;) {
         int t = (int)(w & NK_MAX_TASKS), ntasks = (int)((w >> 16) & NK_MAX_TASKS);
         if ((unsigned)(w >> 32) != gen || t >= ntasks) return ran;
         /* Relaxed loads: while task t is unclaimed the job is not finished,
          * so the caller cannot be writing the next job's; if the CAS below
          * fails, the values are discarded. */
-        nk_task_fn fn = __atomic_load_n(&job_fn, __ATOMIC_RELAXED);
-        void *ctx = __atomic_load_n(&job_ctx, __ATOMIC_RELAXED);
+        nk_task_fn fn = __atomic_load_n(&job.fn, __ATOMIC_RELAXED);
+        void *ctx = __atomic_load_n(&job.ctx, __ATOMIC_RELAXED);
         /* Success proves job `gen` was still live, so fn/ctx were its own. */
-        if (__atomic_compare_exchange_n(&word, &w, w + 1, 0, __ATOMIC_ACQ_REL,
+        if (__atomic_compare_exchange_n(&job.word, &w, w + 1, 0, __ATOMIC_ACQ_REL,
                                         __ATOMIC_ACQUIRE)) {
             fn(ctx, t);
             ran++;
             /* seq_cst pairs with the caller's store of caller_sleeping. */
-            if (__atomic_add_fetch(&done, 1, __ATOMIC_SEQ_CST) == ntasks &&
+            if (__atomic_add_fetch(&done.count, 1, __ATOMIC_SEQ_CST) == ntasks &&
                 __atomic_load_n(&caller_sleeping, __ATOMIC_SEQ_CST)) {
                 pthread_mutex_lock(&sleep_lock);
                 pthread_cond_signal(&done_cv);
                 pthread_mutex_unlock(&sleep_lock);
             }
-            w = __atomic_load_n(&word, __ATOMIC_ACQUIRE);
+            w = __atomic_load_n(&job.word, __ATOMIC_ACQUIRE);
         }
     }
 }
 
 static unsigned nk_generation(void)
 {
-    return (unsigned)(__atomic_load_n(&word, __ATOMIC_ACQUIRE) >> 32);
+    return (unsigned)(__atomic_load_n(&job.word, __ATOMIC_ACQUIRE) >> 32);
 }
 
 static void *nk_worker(void *arg)
@@ -146,12 +140,12 @@ static void *nk_worker(void *arg)
 static void nk_wait_done(int ntasks, long long task_ticks)
 {
     long long deadline = nk_ticks() + 2 * task_ticks + 2 * NK_TICKS_PER_US;
-    for (int s = 1; __atomic_load_n(&done, __ATOMIC_ACQUIRE) != ntasks; s++) {
+    for (int s = 1; __atomic_load_n(&done.count, __ATOMIC_ACQUIRE) != ntasks; s++) {
         nk_cpu_relax();
         if ((s & 15) == 0 && nk_ticks() > deadline) {
             pthread_mutex_lock(&sleep_lock);
             __atomic_store_n(&caller_sleeping, 1, __ATOMIC_SEQ_CST);
-            while (__atomic_load_n(&done, __ATOMIC_SEQ_CST) != ntasks)
+            while (__atomic_load_n(&done.count, __ATOMIC_SEQ_CST) != ntasks)
                 pthread_cond_wait(&done_cv, &sleep_lock);
             __atomic_store_n(&caller_sleeping, 0, __ATOMIC_RELAXED);
             pthread_mutex_unlock(&sleep_lock);
@@ -201,12 +195,13 @@ void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx)
     int want = ntasks < nk_thread_count() ? ntasks : nk_thread_count();
     if (want <= 1 || ntasks > NK_MAX_TASKS || pthread_mutex_trylock(&run_lock) != 0)
         return nk_run_alone(ntasks, fn, ctx);  /* busy, or too many tasks for the word */
-    if (nk_pool_policy_runs_alone()) {
+    long long started = nk_ticks();
+    if (nk_pool_policy_runs_alone(started)) {
         nk_run_alone(ntasks, fn, ctx);
         pthread_mutex_unlock(&run_lock);
         return;
     }
-    unsigned gen = (unsigned)(__atomic_load_n(&word, __ATOMIC_RELAXED) >> 32);
+    unsigned gen = (unsigned)(__atomic_load_n(&job.word, __ATOMIC_RELAXED) >> 32);
     while (nworkers < want - 1) {              /* lazy start */
         pthread_t th;
         pthread_attr_t at;
@@ -217,13 +212,12 @@ void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx)
         if (!ok) break;
         nworkers++;
     }
-    long long started = nk_ticks();
-    __atomic_store_n(&job_fn, fn, __ATOMIC_RELAXED);
-    __atomic_store_n(&job_ctx, ctx, __ATOMIC_RELAXED);
-    __atomic_store_n(&done, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&job.fn, fn, __ATOMIC_RELAXED);
+    __atomic_store_n(&job.ctx, ctx, __ATOMIC_RELAXED);
+    __atomic_store_n(&done.count, 0, __ATOMIC_RELAXED);
     gen++;
     pthread_mutex_lock(&sleep_lock);   /* pairs with the sleepers' check */
-    __atomic_store_n(&word, (unsigned long long)gen << 32 | (unsigned long long)ntasks << 16,
+    __atomic_store_n(&job.word, (unsigned long long)gen << 32 | (unsigned long long)ntasks << 16,
                      __ATOMIC_RELEASE);
     if (sleepers) pthread_cond_broadcast(&sleep_cv);
     pthread_mutex_unlock(&sleep_lock);
@@ -233,7 +227,8 @@ void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx)
     long long task_ticks = (drained - started) / (mine > 0 ? mine : 1);
     nk_wait_done(ntasks, task_ticks);
     /* One thread would have needed about ntasks × the caller's time per task. */
-    if (mine > 0) nk_pool_policy_record((double)task_ticks * ntasks, (double)(nk_ticks() - started));
+    long long finished = nk_ticks();
+    if (mine > 0) nk_pool_policy_record((double)task_ticks * ntasks, (double)(finished - started), finished);
     pthread_mutex_unlock(&run_lock);
 }
 

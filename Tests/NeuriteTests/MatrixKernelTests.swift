@@ -130,6 +130,16 @@ struct MatrixKernelTests {
         #expect(Self.worstError(m: 300, n: 257, k: 129, seed: 3, epilogue: true) <= 1e-5)
     }
 
+    @Test func tallProductsMatchTheReference() {
+        // At least 128 rows per thread with a small B: the AVX-512 family's packing-free tall path
+        // (8-row tiles of 32 columns; for N ≤ 16, 12-row tiles of one vector), with the rows
+        // left over after the full tiles, the masked right edge, and two threads' row split.
+        for (m, n, k) in [(139, 45, 19), (131, 10, 37), (256, 33, 24), (263, 16, 9)] {
+            #expect(Self.worstError(m: m, n: n, k: k, seed: UInt64(m * n + k), epilogue: false) <= 1e-5, "\(m)×\(n)×\(k)")
+            #expect(Self.worstError(m: m, n: n, k: k, seed: UInt64(m * n + k), epilogue: true) <= 1e-5, "\(m)×\(n)×\(k)")
+        }
+    }
+
     @Test func longInnerDimensionSplitAcrossThreadsMatchesTheReference() {
         // Outputs too small for an M×N split with K ≥ 2·512 run as a split of K with partial
         // sums (the conv weight gradient, LeNet conv1: 6×25 with K = 50176); odd K leaves a
