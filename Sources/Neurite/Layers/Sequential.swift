@@ -20,7 +20,15 @@ public struct Sequential: Layer {
         // By index: `layers[index](…)` calls the layer where it is stored, while `for layer in layers`
         // (or `reduce`) copies each one out first, a retain and a release per parameter it holds.
         var activation = input
-        for index in layers.indices { activation = try layers[index](activation) }
+        var index = layers.startIndex
+        while index < layers.endIndex {
+            if let (output, next) = try convolutionWithPooling(at: index, activation) {
+                (activation, index) = (output, next)
+            } else {
+                activation = try layers[index](activation)
+                index += 1
+            }
+        }
         return activation
     }
 }
