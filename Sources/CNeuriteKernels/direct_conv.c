@@ -160,6 +160,7 @@ typedef struct {
     const nk_conv_shape *g;
     long out_channels, samples, groups, group_samples;
     long wp, padded_plane;         /* padded input: hp × wp, plus NK_SLACK */
+    long sample_floats;            /* one padded sample with its slack, rounded up to 64 bytes */
     long positions;                /* wide output: out_h·wp, rounded up to NK_TILE */
     long front;                    /* zeros before each plane of the output gradient */
     long gradient_plane;           /* one plane of the output gradient, margins included */
@@ -180,7 +181,11 @@ static nk_direct_sizes nk_direct_sizes_of(const nk_conv_shape *g, long out_chann
     z.padded_plane = hp * z.wp;
     z.positions = nk_round_up(g->out_height * z.wp, NK_TILE);
     z.input_positions = nk_round_up(hp * z.wp, NK_TILE);
-    z.front = nk_round_up((g->kernel_height - 1) * z.wp + g->kernel_width - 1, 8);
+    /* Every area of the scratch starts on 64 bytes (its base does), so that
+     * full-width rows of the wide grids are stored without splitting cache
+     * lines: front, gradient_plane and sample_floats are multiples of 16. */
+    z.sample_floats = nk_round_up(g->channels * z.padded_plane + NK_SLACK, 16);
+    z.front = nk_round_up((g->kernel_height - 1) * z.wp + g->kernel_width - 1, 16);
     z.gradient_plane = z.front + z.input_positions + NK_TILE;
     z.taps = g->channels * g->kernel_height * g->kernel_width;
     /* With 12–16 output channels, the AVX-512 weight gradient puts them in
@@ -189,7 +194,7 @@ static nk_direct_sizes nk_direct_sizes_of(const nk_conv_shape *g, long out_chann
     z.lanes = lanes ? z.group_samples * g->out_height * g->out_width * 16 : 0;
     /* Backward needs most: the group's padded samples and output gradients,
      * one wide input gradient and the transposed output gradient. */
-    z.per_group = z.group_samples * (g->channels * z.padded_plane + NK_SLACK + out_channels * z.gradient_plane)
+    z.per_group = z.group_samples * (z.sample_floats + out_channels * z.gradient_plane)
         + g->channels * z.input_positions + z.lanes;
     return z;
 }
@@ -281,7 +286,7 @@ static void nk_forward_task(void *context, int group)
     const nk_direct_sizes *z = &j->z;
     const nk_conv_shape *g = z->g;
     float *padded = j->scratch + group * z->per_group;
-    float *wide = padded + g->channels * z->padded_plane + NK_SLACK;
+    float *wide = padded + z->sample_floats;
     const long plane = g->out_height * g->out_width, oc = z->out_channels;
     for (long s = group * z->samples / z->groups; s < (group + 1) * z->samples / z->groups; s++) {
         nk_pad_sample(z, j->input + s * g->channels * g->height * g->width, padded);
@@ -380,7 +385,7 @@ static void nk_backward_task(void *context, int group)
     const nk_direct_sizes *z = &j->z;
     const nk_conv_shape *g = z->g;
     const long c_in = g->channels, oc = z->out_channels, kh = g->kernel_height, kw = g->kernel_width;
-    const long sample_floats = c_in * z->padded_plane + NK_SLACK, in_plane = g->height * g->width;
+    const long sample_floats = z->sample_floats, in_plane = g->height * g->width;
     float *padded = j->scratch + group * z->per_group;
     float *wide = padded + z->group_samples * sample_floats;
     float *input_wide = wide + z->group_samples * oc * z->gradient_plane;

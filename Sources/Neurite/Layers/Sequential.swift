@@ -1,5 +1,9 @@
 /// Layers applied one after another: the output of each is the input of the next.
 ///
+/// A ``Conv2D`` followed by ReLU and a 2×2 ``MaxPool2D`` (LeNet's blocks) runs as one pass that
+/// never stores the full-size activation; the result and the gradients are the same as the
+/// layers' one by one.
+///
 /// ```swift
 /// let model = Sequential {
 ///     Dense(784, 128, activation: .relu)
