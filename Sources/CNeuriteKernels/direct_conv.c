@@ -280,12 +280,20 @@ static nk_direct_job nk_direct_job_make(const nk_conv_shape *g, long out_channel
     return j;
 }
 
+/* The group's working area: its thread's (direct_conv_thread_area.c), or
+ * the group's own part of the scratch where that cannot be had. */
+static float *nk_group_area(const nk_direct_job *j, int group)
+{
+    float *area = nk_direct_conv_thread_area((size_t)j->z.per_group);
+    return area ? area : j->scratch + group * j->z.per_group;
+}
+
 static void nk_forward_task(void *context, int group)
 {
     const nk_direct_job *j = context;
     const nk_direct_sizes *z = &j->z;
     const nk_conv_shape *g = z->g;
-    float *padded = j->scratch + group * z->per_group;
+    float *padded = nk_group_area(j, group);
     float *wide = padded + z->sample_floats;
     const long plane = g->out_height * g->out_width, oc = z->out_channels;
     for (long s = group * z->samples / z->groups; s < (group + 1) * z->samples / z->groups; s++) {
@@ -352,7 +360,9 @@ static void nk_activation_derivative(int act, const float *restrict g, const flo
 
 /* dz = gradient ⊙ act′ on the wide grid, each plane after `front` zeros:
  * the thrown-away columns and the margins are 0. Only those are zeroed,
- * not the whole plane first (that memset was 12% of conv1's backward). */
+ * not the whole plane first (that memset was 12% of conv1's backward), and
+ * without an input gradient only the positions the sums read (no margins:
+ * LeNet's conv1, whose input is the data). */
 static void nk_wide_output_gradient(const nk_direct_job *j, long s, float *wide)
 {
     const nk_direct_sizes *z = &j->z;
@@ -360,7 +370,8 @@ static void nk_wide_output_gradient(const nk_direct_job *j, long s, float *wide)
     const long plane = g->out_height * g->out_width, gap = z->wp - g->out_width;
     for (long o = 0; o < z->out_channels; o++) {
         float *row = wide + o * z->gradient_plane + z->front;
-        memset(wide + o * z->gradient_plane, 0, (size_t)z->front * sizeof(float));
+        float *end = j->input_gradient ? wide + (o + 1) * z->gradient_plane : row + z->positions;
+        if (j->input_gradient) memset(wide + o * z->gradient_plane, 0, (size_t)z->front * sizeof(float));
         if (j->winners) {  /* an odd last row is zeroed with the tail below */
             const long ph = g->out_height / 2, pw = g->out_width / 2, at = (s * z->out_channels + o) * ph * pw;
             j->unpool_wide(j->gradient + at, j->output + at, j->winners + at, j->act, ph, pw, z->wp, row);
@@ -375,7 +386,7 @@ static void nk_wide_output_gradient(const nk_direct_job *j, long s, float *wide)
             nk_activation_derivative(j->act, j->gradient + at, j->output + at, row, g->out_width);
             for (long k = 0; k < gap; k++) row[g->out_width + k] = 0.0f;  /* a few floats: no memset call */
         }
-        memset(row, 0, (size_t)(wide + (o + 1) * z->gradient_plane - row) * sizeof(float));
+        memset(row, 0, (size_t)(end - row) * sizeof(float));
     }
 }
 
@@ -386,7 +397,7 @@ static void nk_backward_task(void *context, int group)
     const nk_conv_shape *g = z->g;
     const long c_in = g->channels, oc = z->out_channels, kh = g->kernel_height, kw = g->kernel_width;
     const long sample_floats = z->sample_floats, in_plane = g->height * g->width;
-    float *padded = j->scratch + group * z->per_group;
+    float *padded = nk_group_area(j, group);
     float *wide = padded + z->group_samples * sample_floats;
     float *input_wide = wide + z->group_samples * oc * z->gradient_plane;
     const long s0 = group * z->samples / z->groups, s1 = (group + 1) * z->samples / z->groups;

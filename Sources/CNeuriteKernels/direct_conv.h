@@ -6,6 +6,7 @@
 #ifndef NK_DIRECT_CONV_H
 #define NK_DIRECT_CONV_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* out[o][k] = Σ_c Σ_p Σ_q w[o][c][p][q] · x[c][k + p·row + q] for o <
@@ -51,6 +52,10 @@ void nk_pool_wide_portable(const float *wide, long wp, float bias, int act, long
                            float *pooled, int32_t *winners);
 void nk_unpool_wide_portable(const float *gradient, const float *pooled, const int32_t *winners, int act,
                              long ph, long pw, long wp, float *wide);
+
+/* direct_conv_thread_area.c: this thread's working area of at least
+ * `floats` floats (64-byte aligned, kept between calls), or NULL. */
+float *nk_direct_conv_thread_area(size_t floats);
 
 #if defined(__x86_64__)
 void nk_pool_wide_avx512(const float *wide, long wp, float bias, int act, long ph, long pw,
