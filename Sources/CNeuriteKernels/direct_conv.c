@@ -280,11 +280,15 @@ static nk_direct_job nk_direct_job_make(const nk_conv_shape *g, long out_channel
     return j;
 }
 
-/* The group's working area: its thread's (direct_conv_thread_area.c), or
- * the group's own part of the scratch where that cannot be had. */
-static float *nk_group_area(const nk_direct_job *j, int group)
+/* Areas beyond this many floats (1 MB, about a core's L2) stay in the
+ * scratch: a thread keeps its area, and there they would not stay cached. */
+#define NK_LARGEST_THREAD_AREA (1L << 18)
+
+/* The group's working area of `floats` floats: its thread's
+ * (direct_conv_thread_area.c), or the group's own part of the scratch. */
+static float *nk_group_area(const nk_direct_job *j, int group, long floats)
 {
-    float *area = nk_direct_conv_thread_area((size_t)j->z.per_group);
+    float *area = floats <= NK_LARGEST_THREAD_AREA ? nk_direct_conv_thread_area((size_t)floats) : NULL;
     return area ? area : j->scratch + group * j->z.per_group;
 }
 
@@ -293,7 +297,7 @@ static void nk_forward_task(void *context, int group)
     const nk_direct_job *j = context;
     const nk_direct_sizes *z = &j->z;
     const nk_conv_shape *g = z->g;
-    float *padded = nk_group_area(j, group);
+    float *padded = nk_group_area(j, group, z->sample_floats + z->out_channels * z->positions);
     float *wide = padded + z->sample_floats;
     const long plane = g->out_height * g->out_width, oc = z->out_channels;
     for (long s = group * z->samples / z->groups; s < (group + 1) * z->samples / z->groups; s++) {
@@ -397,7 +401,7 @@ static void nk_backward_task(void *context, int group)
     const nk_conv_shape *g = z->g;
     const long c_in = g->channels, oc = z->out_channels, kh = g->kernel_height, kw = g->kernel_width;
     const long sample_floats = z->sample_floats, in_plane = g->height * g->width;
-    float *padded = nk_group_area(j, group);
+    float *padded = nk_group_area(j, group, z->per_group);
     float *wide = padded + z->group_samples * sample_floats;
     float *input_wide = wide + z->group_samples * oc * z->gradient_plane;
     const long s0 = group * z->samples / z->groups, s1 = (group + 1) * z->samples / z->groups;
