@@ -1,7 +1,9 @@
 /*
- * The inner loops of direct_conv.c, one set per ISA: direct_conv.c holds
- * the portable and AVX2 ones, direct_conv_avx512.c the AVX-512 ones. The
- * driver in direct_conv.c picks a set once per call; max_pool.c likewise.
+ * The inner loops of direct_conv.c, one set per ISA: direct_conv_tiles.c
+ * holds the portable and AVX2 ones, direct_conv_avx512.c and
+ * direct_conv_weight_lanes.c the AVX-512 ones, direct_conv_pool.c the fused
+ * pooling of both. The driver in direct_conv.c picks a set once per call;
+ * max_pool.c likewise.
  */
 #ifndef NK_DIRECT_CONV_H
 #define NK_DIRECT_CONV_H
@@ -18,6 +20,28 @@
 typedef void (*nk_corr_rows_fn)(const float *x, long channels, long plane, long row, long kh, long kw,
                                 const float *w, long out_channels, long length, float *out, long out_stride,
                                 long live_begin, long live_end);
+
+/* Output positions per portable/AVX2 tile (two vectors); the wide grids'
+ * lengths are multiples of it, for the AVX-512 tiles too. */
+#define NK_TILE 16
+
+/* direct_conv_tiles.c: the portable and AVX2 loops. */
+void nk_corr_rows_portable(const float *x, long channels, long plane, long row, long kh, long kw,
+                           const float *w, long out_channels, long length, float *out, long out_stride,
+                           long live_begin, long live_end);
+void nk_weight_rows_portable(long out_channels, long channels, long kh, long kw,
+                             const float *dz, long dz_plane, long dz_sample,
+                             const float *x, long x_plane, long x_row, long x_sample,
+                             long samples, long length, float *dw);
+#if defined(__x86_64__)
+void nk_corr_rows_avx2(const float *x, long channels, long plane, long row, long kh, long kw,
+                       const float *w, long out_channels, long length, float *out, long out_stride,
+                       long live_begin, long live_end);
+void nk_weight_rows_avx2(long out_channels, long channels, long kh, long kw,
+                         const float *dz, long dz_plane, long dz_sample,
+                         const float *x, long x_plane, long x_row, long x_sample,
+                         long samples, long length, float *dw);
+#endif
 
 /* The filter rows [*p0, *p1) that read inside [live_begin, live_end) from
  * the `span` floats at k + p·row. */
