@@ -32,133 +32,25 @@
 
 typedef float nk_v8 __attribute__((vector_size(32)));
 typedef float nk_v8u __attribute__((vector_size(32), aligned(4)));
-#define NK_INLINE static inline __attribute__((always_inline))
 #define NK_LOAD(p) (*(const nk_v8u *)(p))
-#define NK_STORE(p, v) (*(nk_v8u *)(p) = (v))
 
 /* Floats readable past a padded buffer's last row (wide loads overrun). */
 #define NK_SLACK 32
-/* Output positions per tile: two vectors. */
-#define NK_TILE 16
 /* Groups of samples, fixed so that sums do not depend on the threads. */
 #define NK_MAX_GROUPS 16
-
-/* out[o][k0 .. k0+16) for o < ob: the 1-D correlation above over channels
- * planes of x (plane floats apart, rows `row` floats). w: [ob][channels][kh][kw]. */
-NK_INLINE void nk_corr_tile(int ob, const float *x, long channels, long plane, long row, long kh, long kw,
-                            const float *w, float *out, long out_stride)
-{
-    nk_v8 acc[6][2];
-    for (int o = 0; o < ob; o++) acc[o][0] = acc[o][1] = (nk_v8){ 0 };
-    const long taps = channels * kh * kw;
-    for (long c = 0; c < channels; c++)
-    for (long p = 0; p < kh; p++) {
-        const float *xr = x + c * plane + p * row;
-        const float *wr = w + (c * kh + p) * kw;
-        for (long q = 0; q < kw; q++) {
-            nk_v8 x0 = NK_LOAD(xr + q), x1 = NK_LOAD(xr + q + 8);
-            for (int o = 0; o < ob; o++) {
-                float s = wr[o * taps + q];
-                acc[o][0] += x0 * s;
-                acc[o][1] += x1 * s;
-            }
-        }
-    }
-    for (int o = 0; o < ob; o++) {
-        NK_STORE(out + o * out_stride, acc[o][0]);
-        NK_STORE(out + o * out_stride + 8, acc[o][1]);
-    }
-}
-
-/* dw[o][q] += Σ_s Σ_k dz_s[o][k] · x_s[k + q] for o < ob (≤ 2), q < kw (≤ 6),
- * k over `length` (a multiple of 8); dz rows dz_row apart, samples
- * dz_sample / x_sample apart. */
-NK_INLINE void nk_weight_tile(int ob, int kw, const float *dz, long dz_row, long dz_sample, const float *x,
-                              long x_sample, long samples, long length, float *dw, long dw_row)
-{
-    nk_v8 acc[2][6];
-    for (int o = 0; o < ob; o++)
-        for (int q = 0; q < kw; q++) acc[o][q] = (nk_v8){ 0 };
-    for (long s = 0; s < samples; s++) {
-        const float *d = dz + s * dz_sample, *xs = x + s * x_sample;
-        for (long k = 0; k < length; k += 8) {
-            nk_v8 d0 = NK_LOAD(d + k), d1 = ob > 1 ? NK_LOAD(d + dz_row + k) : d0;
-            for (int q = 0; q < kw; q++) {
-                nk_v8 xv = NK_LOAD(xs + k + q);
-                acc[0][q] += d0 * xv;
-                if (ob > 1) acc[1][q] += d1 * xv;
-            }
-        }
-    }
-    for (int o = 0; o < ob; o++)
-        for (int q = 0; q < kw; q++) {
-            nk_v8 a = acc[o][q];
-            dw[o * dw_row + q] += ((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]));
-        }
-}
-
-/* The tiles with ob, kw as constants (unrolled, accumulators in registers),
- * once for the baseline ISA and once for AVX2+FMA; direct_conv_avx512.c has
- * wider ones, taken where the CPU has AVX-512 (see direct_conv.h). */
-#define NK_CORR_ROWS(suffix, attribute)                                                              \
-    attribute static void nk_corr_rows_##suffix(const float *x, long channels, long plane, long row,  \
-        long kh, long kw, const float *w, long out_channels, long length, float *out, long out_stride) \
-    {                                                                                                 \
-        for (long o = 0; o < out_channels; o += 6) {                                                  \
-            const float *wo = w + o * channels * kh * kw;                                             \
-            float *oo = out + o * out_stride;                                                         \
-            for (long k = 0; k < length; k += NK_TILE) switch (out_channels - o < 6 ? out_channels - o : 6) { \
-                case 6: nk_corr_tile(6, x + k, channels, plane, row, kh, kw, wo, oo + k, out_stride); break; \
-                case 5: nk_corr_tile(5, x + k, channels, plane, row, kh, kw, wo, oo + k, out_stride); break; \
-                case 4: nk_corr_tile(4, x + k, channels, plane, row, kh, kw, wo, oo + k, out_stride); break; \
-                case 3: nk_corr_tile(3, x + k, channels, plane, row, kh, kw, wo, oo + k, out_stride); break; \
-                case 2: nk_corr_tile(2, x + k, channels, plane, row, kh, kw, wo, oo + k, out_stride); break; \
-                default: nk_corr_tile(1, x + k, channels, plane, row, kh, kw, wo, oo + k, out_stride); break; \
-            }                                                                                         \
-        }                                                                                             \
-    }
-#define NK_WEIGHT_CASE(ob, kw)                                                                        \
-    case kw: nk_weight_tile(ob, kw, d, dz_plane, dz_sample, xr, x_sample, samples, length, out, taps); break;
-#define NK_WEIGHT_ROWS(suffix, attribute)                                                             \
-    attribute static void nk_weight_rows_##suffix(long out_channels, long channels, long kh, long kw,  \
-        const float *dz, long dz_plane, long dz_sample, const float *x, long x_plane, long x_row,     \
-        long x_sample, long samples, long length, float *dw)                                          \
-    {                                                                                                 \
-        const long taps = channels * kh * kw;                                                         \
-        for (long o = 0; o < out_channels; o += 2)                                                    \
-        for (long c = 0; c < channels; c++)                                                           \
-        for (long p = 0; p < kh; p++) {                                                               \
-            const float *d = dz + o * dz_plane, *xr = x + c * x_plane + p * x_row;                    \
-            float *out = dw + ((o * channels + c) * kh + p) * kw;                                     \
-            if (out_channels - o > 1) switch (kw) {                                                   \
-                NK_WEIGHT_CASE(2, 1) NK_WEIGHT_CASE(2, 2) NK_WEIGHT_CASE(2, 3)                        \
-                NK_WEIGHT_CASE(2, 4) NK_WEIGHT_CASE(2, 5) NK_WEIGHT_CASE(2, 6)                        \
-            } else switch (kw) {                                                                      \
-                NK_WEIGHT_CASE(1, 1) NK_WEIGHT_CASE(1, 2) NK_WEIGHT_CASE(1, 3)                        \
-                NK_WEIGHT_CASE(1, 4) NK_WEIGHT_CASE(1, 5) NK_WEIGHT_CASE(1, 6)                        \
-            }                                                                                         \
-        }                                                                                             \
-    }
-
-NK_CORR_ROWS(portable, )
-NK_WEIGHT_ROWS(portable, )
-#if defined(__x86_64__)
-#define NK_AVX2_TARGET __attribute__((target("avx2,fma")))
-NK_CORR_ROWS(avx2, NK_AVX2_TARGET)
-NK_WEIGHT_ROWS(avx2, NK_AVX2_TARGET)
-#endif
-
 
 /* The sizes of one call, derived once. */
 typedef struct {
     const nk_conv_shape *g;
     long out_channels, samples, groups, group_samples;
     long wp, padded_plane;         /* padded input: hp × wp, plus NK_SLACK */
+    long sample_floats;            /* one padded sample with its slack, rounded up to 64 bytes */
     long positions;                /* wide output: out_h·wp, rounded up to NK_TILE */
     long front;                    /* zeros before each plane of the output gradient */
     long gradient_plane;           /* one plane of the output gradient, margins included */
     long input_positions;          /* wide input gradient: hp·wp, rounded up */
     long taps;                     /* channels·kh·kw: one filter */
+    long lanes;                    /* the transposed output gradient of nk_weight_lanes_avx512, or 0 */
     long per_group;                /* scratch floats of one group */
 } nk_direct_sizes;
 
@@ -173,13 +65,21 @@ static nk_direct_sizes nk_direct_sizes_of(const nk_conv_shape *g, long out_chann
     z.padded_plane = hp * z.wp;
     z.positions = nk_round_up(g->out_height * z.wp, NK_TILE);
     z.input_positions = nk_round_up(hp * z.wp, NK_TILE);
-    z.front = nk_round_up((g->kernel_height - 1) * z.wp + g->kernel_width - 1, 8);
+    /* Every area of the scratch starts on 64 bytes (its base does), so that
+     * full-width rows of the wide grids are stored without splitting cache
+     * lines: front, gradient_plane and sample_floats are multiples of 16. */
+    z.sample_floats = nk_round_up(g->channels * z.padded_plane + NK_SLACK, 16);
+    z.front = nk_round_up((g->kernel_height - 1) * z.wp + g->kernel_width - 1, 16);
     z.gradient_plane = z.front + z.input_positions + NK_TILE;
     z.taps = g->channels * g->kernel_height * g->kernel_width;
+    /* With 12–16 output channels, the AVX-512 weight gradient puts them in
+     * the lanes (direct_conv_weight_lanes.c); its gathers take int32 offsets. */
+    const int lanes = out_channels >= 12 && out_channels <= 16 && z.gradient_plane < (1L << 26);
+    z.lanes = lanes ? z.group_samples * g->out_height * g->out_width * 16 : 0;
     /* Backward needs most: the group's padded samples and output gradients,
-     * and one wide input gradient. */
-    z.per_group = z.group_samples * (g->channels * z.padded_plane + NK_SLACK + out_channels * z.gradient_plane)
-        + g->channels * z.input_positions;
+     * one wide input gradient and the transposed output gradient. */
+    z.per_group = z.group_samples * (z.sample_floats + out_channels * z.gradient_plane)
+        + g->channels * z.input_positions + z.lanes;
     return z;
 }
 
@@ -190,10 +90,26 @@ long nk_direct_conv_scratch(const nk_conv_shape *g, long out_channels, long samp
     return z.groups * (z.per_group + out_channels * z.taps + out_channels) + out_channels * z.taps;
 }
 
+/* Whether the padded grid is the image itself: no padding, and rows as
+ * wide as the image's (a "valid" convolution, LeNet's second). Then one copy
+ * moves a sample, instead of one per row (84 for LeNet's conv2, whose copy
+ * calls were most of the time spent copying). */
+static int nk_grid_is_image(const nk_direct_sizes *z)
+{
+    return z->g->pad_top == 0 && z->g->pad_left == 0 && z->padded_plane == z->g->height * z->g->width
+        && z->wp == z->g->width;
+}
+
 /* Copies one NCHW sample into the zero-padded grid (rows wp apart, zero slack). */
 static void nk_pad_sample(const nk_direct_sizes *z, const float *image, float *padded)
 {
     const nk_conv_shape *g = z->g;
+    if (nk_grid_is_image(z)) {
+        const long floats = g->channels * z->padded_plane;
+        memcpy(padded, image, (size_t)floats * sizeof(float));
+        memset(padded + floats, 0, NK_SLACK * sizeof(float));
+        return;
+    }
     memset(padded, 0, (size_t)(g->channels * z->padded_plane + NK_SLACK) * sizeof(float));
     for (long c = 0; c < g->channels; c++)
     for (long i = 0; i < g->height; i++)
@@ -205,11 +121,19 @@ typedef struct {
     nk_direct_sizes z;
     const float *input, *weight, *bias, *gradient, *output;
     float *result, *input_gradient, *scratch, *weight_partials, *bias_partials, *flipped;
+    /* With pooling fused (direct_conv_pool.c): the winners of the 2×2 windows,
+     * written forward, read backward; result, output and gradient are then
+     * the pooled tensors. */
+    int32_t *winners_result;
+    const int32_t *winners;
     int act, wants_weight;
     nk_corr_rows_fn corr_rows;
     nk_weight_rows_fn weight_rows;
+    int weight_lanes;  /* whether nk_weight_lanes_avx512 takes the weight gradient */
     /* ReLU's rows of the wide output gradient, where the ISA has a loop for them. */
     void (*relu_gradient_row)(const float *, const float *, float *, long, long);
+    nk_pool_wide_fn pool_wide;
+    nk_unpool_wide_fn unpool_wide;
 } nk_direct_job;
 
 static nk_direct_job nk_direct_job_make(const nk_conv_shape *g, long out_channels, long samples, float *scratch)
@@ -218,11 +142,16 @@ static nk_direct_job nk_direct_job_make(const nk_conv_shape *g, long out_channel
     j.scratch = scratch;
     j.corr_rows = nk_corr_rows_portable;
     j.weight_rows = nk_weight_rows_portable;
+    j.pool_wide = nk_pool_wide_portable;
+    j.unpool_wide = nk_unpool_wide_portable;
 #if defined(__x86_64__)
     if (nk_conv_avx512_allowed()) {
         j.corr_rows = nk_corr_rows_avx512;
         j.weight_rows = nk_weight_rows_avx512;
+        j.weight_lanes = j.z.lanes > 0;
         j.relu_gradient_row = nk_relu_gradient_row_avx512;
+        j.pool_wide = nk_pool_wide_avx512;
+        j.unpool_wide = nk_unpool_wide_avx512;
     } else if (nk_kernel_uses_avx2()) {
         j.corr_rows = nk_corr_rows_avx2;
         j.weight_rows = nk_weight_rows_avx2;
@@ -235,18 +164,38 @@ static nk_direct_job nk_direct_job_make(const nk_conv_shape *g, long out_channel
     return j;
 }
 
+/* Areas beyond this many floats (1 MB, about a core's L2) stay in the
+ * scratch: a thread keeps its area, and there they would not stay cached. */
+#define NK_LARGEST_THREAD_AREA (1L << 18)
+
+/* The group's working area of `floats` floats: its thread's
+ * (direct_conv_thread_area.c), or the group's own part of the scratch. */
+static float *nk_group_area(const nk_direct_job *j, int group, long floats)
+{
+    float *area = floats <= NK_LARGEST_THREAD_AREA ? nk_direct_conv_thread_area((size_t)floats) : NULL;
+    return area ? area : j->scratch + group * j->z.per_group;
+}
+
 static void nk_forward_task(void *context, int group)
 {
     const nk_direct_job *j = context;
     const nk_direct_sizes *z = &j->z;
     const nk_conv_shape *g = z->g;
-    float *padded = j->scratch + group * z->per_group;
-    float *wide = padded + g->channels * z->padded_plane + NK_SLACK;
+    float *padded = nk_group_area(j, group, z->sample_floats + z->out_channels * z->positions);
+    float *wide = padded + z->sample_floats;
     const long plane = g->out_height * g->out_width, oc = z->out_channels;
     for (long s = group * z->samples / z->groups; s < (group + 1) * z->samples / z->groups; s++) {
         nk_pad_sample(z, j->input + s * g->channels * g->height * g->width, padded);
         j->corr_rows(padded, g->channels, z->padded_plane, z->wp, g->kernel_height, g->kernel_width,
-                     j->weight, oc, z->positions, wide, z->positions);
+                     j->weight, oc, z->positions, wide, z->positions,
+                     g->pad_top * z->wp, (g->pad_top + g->height) * z->wp);
+        if (j->winners_result) {
+            const long pooled_plane = (g->out_height / 2) * (g->out_width / 2);
+            for (long o = 0; o < oc; o++)
+                j->pool_wide(wide + o * z->positions, z->wp, j->bias ? j->bias[o] : 0.0f, j->act, g->out_height / 2,
+                             g->out_width / 2, j->result + (s * oc + o) * pooled_plane, j->winners_result + (s * oc + o) * pooled_plane);
+            continue;
+        }
         for (long o = 0; o < oc; o++) {
             const float b = j->bias ? j->bias[o] : 0.0f;
             for (long i = 0; i < g->out_height; i++) {
@@ -264,8 +213,15 @@ static void nk_forward_task(void *context, int group)
 void nk_direct_conv_forward(const float *input, const float *weight, const float *bias, int activation,
                             const nk_conv_shape *g, long out_channels, long samples, float *scratch, float *output)
 {
+    nk_direct_conv_pool_forward(input, weight, bias, activation, g, out_channels, samples, scratch, output, NULL);
+}
+
+void nk_direct_conv_pool_forward(const float *input, const float *weight, const float *bias, int activation,
+                                 const nk_conv_shape *g, long out_channels, long samples, float *scratch,
+                                 float *pooled, int32_t *winners)
+{
     nk_direct_job j = nk_direct_job_make(g, out_channels, samples, scratch);
-    j.input = input; j.weight = weight; j.bias = bias; j.act = activation; j.result = output;
+    j.input = input; j.weight = weight; j.bias = bias; j.act = activation; j.result = pooled; j.winners_result = winners;
     nk_parallel_for((int)j.z.groups, nk_forward_task, &j);
 }
 
@@ -292,7 +248,9 @@ static void nk_activation_derivative(int act, const float *restrict g, const flo
 
 /* dz = gradient ⊙ act′ on the wide grid, each plane after `front` zeros:
  * the thrown-away columns and the margins are 0. Only those are zeroed,
- * not the whole plane first (that memset was 12% of conv1's backward). */
+ * not the whole plane first (that memset was 12% of conv1's backward), and
+ * without an input gradient only the positions the sums read (no margins:
+ * LeNet's conv1, whose input is the data). */
 static void nk_wide_output_gradient(const nk_direct_job *j, long s, float *wide)
 {
     const nk_direct_sizes *z = &j->z;
@@ -300,7 +258,13 @@ static void nk_wide_output_gradient(const nk_direct_job *j, long s, float *wide)
     const long plane = g->out_height * g->out_width, gap = z->wp - g->out_width;
     for (long o = 0; o < z->out_channels; o++) {
         float *row = wide + o * z->gradient_plane + z->front;
-        memset(wide + o * z->gradient_plane, 0, (size_t)z->front * sizeof(float));
+        float *end = j->input_gradient ? wide + (o + 1) * z->gradient_plane : row + z->positions;
+        if (j->input_gradient) memset(wide + o * z->gradient_plane, 0, (size_t)z->front * sizeof(float));
+        if (j->winners) {  /* an odd last row is zeroed with the tail below */
+            const long ph = g->out_height / 2, pw = g->out_width / 2, at = (s * z->out_channels + o) * ph * pw;
+            j->unpool_wide(j->gradient + at, j->output + at, j->winners + at, j->act, ph, pw, z->wp, row);
+            row += 2 * ph * z->wp;
+        } else
         for (long i = 0; i < g->out_height; i++, row += z->wp) {
             const long at = (s * z->out_channels + o) * plane + i * g->out_width;
             if (j->act == NK_ACT_RELU && j->relu_gradient_row) {
@@ -310,7 +274,7 @@ static void nk_wide_output_gradient(const nk_direct_job *j, long s, float *wide)
             nk_activation_derivative(j->act, j->gradient + at, j->output + at, row, g->out_width);
             for (long k = 0; k < gap; k++) row[g->out_width + k] = 0.0f;  /* a few floats: no memset call */
         }
-        memset(row, 0, (size_t)(wide + (o + 1) * z->gradient_plane - row) * sizeof(float));
+        memset(row, 0, (size_t)(end - row) * sizeof(float));
     }
 }
 
@@ -320,8 +284,8 @@ static void nk_backward_task(void *context, int group)
     const nk_direct_sizes *z = &j->z;
     const nk_conv_shape *g = z->g;
     const long c_in = g->channels, oc = z->out_channels, kh = g->kernel_height, kw = g->kernel_width;
-    const long sample_floats = c_in * z->padded_plane + NK_SLACK, in_plane = g->height * g->width;
-    float *padded = j->scratch + group * z->per_group;
+    const long sample_floats = z->sample_floats, in_plane = g->height * g->width;
+    float *padded = nk_group_area(j, group, z->per_group);
     float *wide = padded + z->group_samples * sample_floats;
     float *input_wide = wide + z->group_samples * oc * z->gradient_plane;
     const long s0 = group * z->samples / z->groups, s1 = (group + 1) * z->samples / z->groups;
@@ -334,8 +298,15 @@ static void nk_backward_task(void *context, int group)
          * a correlation with the flipped filters starting (kh − 1)·wp + kw − 1
          * floats before dz. A read left of column 0 lands in the previous
          * row's thrown-away columns, which are 0, as are the margins. */
-        j->corr_rows(dz + z->front - ((kh - 1) * z->wp + kw - 1), oc, z->gradient_plane, z->wp, kh, kw, j->flipped,
-                     c_in, z->input_positions, input_wide, z->input_positions);
+        const long before = (kh - 1) * z->wp + kw - 1;  /* dz's row 0 is this far into the grid read */
+        j->corr_rows(dz + z->front - before, oc, z->gradient_plane, z->wp, kh, kw, j->flipped,
+                     c_in, z->input_positions, input_wide, z->input_positions,
+                     before, before + g->out_height * z->wp);
+        if (nk_grid_is_image(z))
+            for (long c = 0; c < c_in; c++)
+                memcpy(j->input_gradient + (s * c_in + c) * in_plane, input_wide + c * z->input_positions,
+                       (size_t)in_plane * sizeof(float));
+        else
         for (long c = 0; c < c_in; c++)
         for (long i = 0; i < g->height; i++)
             memcpy(j->input_gradient + (s * c_in + c) * in_plane + i * g->width,
@@ -354,6 +325,14 @@ static void nk_backward_task(void *context, int group)
     if (!j->wants_weight) return;
     float *weight = j->weight_partials + group * oc * z->taps;
     memset(weight, 0, (size_t)(oc * z->taps) * sizeof(float));
+#if defined(__x86_64__)
+    if (j->weight_lanes) {
+        nk_weight_lanes_avx512(oc, c_in, kh, kw, wide + z->front, z->gradient_plane, oc * z->gradient_plane,
+                               padded, z->padded_plane, z->wp, sample_floats, s1 - s0, g->out_height, g->out_width,
+                               input_wide + c_in * z->input_positions, weight);
+        return;
+    }
+#endif
     j->weight_rows(oc, c_in, kh, kw, wide + z->front, z->gradient_plane, oc * z->gradient_plane,
                    padded, z->padded_plane, z->wp, sample_floats, s1 - s0, z->positions, weight);
 }
@@ -362,8 +341,17 @@ void nk_direct_conv_backward(const float *gradient, const float *output, int act
                              const float *weight, const nk_conv_shape *g, long out_channels, long samples,
                              float *scratch, float *input_gradient, float *weight_gradient, float *bias_gradient)
 {
+    nk_direct_conv_pool_backward(gradient, output, NULL, activation, input, weight, g, out_channels, samples, scratch,
+                                 input_gradient, weight_gradient, bias_gradient);
+}
+
+void nk_direct_conv_pool_backward(const float *gradient, const float *output, const int32_t *winners,
+                                  int activation, const float *input, const float *weight,
+                                  const nk_conv_shape *g, long out_channels, long samples, float *scratch,
+                                  float *input_gradient, float *weight_gradient, float *bias_gradient)
+{
     nk_direct_job j = nk_direct_job_make(g, out_channels, samples, scratch);
-    j.gradient = gradient; j.output = output; j.act = activation; j.input = input;
+    j.gradient = gradient; j.output = output; j.winners = winners; j.act = activation; j.input = input;
     j.input_gradient = input_gradient; j.wants_weight = weight_gradient != NULL;
     const long kh = g->kernel_height, kw = g->kernel_width, taps = j.z.taps;
     if (input_gradient)  /* flipped[c][o][p][q] = weight[o][c][kh−1−p][kw−1−q] */

@@ -32,13 +32,13 @@ int nk_conv_avx512_allowed(void) { return nk_select_kernel() == &nk_kernel_avx51
 
 /* out[o][k0 .. k0 + 16·nv) for o < ob (≤ 8). */
 NK_INLINE512 void nk_corr_tile16(int ob, int nv, const float *x, long channels, long plane, long row, long kh, long kw,
-                                 const float *w, float *out, long out_stride)
+                                 long p0, long p1, const float *w, float *out, long out_stride)
 {
     nk_v16 acc[8][2];
     for (int o = 0; o < ob; o++) acc[o][0] = acc[o][1] = (nk_v16){ 0 };
     const long taps = channels * kh * kw;
     for (long c = 0; c < channels; c++)
-    for (long p = 0; p < kh; p++) {
+    for (long p = p0; p < p1; p++) {
         const float *xr = x + c * plane + p * row;
         const float *wr = w + (c * kh + p) * kw;
         for (long q = 0; q < kw; q++) {
@@ -58,13 +58,19 @@ NK_INLINE512 void nk_corr_tile16(int ob, int nv, const float *x, long channels, 
 
 #define NK_CORR_CASE(ob)                                                                              \
     case ob:                                                                                          \
-        for (k = 0; k + 32 <= length; k += 32)                                                        \
-            nk_corr_tile16(ob, 2, x + k, channels, plane, row, kh, kw, wo, oo + k, out_stride);        \
-        if (k < length) nk_corr_tile16(ob, 1, x + k, channels, plane, row, kh, kw, wo, oo + k, out_stride); \
+        for (k = 0; k + 32 <= length; k += 32) {                                                      \
+            nk_live_rows(k, 32 + kw - 1, row, kh, live_begin, live_end, &p0, &p1);                    \
+            nk_corr_tile16(ob, 2, x + k, channels, plane, row, kh, kw, p0, p1, wo, oo + k, out_stride); \
+        }                                                                                             \
+        if (k < length) {                                                                             \
+            nk_live_rows(k, 16 + kw - 1, row, kh, live_begin, live_end, &p0, &p1);                    \
+            nk_corr_tile16(ob, 1, x + k, channels, plane, row, kh, kw, p0, p1, wo, oo + k, out_stride); \
+        }                                                                                             \
         break;
 
 NK_AVX512 void nk_corr_rows_avx512(const float *x, long channels, long plane, long row, long kh, long kw,
-                                   const float *w, long out_channels, long length, float *out, long out_stride)
+                                   const float *w, long out_channels, long length, float *out, long out_stride,
+                                   long live_begin, long live_end)
 {
     /* Blocks of at most 8 channels, as even as can be (6 → 6, 12 → 6 + 6, 16 → 8 + 8). */
     const long blocks = (out_channels + 7) / 8;
@@ -72,7 +78,7 @@ NK_AVX512 void nk_corr_rows_avx512(const float *x, long channels, long plane, lo
         const long o0 = b * out_channels / blocks, o1 = (b + 1) * out_channels / blocks;
         const float *wo = w + o0 * channels * kh * kw;
         float *oo = out + o0 * out_stride;
-        long k;
+        long k, p0, p1;
         switch (o1 - o0) {
             NK_CORR_CASE(8) NK_CORR_CASE(7) NK_CORR_CASE(6) NK_CORR_CASE(5)
             NK_CORR_CASE(4) NK_CORR_CASE(3) NK_CORR_CASE(2) NK_CORR_CASE(1)

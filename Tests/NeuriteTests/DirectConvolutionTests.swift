@@ -5,7 +5,8 @@ import Testing
 /// `NEURITE_KERNEL=avx2` or `portable` selects the others) against a float64 convolution
 /// written out in the test: forward, and the input, weight and bias gradients of
 /// Σ G ⊙ conv(x) (so the output's gradient is G), on odd batches and the channel counts and
-/// widths whose register tiles are partial (1, 3, 6, 7, 16 channels; kernels 3, 5, 6).
+/// widths whose register tiles are partial (1, 3, 6, 7, 13, 16 channels; kernels 3, 5, 6; 12–16
+/// output channels take the AVX-512 weight gradient with the channels in the lanes).
 @Suite("Direct convolution against float64")
 struct DirectConvolutionTests {
     @Test(arguments: [
@@ -14,6 +15,7 @@ struct DirectConvolutionTests {
         (batch: 5, inChannels: 6, outChannels: 16, kernel: 5, padding: 0, height: 14, width: 14),
         (batch: 2, inChannels: 16, outChannels: 7, kernel: 3, padding: 1, height: 7, width: 9),
         (batch: 1, inChannels: 16, outChannels: 16, kernel: 6, padding: 0, height: 8, width: 10),
+        (batch: 3, inChannels: 2, outChannels: 13, kernel: 3, padding: 1, height: 6, width: 19),
     ])
     func matchesFloat64Reference(
         batch: Int, inChannels: Int, outChannels: Int, kernel: Int, padding: Int, height: Int, width: Int

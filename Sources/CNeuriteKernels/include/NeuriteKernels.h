@@ -166,6 +166,22 @@ void nk_direct_conv_backward(const float *gradient, const float *output, int act
                              const float *weight, const nk_conv_shape *shape, long out_channels, long samples,
                              float *scratch, float *input_gradient, float *weight_gradient, float *bias_gradient);
 
+/// nk_direct_conv_forward (activation NK_ACT_NONE or NK_ACT_RELU) followed by
+/// 2×2, stride-2 max pooling, without the full-size output: pooled and
+/// winners are [samples][out_channels][out_height / 2][out_width / 2], winners
+/// the window's first maximum as 0..3 (bit 0: right column, bit 1: lower row).
+/// Bit for bit nk_direct_conv_forward then nk_max_pool_2x2.
+void nk_direct_conv_pool_forward(const float *input, const float *weight, const float *bias, int activation,
+                                 const nk_conv_shape *shape, long out_channels, long samples,
+                                 float *scratch, float *pooled, int32_t *winners);
+
+/// The backward pass of nk_direct_conv_pool_forward from the pooled output's
+/// gradient, bit for bit the max-pooling backward then nk_direct_conv_backward.
+void nk_direct_conv_pool_backward(const float *pooled_gradient, const float *pooled, const int32_t *winners,
+                                  int activation, const float *input, const float *weight,
+                                  const nk_conv_shape *shape, long out_channels, long samples, float *scratch,
+                                  float *input_gradient, float *weight_gradient, float *bias_gradient);
+
 /// 2×2, stride-2 max pooling without padding over planes p0..<p1 of height ×
 /// width: the maximum of each window (the first in row-major order on ties)
 /// and its offset within the input plane.

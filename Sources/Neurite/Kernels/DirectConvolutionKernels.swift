@@ -42,6 +42,38 @@ extension Kernels {
             gradient, output, activation.code, input, weight, &shape, outputChannels, samples, scratch.storage.base,
             inputGradient, weightGradient, biasGradient)
     }
+
+    /// ``directConvolution(_:weight:bias:activation:geometry:outputChannels:samples:into:)`` with
+    /// ReLU or no activation, then 2×2, stride-2 max pooling, in one pass (`direct_conv_pool.c`):
+    /// `pooled` and `winners` hold `[samples, outputChannels, outputHeight / 2, outputWidth / 2]`,
+    /// each winner its window's first maximum as 0...3 (bit 0 the right column, bit 1 the lower row).
+    static func directConvolutionMaxPool(
+        _ input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        activation: FusedActivation, geometry g: ConvolutionGeometry, outputChannels: Int, samples: Int,
+        into pooled: UnsafeMutablePointer<Float>, winners: UnsafeMutablePointer<Int32>
+    ) {
+        precondition(activation == .none || activation == .relu, "the pooled convolution applies ReLU or nothing")
+        var shape = g.kernelShape
+        let scratch = Tensor(uninitializedShape: [nk_direct_conv_scratch(&shape, outputChannels, samples)])
+        nk_direct_conv_pool_forward(
+            input, weight, bias, activation.code, &shape, outputChannels, samples, scratch.storage.base, pooled, winners)
+    }
+
+    /// The gradients of ``directConvolutionMaxPool(_:weight:bias:activation:geometry:outputChannels:samples:into:winners:)``
+    /// from the pooled output's gradient, the pooled output and the winners; bit for bit those of
+    /// the pooling and the convolution run apart.
+    static func directConvolutionMaxPoolBackward(
+        _ gradient: UnsafePointer<Float>, pooled: UnsafePointer<Float>, winners: UnsafePointer<Int32>,
+        activation: FusedActivation, input: UnsafePointer<Float>, weight: UnsafePointer<Float>, geometry g: ConvolutionGeometry,
+        outputChannels: Int, samples: Int, inputGradient: UnsafeMutablePointer<Float>?,
+        weightGradient: UnsafeMutablePointer<Float>?, biasGradient: UnsafeMutablePointer<Float>?
+    ) {
+        var shape = g.kernelShape
+        let scratch = Tensor(uninitializedShape: [nk_direct_conv_scratch(&shape, outputChannels, samples)])
+        nk_direct_conv_pool_backward(
+            gradient, pooled, winners, activation.code, input, weight, &shape, outputChannels, samples, scratch.storage.base,
+            inputGradient, weightGradient, biasGradient)
+    }
 }
 
 extension ConvolutionGeometry {

@@ -84,10 +84,15 @@ public struct Conv2D: Layer {
     }
 
     public func callAsFunction(_ input: Tensor) throws -> Tensor {
+        convolution2D(input, weight: weight, bias: bias?.value, geometry: try geometry(of: input), activation: Kernels.FusedActivation(activation))
+    }
+
+    /// The geometry of this convolution over `input`, or the layer's input error.
+    func geometry(of input: Tensor) throws -> ConvolutionGeometry {
         guard input.rank == 4, input.shape[1] == inChannels, let g = geometry(height: input.shape[2], width: input.shape[3]) else {
             throw TensorError.layerInput(layer: name, expected: expectedInput, got: input.shape)
         }
-        return convolution2D(input, weight: weight, bias: bias?.value, geometry: g, activation: Kernels.FusedActivation(activation))
+        return g
     }
 
     /// "Conv2D(1→6, 5×5)", how errors name the layer.

@@ -1,5 +1,9 @@
 /// Layers applied one after another: the output of each is the input of the next.
 ///
+/// A ``Conv2D`` followed by ReLU and a 2×2 ``MaxPool2D`` (LeNet's blocks) runs as one pass that
+/// never stores the full-size activation; the result and the gradients are the same as the
+/// layers' one by one.
+///
 /// ```swift
 /// let model = Sequential {
 ///     Dense(784, 128, activation: .relu)
@@ -20,7 +24,15 @@ public struct Sequential: Layer {
         // By index: `layers[index](…)` calls the layer where it is stored, while `for layer in layers`
         // (or `reduce`) copies each one out first, a retain and a release per parameter it holds.
         var activation = input
-        for index in layers.indices { activation = try layers[index](activation) }
+        var index = layers.startIndex
+        while index < layers.endIndex {
+            if let (output, next) = try convolutionWithPooling(at: index, activation) {
+                (activation, index) = (output, next)
+            } else {
+                activation = try layers[index](activation)
+                index += 1
+            }
+        }
         return activation
     }
 }

@@ -32,7 +32,7 @@ func averagePool2D(_ input: Tensor, geometry g: ConvolutionGeometry) -> Tensor {
 }
 
 /// The arg-max positions of one max-pooling call, freed when its autograd record is.
-private final class PositionBuffer {
+final class PositionBuffer {
     let base: UnsafeMutablePointer<Int32>
     init(_ base: UnsafeMutablePointer<Int32>) { self.base = base }
     deinit { base.deallocate() }
