@@ -5,7 +5,7 @@ import Testing
 /// The code blocks of the DocC articles in `Sources/Neurite/Neurite.docc`, compiled and run here.
 /// `articlesHoldTheseBlocksVerbatim` checks that every `swift` block of every article appears
 /// below, in order, exactly as compiled, so the articles cannot drift from code that works.
-@Suite("DocC articles")
+@Suite("DocC articles", .isolatedRandom)
 struct DocumentationArticleTests {
     @Test func yourFirstNetwork() throws {
         // ARTICLE-BEGIN YourFirstNetwork

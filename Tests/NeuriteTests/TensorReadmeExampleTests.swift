@@ -3,7 +3,7 @@ import Testing
 import Neurite
 
 /// The README's tensor example, compiled and run here; the README must hold it verbatim.
-@Suite("README tensor example")
+@Suite("README tensor example", .isolatedRandom)
 struct TensorReadmeExampleTests {
     static func example() throws -> (table: Tensor, output: Tensor, best: Sequential, model: Sequential) {
         // TENSOR-README-BEGIN
