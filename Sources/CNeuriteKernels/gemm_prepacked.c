@@ -57,16 +57,34 @@ long nk_packed_b_floats(long K, long N)
     return K * round_up(N, layout_nr()) + NK_PACK_SLACK;
 }
 
+typedef struct {
+    int transposeB;
+    long K, N, ldb, KC, Np;
+    const float *B;
+    float *packed;
+} nk_pack_job;
+
+static void nk_pack_block(void *context, int block)
+{
+    const nk_pack_job *job = context;
+    long k0 = block * job->KC, kc = min_long(job->KC, job->K - k0);
+    const float *source = job->transposeB ? job->B + k0 : job->B + k0 * job->ldb;
+    if (nk_prepacked_wide()) nk_pack_b_generic((int)layout_nr(), job->transposeB != 0, kc, job->N, source, job->ldb, job->packed + k0 * job->Np);
+    else nk_select_kernel()->pack_b(job->transposeB != 0, kc, job->N, source, job->ldb, job->packed + k0 * job->Np);
+}
+
+/* Packing is copying (the same result on any thread): the K blocks of a large B, the states of
+ * all steps for the W_hh gradient (2048×128 at batch 32 × 64 steps), are split across threads. */
 void nk_pack_b_whole(int transposeB, long K, long N, const float *B, long ldb, float *packed)
 {
-    const nk_kernel *kr = nk_select_kernel();
-    const long nr = layout_nr(), KC = nk_prepacked_block_k(K, layout_kc()), Np = round_up(N, nr);
-    for (long k0 = 0; k0 < K; k0 += KC) {
-        long kc = min_long(KC, K - k0);
-        const float *block = transposeB ? B + k0 : B + k0 * ldb;
-        if (nk_prepacked_wide()) nk_pack_b_generic((int)nr, transposeB != 0, kc, N, block, ldb, packed + k0 * Np);
-        else kr->pack_b(transposeB != 0, kc, N, block, ldb, packed + k0 * Np);
+    const long KC = nk_prepacked_block_k(K, layout_kc());
+    nk_pack_job job = { transposeB, K, N, ldb, KC, round_up(N, layout_nr()), B, packed };
+    int blocks = (int)((K + KC - 1) / KC);
+    if (blocks > 1 && (double)K * N >= NK_PREPACKED_MIN_WORK) {
+        nk_pool_run(blocks, nk_pack_block, &job);
+        return;
     }
+    for (int block = 0; block < blocks; block++) nk_pack_block(&job, block);
 }
 
 /* Last resort when A's packing buffer cannot be allocated: plain loops over
