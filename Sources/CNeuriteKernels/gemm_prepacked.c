@@ -1,7 +1,8 @@
 /*
  * GEMM against a B packed once and reused: the recurrent layers' per-step
  * product h⁻·W_hhᵀ (and ∂gates·W_hh in the backward), where the same weight
- * matrix multiplies 64+ small [batch × hidden] matrices in a row.
+ * matrix multiplies 64+ small [batch × hidden] matrices in a row; and the
+ * gradient of W_hh, Σ_t ∂gates_tᵀ·h_{t−1}, the states packed as B.
  *
  * WHY: at batch 32, hidden 128 the general driver packs all of W_hh (64k
  * floats, a strided transpose) for only 32 rows of A: packing was ~11% of a
@@ -56,16 +57,34 @@ long nk_packed_b_floats(long K, long N)
     return K * round_up(N, layout_nr()) + NK_PACK_SLACK;
 }
 
+typedef struct {
+    int transposeB;
+    long K, N, ldb, KC, Np;
+    const float *B;
+    float *packed;
+} nk_pack_job;
+
+static void nk_pack_block(void *context, int block)
+{
+    const nk_pack_job *job = context;
+    long k0 = block * job->KC, kc = min_long(job->KC, job->K - k0);
+    const float *source = job->transposeB ? job->B + k0 : job->B + k0 * job->ldb;
+    if (nk_prepacked_wide()) nk_pack_b_generic((int)layout_nr(), job->transposeB != 0, kc, job->N, source, job->ldb, job->packed + k0 * job->Np);
+    else nk_select_kernel()->pack_b(job->transposeB != 0, kc, job->N, source, job->ldb, job->packed + k0 * job->Np);
+}
+
+/* Packing is copying (the same result on any thread): the K blocks of a large B, the states of
+ * all steps for the W_hh gradient (2048×128 at batch 32 × 64 steps), are split across threads. */
 void nk_pack_b_whole(int transposeB, long K, long N, const float *B, long ldb, float *packed)
 {
-    const nk_kernel *kr = nk_select_kernel();
-    const long nr = layout_nr(), KC = nk_prepacked_block_k(K, layout_kc()), Np = round_up(N, nr);
-    for (long k0 = 0; k0 < K; k0 += KC) {
-        long kc = min_long(KC, K - k0);
-        const float *block = transposeB ? B + k0 : B + k0 * ldb;
-        if (nk_prepacked_wide()) nk_pack_b_generic((int)nr, transposeB != 0, kc, N, block, ldb, packed + k0 * Np);
-        else kr->pack_b(transposeB != 0, kc, N, block, ldb, packed + k0 * Np);
+    const long KC = nk_prepacked_block_k(K, layout_kc());
+    nk_pack_job job = { transposeB, K, N, ldb, KC, round_up(N, layout_nr()), B, packed };
+    int blocks = (int)((K + KC - 1) / KC);
+    if (blocks > 1 && (double)K * N >= NK_PREPACKED_MIN_WORK) {
+        nk_pool_run(blocks, nk_pack_block, &job);
+        return;
     }
+    for (int block = 0; block < blocks; block++) nk_pack_block(&job, block);
 }
 
 /* Last resort when A's packing buffer cannot be allocated: plain loops over
@@ -118,19 +137,29 @@ static void nk_prepacked_columns(const nk_prepacked_job *job, long j0, long j1)
     }
 }
 
-static void nk_prepacked_range(const nk_prepacked_job *job, long j0, long j1)
+static void nk_prepacked_range(const nk_prepacked_job *job, long i0, long i1, long j0, long j1)
 {
 #if defined(__x86_64__)
-    if (job->nr == 32 && nk_prepacked_wide()) { nk_prepacked_columns_avx512(job, j0, j1); return; }
+    if (job->nr == 32 && nk_prepacked_wide()) { nk_prepacked_block_avx512(job, i0, i1, j0, j1); return; }
 #endif
-    nk_prepacked_columns(job, j0, j1);
+    if (i0 == 0 && i1 == job->M) { nk_prepacked_columns(job, j0, j1); return; }
+    nk_prepacked_job rows = *job;  /* the family's kernel takes whole columns: narrow the job to the rows */
+    rows.M = i1 - i0;
+    rows.A = job->ta ? job->A + i0 : job->A + i0 * job->lda;
+    rows.C = job->C + i0 * job->ldc;
+    nk_prepacked_columns(&rows, j0, j1);
 }
 
 static void nk_prepacked_task(void *context, int task)
 {
     const nk_prepacked_job *job = context;
+    if (job->panels_per_task == 0) {
+        long i0 = task * job->rows_per_task;
+        if (i0 < job->M) nk_prepacked_range(job, i0, min_long(job->M, i0 + job->rows_per_task), 0, job->N);
+        return;
+    }
     long j0 = task * job->panels_per_task * job->nr;
-    if (j0 < job->N) nk_prepacked_range(job, j0, min_long(job->N, j0 + job->panels_per_task * job->nr));
+    if (j0 < job->N) nk_prepacked_range(job, 0, job->M, j0, min_long(job->N, j0 + job->panels_per_task * job->nr));
 }
 
 void nk_sgemm_prepacked_b(int transposeA, long M, long N, long K, const float *A, long lda,
@@ -138,14 +167,24 @@ void nk_sgemm_prepacked_b(int transposeA, long M, long N, long K, const float *A
 {
     if (M <= 0 || N <= 0 || K <= 0) return;
     const nk_kernel *kr = nk_select_kernel();
-    nk_prepacked_job job = { kr, transposeA != 0, M, N, K, lda, ldc, A, packed, bias, beta, C, layout_nr(), 0 };
+    nk_prepacked_job job = { kr, transposeA != 0, M, N, K, lda, ldc, A, packed, bias, beta, C, layout_nr(), 0, 0 };
     long panels = (N + job.nr - 1) / job.nr;
     double work = (double)M * N * K;
     long tasks = nk_thread_count();
     if (work / NK_PREPACKED_MIN_WORK < tasks) tasks = (long)(work / NK_PREPACKED_MIN_WORK);
-    tasks = min_long(tasks, panels);
+    /* A read transposed (the recurrent weights' gradient Σ_t ∂gates_tᵀ·h_{t−1}: A is the
+     * gate gradients of all steps, megabytes, B the states) is split by rows, so that each task
+     * reads its own columns of A; split by columns, every task would read all of it. */
+    int by_rows = job.ta;
+    const long MR = 8;  /* rows split in whole tiles of the AVX-512 kernel */
+    tasks = min_long(tasks, by_rows ? (M + MR - 1) / MR : panels);
     if (tasks <= 1) {
-        nk_prepacked_range(&job, 0, N);
+        nk_prepacked_range(&job, 0, M, 0, N);
+        return;
+    }
+    if (by_rows) {
+        job.rows_per_task = ((M + tasks - 1) / tasks + MR - 1) / MR * MR;
+        nk_pool_run((int)((M + job.rows_per_task - 1) / job.rows_per_task), nk_prepacked_task, &job);
         return;
     }
     job.panels_per_task = (panels + tasks - 1) / tasks;

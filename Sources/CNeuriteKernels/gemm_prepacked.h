@@ -18,7 +18,8 @@ typedef struct {
     float beta;
     float *C;
     long nr;                /* panel width of the packed layout */
-    long panels_per_task;   /* nr-wide column panels each task computes */
+    long panels_per_task;   /* nr-wide column panels each task computes (0: split by rows) */
+    long rows_per_task;     /* rows each task computes when split by rows */
 } nk_prepacked_job;
 
 /* The K block length: equal blocks no longer than kc. */
@@ -29,8 +30,8 @@ static inline long nk_prepacked_block_k(long K, long kc)
 }
 
 #if defined(__x86_64__)
-/* Columns [j0, j1) of C (j0 a multiple of 32), in the 32-wide layout. */
-void nk_prepacked_columns_avx512(const nk_prepacked_job *job, long j0, long j1);
+/* Rows [i0, i1) and columns [j0, j1) of C (j0 a multiple of 32), in the 32-wide layout. */
+void nk_prepacked_block_avx512(const nk_prepacked_job *job, long i0, long i1, long j0, long j1);
 #endif
 
 #endif /* NK_GEMM_PREPACKED_H */

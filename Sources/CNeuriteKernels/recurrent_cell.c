@@ -12,6 +12,7 @@
  * Notation: h units; dh = carry + output_gradient is ∂loss/∂h of this step
  * (from the next step and from this step's output).
  */
+#include <stdint.h>
 #include "NeuriteKernels.h"
 #include "gemm_internal.h"
 #include "avx2_common.h"
@@ -136,10 +137,34 @@ NK_INLINE void column_sums(long rows, long columns, const float *restrict matrix
         for (long j = 0; j < columns; j++) sums[j] += matrix[i * columns + j];
 }
 
+/* Columns [j0, j1) of the rows of a [rows × width] matrix added to sums (when not NULL) and, when
+ * tokens is not NULL, each row to row tokens[i] of table: the bias gradient and the one-hot input
+ * weights' gradient of a recurrent layer in one pass over its gate gradients. Rows in order, so
+ * each sum is the same whatever the column range. */
+NK_INLINE void gate_sums(long rows, long width, long j0, long j1, const float *restrict matrix,
+                         const int32_t *restrict tokens, float *restrict table, float *restrict sums)
+{
+    for (long i = 0; i < rows; i++) {
+        const float *restrict row = matrix + i * width;
+        if (sums)
+            for (long j = j0; j < j1; j++) sums[j] += row[j];
+        if (tokens) {
+            float *restrict destination = table + (long)tokens[i] * width;
+            for (long j = j0; j < j1; j++) destination[j] += row[j];
+        }
+    }
+}
+
 #if defined(__x86_64__)
 NK_AVX2 static void column_sums_avx2(long rows, long columns, const float *matrix, float *sums)
 {
     column_sums(rows, columns, matrix, sums);
+}
+
+NK_AVX2 static void gate_sums_avx2(long rows, long width, long j0, long j1, const float *matrix,
+                                   const int32_t *tokens, float *table, float *sums)
+{
+    gate_sums(rows, width, j0, j1, matrix, tokens, table, sums);
 }
 #endif
 
@@ -149,4 +174,13 @@ void nk_add_column_sums(long rows, long columns, const float *matrix, float *sum
     if (nk_use_avx2()) { column_sums_avx2(rows, columns, matrix, sums); return; }
 #endif
     column_sums(rows, columns, matrix, sums);
+}
+
+void nk_add_gate_sums(long rows, long width, long j0, long j1, const float *matrix,
+                      const int32_t *tokens, float *table, float *sums)
+{
+#if defined(__x86_64__)
+    if (nk_use_avx2()) { gate_sums_avx2(rows, width, j0, j1, matrix, tokens, table, sums); return; }
+#endif
+    gate_sums(rows, width, j0, j1, matrix, tokens, table, sums);
 }

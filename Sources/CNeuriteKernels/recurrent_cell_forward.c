@@ -8,7 +8,8 @@
  * tanh (avx2_common.h); the Swift version made several passes per row and
  * was ~6% of a character LSTM's training step. Units past a multiple of 8,
  * and CPUs without AVX2, take the scalar loop with the same approximations
- * (activation.c).
+ * (activation.c). Where the AVX-512 family is in use, 16 units at a time
+ * first (recurrent_cell_forward_avx512.c).
  */
 #include "NeuriteKernels.h"
 #include "gemm_internal.h"
@@ -52,17 +53,15 @@ static void gru_units(long h, long j, const float *x, const float *r, const floa
 #define ADD _mm256_add_ps
 #define MUL _mm256_mul_ps
 
-NK_AVX2 static long rnn_units_avx2(long h, const float *x, const float *r, float *out)
+NK_AVX2 static long rnn_units_avx2(long h, long j, const float *x, const float *r, float *out)
 {
-    long j = 0;
     for (; j + 8 <= h; j += 8) STORE(out + j, nk_act256(ADD(LOAD(x + j), LOAD(r + j)), NK_ACT_TANH));
     return j;
 }
 
-NK_AVX2 static long lstm_units_avx2(long h, const float *x, const float *r, const float *previous_cell,
+NK_AVX2 static long lstm_units_avx2(long h, long j, const float *x, const float *r, const float *previous_cell,
                                     float *cell, float *out, float *gates, float *tanh_cell)
 {
-    long j = 0;
     for (; j + 8 <= h; j += 8) {
         __m256 i = nk_act256(ADD(LOAD(x + j), LOAD(r + j)), NK_ACT_SIGMOID);
         __m256 f = nk_act256(ADD(LOAD(x + h + j), LOAD(r + h + j)), NK_ACT_SIGMOID);
@@ -75,10 +74,9 @@ NK_AVX2 static long lstm_units_avx2(long h, const float *x, const float *r, cons
     return j;
 }
 
-NK_AVX2 static long gru_units_avx2(long h, const float *x, const float *r, const float *previous,
+NK_AVX2 static long gru_units_avx2(long h, long j, const float *x, const float *r, const float *previous,
                                    float *out, float *gates, float *candidate)
 {
-    long j = 0;
     const __m256 one = _mm256_set1_ps(1.0f);
     for (; j + 8 <= h; j += 8) {
         __m256 reset = nk_act256(ADD(LOAD(x + j), LOAD(r + j)), NK_ACT_SIGMOID);
@@ -93,13 +91,22 @@ NK_AVX2 static long gru_units_avx2(long h, const float *x, const float *r, const
 }
 
 static int use_avx2(void) { return nk_kernel_uses_avx2(); }
+
+/* 16 units at a time where the AVX-512 family is in use (recurrent_cell_forward_avx512.c). */
+long nk_rnn_units_avx512(long h, const float *x, const float *r, float *out);
+long nk_lstm_units_avx512(long h, const float *x, const float *r, const float *previous_cell,
+                          float *cell, float *out, float *gates, float *tanh_cell);
+long nk_gru_units_avx512(long h, const float *x, const float *r, const float *previous,
+                         float *out, float *gates, float *candidate);
+static int use_avx512(void) { return nk_select_kernel() == &nk_kernel_avx512; }
 #endif
 
 void nk_rnn_step_forward(long h, const float *x, const float *r, float *out)
 {
     long j = 0;
 #if defined(__x86_64__)
-    if (use_avx2()) j = rnn_units_avx2(h, x, r, out);
+    if (use_avx512()) j = nk_rnn_units_avx512(h, x, r, out);
+    if (use_avx2()) j = rnn_units_avx2(h, j, x, r, out);
 #endif
     rnn_units(h, j, x, r, out);
 }
@@ -109,7 +116,8 @@ void nk_lstm_step_forward(long h, const float *x, const float *r, const float *p
 {
     long j = 0;
 #if defined(__x86_64__)
-    if (use_avx2()) j = lstm_units_avx2(h, x, r, previous_cell, cell, out, gates, tanh_cell);
+    if (use_avx512()) j = nk_lstm_units_avx512(h, x, r, previous_cell, cell, out, gates, tanh_cell);
+    if (use_avx2()) j = lstm_units_avx2(h, j, x, r, previous_cell, cell, out, gates, tanh_cell);
 #endif
     lstm_units(h, j, x, r, previous_cell, cell, out, gates, tanh_cell);
 }
@@ -119,7 +127,8 @@ void nk_gru_step_forward(long h, const float *x, const float *r, const float *pr
 {
     long j = 0;
 #if defined(__x86_64__)
-    if (use_avx2()) j = gru_units_avx2(h, x, r, previous, out, gates, candidate);
+    if (use_avx512()) j = nk_gru_units_avx512(h, x, r, previous, out, gates, candidate);
+    if (use_avx2()) j = gru_units_avx2(h, j, x, r, previous, out, gates, candidate);
 #endif
     gru_units(h, j, x, r, previous, out, gates, candidate);
 }

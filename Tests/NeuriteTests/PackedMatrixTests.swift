@@ -3,11 +3,13 @@ import Testing
 
 /// The GEMM against a right operand packed once (a recurrent layer's W_hh), against the general
 /// GEMM: both layouts of each operand, sizes around the register tile and across the K blocks
-/// (K > 256 packs in two blocks), with bias and accumulation, on 1 and 2 threads.
+/// (K > 256 packs in two blocks), with bias and accumulation, on 1 and 2 threads (a product with
+/// Aᵀ, the recurrent weights' gradient, is split by rows, the others by columns).
 @Suite("Packed-matrix GEMM", .serialized)
 struct PackedMatrixTests {
     static let shapes: [(rows: Int, columns: Int, inner: Int)] = [
         (1, 1, 1), (5, 17, 3), (7, 16, 64), (13, 33, 300), (32, 96, 128), (6, 40, 513),
+        (44, 20, 260),  // tall: with Aᵀ split by rows across threads, a partial strip of 8 rows
     ]
 
     @Test(arguments: 0..<shapes.count)

@@ -107,6 +107,11 @@ void nk_gru_step_backward(long h, const float *gates, const float *candidate,
 
 /// sums[j] += Σ_i matrix[i][j] over a row-major rows × columns matrix.
 void nk_add_column_sums(long rows, long columns, const float *matrix, float *sums);
+/// Columns [j0, j1) of each row of a row-major rows × width matrix: added to sums (unless NULL)
+/// and, unless tokens is NULL, to row tokens[i] of table (rows × width as well): a recurrent
+/// layer's bias gradient and its one-hot input weights' gradient in one pass.
+void nk_add_gate_sums(long rows, long width, long j0, long j1, const float *matrix,
+                      const int32_t *tokens, float *table, float *sums);
 
 /// Softmax of each row of a row-major rows × columns matrix into output (which may be input);
 /// row_max[i] and row_sum[i] get the row's maximum m and Σ_j exp(x_j − m), so that its

@@ -19,15 +19,4 @@ extension Kernels {
         }
         return result
     }
-
-    /// `table[indices[r]] += rows[r]` for every row r of `rows` `[indices.count, width]`:
-    /// the gradient of a lookup, each looked-up row collecting the gradients of its uses.
-    static func addRows(
-        _ rows: UnsafePointer<Float>, at indices: [Int32], width: Int, into table: UnsafeMutablePointer<Float>
-    ) {
-        for (row, index) in indices.enumerated() {
-            let source = rows + row * width, destination = table + Int(index) * width
-            for column in 0..<width { destination[column] += source[column] }
-        }
-    }
 }

@@ -99,3 +99,21 @@ extension Kernels {
         return result
     }
 }
+
+extension Kernels {
+    /// Adds the rows of `matrix` `[rows, width]` to `sums` `[width]` (a bias's gradient) and, with
+    /// `tokens`, each row r to row `tokens[r]` of `table` `[*, width]` (the one-hot input weights'
+    /// gradient), in one pass over `matrix`. Its columns are split across threads; each column
+    /// still adds the rows in order, so the result does not depend on the number of threads.
+    static func addGateSums(_ matrix: Tensor, tokens: [Int32]?, table: Tensor?, sums: Tensor?) {
+        let width = matrix.shape[matrix.rank - 1], rows = matrix.count / max(width, 1), chunk = 16
+        func run(_ tokens: UnsafePointer<Int32>?) {
+            parallelSplit((width + chunk - 1) / chunk, work: rows * width) { chunks in
+                nk_add_gate_sums(
+                    rows, width, chunks.lowerBound * chunk, min(width, chunks.upperBound * chunk), matrix.storage.base,
+                    tokens, table?.storage.base, sums?.storage.base)
+            }
+        }
+        if let tokens { tokens.withUnsafeBufferPointer { run($0.baseAddress) } } else { run(nil) }
+    }
+}

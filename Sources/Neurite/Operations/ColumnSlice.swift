@@ -12,9 +12,14 @@ extension Tensor {
             (result.storage.base + row * part).update(from: storage.base + row * width + range.lowerBound, count: part)
         }
         return result.recorded(from: [self]) { gradient, _ in
-            let scattered = Tensor.zeros([rows, width])
+            // Each element written once: a recurrent layer's outputs are most of its packed result,
+            // so zeroing all of it first would write it twice.
+            let scattered = Tensor(uninitializedShape: [rows, width])
             for row in 0..<rows {
-                (scattered.storage.base + row * width + range.lowerBound).update(from: gradient.storage.base + row * part, count: part)
+                let destination = scattered.storage.base + row * width
+                destination.update(repeating: 0, count: range.lowerBound)
+                (destination + range.lowerBound).update(from: gradient.storage.base + row * part, count: part)
+                (destination + range.upperBound).update(repeating: 0, count: width - range.upperBound)
             }
             return [scattered]
         }

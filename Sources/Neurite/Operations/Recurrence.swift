@@ -137,18 +137,29 @@ func recurrence(
 
         var result: [Tensor?] = Array(repeating: nil, count: inputs.count)
         if needed[0] { result[0] = projection.inputGradient(inputGateGradients, weight: weightIH) }
-        if needed[1] { result[1] = projection.weightGradient(inputGateGradients) }
+        // ∂b_ih is the input side's gate gradients summed over rows, ∂b_hh the recurrent side's: the
+        // same for all but the GRU.
+        let inputSide = projection.gradients(inputGateGradients, weight: needed[1], bias: needed[3] || (needed[4] && cell != .gru))
+        result[1] = inputSide.weight
         if needed[2] {
             // Σ_t ∂gates_tᵀ·h_{t−1}: the states h₀…h_{T−1} are the first T·B rows of `hiddens`. Through
-            // the packed-operand GEMM, whose AVX-512 kernel reads ∂gatesᵀ in place.
+            // the packed-operand GEMM, which splits ∂gatesᵀ's rows (the gates) across threads, so that
+            // each reads only its columns of the megabytes of gate gradients.
             let weightGradient = Tensor(uninitializedShape: weightHH.shape)
             Kernels.PackedMatrix(hiddens.storage.base, transposed: false, inner: steps * batch, columns: h).multiply(
                 recurrentGateGradients.storage.base, transposed: true, into: weightGradient.storage.base, rows: gates)
             result[2] = weightGradient
         }
-        let recurrentBiasGradient = needed[3] || needed[4] ? Kernels.columnSums(recurrentGateGradients) : nil
-        if needed[3] { result[3] = cell == .gru ? Kernels.columnSums(inputGateGradients) : Tensor(recurrentBiasGradient!.scalars) }
-        if needed[4] { result[4] = recurrentBiasGradient }
+        if needed[3] { result[3] = inputSide.bias }
+        if needed[4] {
+            if cell == .gru {
+                let sums = Tensor.zeros([gates])
+                Kernels.addGateSums(recurrentGateGradients, tokens: nil, table: nil, sums: sums)
+                result[4] = sums
+            } else {
+                result[4] = needed[3] ? Tensor(inputSide.bias!.scalars) : inputSide.bias
+            }
+        }
         if needed[5] { result[5] = Tensor(shape: initialHidden.shape, storage: hiddenCarry.storage) }
         if let cellCarry, needed.count > 6, needed[6] { result[6] = Tensor(shape: initialCell!.shape, storage: cellCarry.storage) }
         return result

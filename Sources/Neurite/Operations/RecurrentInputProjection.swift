@@ -56,17 +56,23 @@ struct RecurrentInputProjection {
         return timeMajor.permuted([1, 0, 2])
     }
 
-    /// ∂loss/∂W_ih `[gates, features]` from the gate gradients `[T·B, gates]`: ∂Gᵀ·X.
-    func weightGradient(_ gateGradients: Tensor) -> Tensor {
-        if let tokens {  // each token's column collects the gate gradients of its steps
-            let gradientByToken = Tensor.zeros([inputSize, gates])
-            Kernels.addRows(gateGradients.storage.base, at: tokens, width: gates, into: gradientByToken.storage.base)
-            return gradientByToken.transposed()
+    /// ∂loss/∂W_ih `[gates, features]` (when `weight`) and the gate gradients' column sums, the
+    /// bias gradient (when `bias`), from the gate gradients `[T·B, gates]`. ∂W_ih is ∂Gᵀ·X: for
+    /// one-hot inputs each token's column collects the gate gradients of its steps, in the same
+    /// pass over them as the sums.
+    func gradients(_ gateGradients: Tensor, weight: Bool, bias: Bool) -> (weight: Tensor?, bias: Tensor?) {
+        let sums = bias ? Tensor.zeros([gates]) : nil
+        if let tokens {
+            let gradientByToken = weight ? Tensor.zeros([inputSize, gates]) : nil
+            Kernels.addGateSums(gateGradients, tokens: weight ? tokens : nil, table: gradientByToken, sums: sums)
+            return (gradientByToken?.transposed(), sums)
         }
+        if bias { Kernels.addGateSums(gateGradients, tokens: nil, table: nil, sums: sums) }
+        guard weight else { return (nil, sums) }
         let gradient = Tensor(uninitializedShape: [gates, inputSize])
         Kernels.matrixMultiply(
             gateGradients.storage.base, transposed: true, timeMajorInput!.storage.base, transposed: false,
             into: gradient.storage.base, rows: gates, columns: inputSize, inner: steps * batch)
-        return gradient
+        return (gradient, sums)
     }
 }
