@@ -68,7 +68,12 @@ static inline NK_AVX512 __m512 tanh512(__m512 x)
     q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(1.18534705686654e-04f));
     q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(2.26843463243900e-03f));
     q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(4.89352518554385e-03f));
-    return _mm512_mask_blend_ps(tiny, _mm512_div_ps(p, q), x);
+    /* Exactly ±1 past |x| = 9.02, as nk_tanh256: a saturated unit passes no gradient. */
+    __mmask16 saturated = _mm512_cmp_ps_mask(_mm512_abs_ps(x), _mm512_set1_ps(9.02f), _CMP_GT_OQ);
+    __m512i sign = _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32((int)0x80000000u));
+    __m512 sign_one = _mm512_castsi512_ps(_mm512_or_si512(sign, _mm512_castps_si512(_mm512_set1_ps(1.0f))));
+    __m512 result = _mm512_mask_blend_ps(saturated, _mm512_div_ps(p, q), sign_one);
+    return _mm512_mask_blend_ps(tiny, result, x);
 }
 
 #define LOAD _mm512_loadu_ps
