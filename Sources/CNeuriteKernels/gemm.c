@@ -137,7 +137,9 @@ static int nk_use_small(const nk_kernel *kr, const nk_gemm_args *g)
 
 /* The tall path (gemm_avx512_tall.c) where its tiles keep B in L2 and a row
  * group of A in L1: K <= NK_TALL_MAX_K (8 rows of A in 32 KiB), K·N floats
- * <= NK_TALL_MAX_B (1/4 of a 2 MiB L2), and at least NK_TALL_MIN_M rows in
+ * below NK_TALL_MAX_B (1/4 of a 2 MiB L2; strictly below: a 512³ product
+ * split in two column halves is a 512×256 B, exactly that size, and ran
+ * ~1.5× slower tall than packed), and at least NK_TALL_MIN_M rows in
  * this block (a thread's share), below which the packed path's B panel in
  * L1 wins. */
 #define NK_TALL_MAX_K 1024L
@@ -147,7 +149,7 @@ static int nk_use_small(const nk_kernel *kr, const nk_gemm_args *g)
 static int nk_use_tall(const nk_kernel *kr, const nk_gemm_args *g)
 {
     return kr->tall && !g->ta && !g->tb && g->M >= NK_TALL_MIN_M &&
-           g->K <= NK_TALL_MAX_K && g->K * g->N <= NK_TALL_MAX_B;
+           g->K <= NK_TALL_MAX_K && g->K * g->N < NK_TALL_MAX_B;
 }
 
 static void nk_gemm_block(const nk_kernel *kr, const nk_gemm_args *g)
