@@ -85,12 +85,7 @@ struct Bench: ParsableCommand {
         }
         var recurrent = RecurrentBench(threads: machine.threads, minimumSeconds: workloadSeconds)
         var rounds = WorkloadRounds(peers: peers, minimumSeconds: workloadSeconds)
-        // The peak is measured again before every round and the best figure is kept: a single 0.2 s
-        // measurement that lands in a dip of the host would lower the bar of every goal below.
-        let peakShape = gemm.first { $0.shape.label == GEMMShape.square(512).label }?.shape
-        var peakFigures = gemm.filter { $0.shape.label == peakShape?.label }.map(\.neurite)
         for _ in 0..<(processes ?? (names.isEmpty ? 1 : 3)) {
-            if let peakShape { peakFigures.append(measureGEMM(peakShape, minimumSeconds: gemmSeconds)) }
             try rounds.measure(inFreshProcess: processes != nil, childArguments: (quick ? ["--quick"] : []) + ["--threads", String(machine.threads)])
             recurrent.measure(fresh: rounds.childFigures)
         }
@@ -107,14 +102,8 @@ struct Bench: ParsableCommand {
         print()
         print(rounds.table(showsSpread: processes != nil).rendered)
         print()
-        // The peak is the 512³ GEMM measured in this run (--quick has none: its fastest shape).
-        if let peakShape, let best = peakFigures.max() {
-            let label = "best of \(peakFigures.count) × \(peakShape.label)"
-            print(rounds.goalTable(peakGFLOPS: best, peakLabel: label).rendered)
-        } else {
-            let fastest = gemm.max { $0.neurite < $1.neurite }
-            print(rounds.goalTable(peakGFLOPS: fastest?.neurite, peakLabel: fastest?.shape.label ?? "").rendered)
-        }
+        let tablePeak = gemm.first { $0.shape.label == GEMMShape.square(512).label }?.neurite
+        print(rounds.goalTable(bestPeakGFLOPS: tablePeak).rendered)
         print()
         print(recurrent.table(showsSpread: processes != nil).rendered)
         if let accuracy {

@@ -12,6 +12,8 @@ struct WorkloadRounds {
     /// Per row id: Neurite's samples/s of each round, its allocations per step, each peer's figures.
     private(set) var neurite: [String: [Double]] = [:]
     private(set) var allocations: [String: Double] = [:]
+    /// Per row id, per round: the 512³ GEMM's GFLOPS measured in the same process right before the row.
+    private(set) var peaks: [String: [Double]] = [:]
     private(set) var peerFigures: [PeerBenchmark.Name: [String: [Double]]] = [:]
     private(set) var failures: [String: String] = [:]
     /// Adam's speed over SGD momentum's, each round's median over alternated pairs of passes.
@@ -46,6 +48,7 @@ struct WorkloadRounds {
 
     private mutating func record(_ workload: Workload, _ result: WorkloadResult) {
         neurite[workload.id, default: []].append(result.samplesPerSecond)
+        if let peak = result.peakGFLOPS { peaks[workload.id, default: []].append(peak) }
         allocations[workload.id] = result.systemAllocationsPerStep
         if let ratio = result.speedRatioToSGD { adamToSGD.append(ratio) }
     }
@@ -58,6 +61,7 @@ struct WorkloadRounds {
                 "id": workload.id, "samples_per_second": result.samplesPerSecond, "allocations": result.systemAllocationsPerStep,
             ]
             if let ratio = result.speedRatioToSGD { line["ratio_to_sgd"] = ratio }
+            if let peak = result.peakGFLOPS { line["peak_gflops"] = peak }
             print(String(decoding: try JSONSerialization.data(withJSONObject: line), as: UTF8.self))
             fflush(nil)  // piped to the parent: each row as it is measured
         }
@@ -71,7 +75,7 @@ struct WorkloadRounds {
                   let id = reply["id"] as? String, let speed = reply["samples_per_second"] as? Double else { continue }
             results[id] = WorkloadResult(
                 samplesPerSecond: speed, systemAllocationsPerStep: reply["allocations"] as? Double ?? 0,
-                speedRatioToSGD: reply["ratio_to_sgd"] as? Double)
+                speedRatioToSGD: reply["ratio_to_sgd"] as? Double, peakGFLOPS: reply["peak_gflops"] as? Double)
         }
         child.stop()
         return results
@@ -113,6 +117,11 @@ struct WorkloadRounds {
                 + "\(format(minimumSeconds, decimals: 1)) s after a warm-up pass; best of \(rounds) round\(rounds == 1 ? "" : "s")"
                 + (processes != nil ? ", each in a fresh `neurite` process (min and median: over those processes)." : ", in this process."),
         ]
+        notes.append("goals: a share of the GEMM peak is the row's GFLOPS (FLOP/sample as issue #11 counts them) over the "
+            + "512³ GEMM measured in the same process just before the row, for as long and by the same best-batch rule, so "
+            + "both see the same phase of the host; the goal is judged on the median of those shares over the rounds. The "
+            + "share of the run's best 512³ GEMM is printed beside it and not judged: it divides a median by a best, and "
+            + "drops whenever the host slows at any moment of the run.")
         // Adam's row times its passes alternately with SGD momentum's on the same model, so both see
         // the same load; the rows above were measured at different moments and are no fair ratio.
         if let ratio = median(adamToSGD) {
