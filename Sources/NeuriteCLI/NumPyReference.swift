@@ -109,6 +109,17 @@ final class NumPyReference {
             blas = ", " + info["name"] + " " + info["version"]
         except Exception:
             pass
+        def wait_until_idle():
+            # OpenBLAS's threads spin for about 0.1 s after the last product (its THREAD_TIMEOUT)
+            # before they sleep: a core taken from the Neurite figure measured next. Wait until
+            # the process uses no CPU (all threads: process_time), at most 1 s.
+            deadline, last = time.perf_counter() + 1.0, time.process_time()
+            while time.perf_counter() < deadline:
+                time.sleep(0.01)
+                now = time.process_time()
+                if now - last < 0.001:
+                    return
+                last = now
         reply({"version": "numpy " + np.__version__ + blas})
         for line in iter(sys.stdin.readline, ""):
             m, n, k, ta, tb = map(int, line.split())
@@ -116,6 +127,8 @@ final class NumPyReference {
             b = rng.uniform(-1, 1, (n, k) if tb else (k, n)).astype(np.float32)
             left, right = (a.T if ta else a), (b.T if tb else b)
             c = np.empty((m, n), dtype=np.float32)
-            reply({"gflops": 2 * m * n * k / best_seconds(lambda: np.matmul(left, right, out=c)) / 1e9})
+            gflops = 2 * m * n * k / best_seconds(lambda: np.matmul(left, right, out=c)) / 1e9
+            wait_until_idle()
+            reply({"gflops": gflops})
         """
 }
