@@ -137,7 +137,8 @@ struct Bench: ParsableCommand {
         case let .success(reference):
             numpyNote = "NumPy: \(reference.version), measured in this run by a python3 child process with the same rule "
                 + "(np.matmul(a, b, out=c); .T views for the transposed forms), right after Neurite on each shape so both see the "
-                + "same load, with OPENBLAS_NUM_THREADS=\(machine.threads). "
+                + "same load, with OPENBLAS_NUM_THREADS=\(machine.threads); it answers once its threads are idle (OpenBLAS's "
+                + "spin about 0.1 s after a product), so that they take no core from the next Neurite row. "
                 + "\(NumPyReference.removedVariables.joined(separator: " and ")) are removed from its environment, where "
                 + "set: this machine's environment may set them for other tools, and they make OpenBLAS use slower kernels "
                 + "than it detects by itself (\(reference.removed.isEmpty ? "neither was set in this run" : "removed in this run: " + reference.removed.joined(separator: ", ")))."
