@@ -46,7 +46,7 @@ struct WorkloadRounds {
         }
     }
 
-    private mutating func record(_ workload: Workload, _ result: WorkloadResult) {
+    mutating func record(_ workload: Workload, _ result: WorkloadResult) {
         neurite[workload.id, default: []].append(result.samplesPerSecond)
         if let peak = result.peakGFLOPS { peaks[workload.id, default: []].append(peak) }
         allocations[workload.id] = result.systemAllocationsPerStep
