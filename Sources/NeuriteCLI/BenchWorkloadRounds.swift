@@ -134,7 +134,7 @@ struct WorkloadRounds {
                 notes.append("\(name.displayName): \(peer.version), \(peer.threads) thread\(peer.threads == 1 ? "" : "s"), measured in this run by "
                     + "scripts/peer_bench.py right after Neurite on each row and round, same data, shapes, batch and optimizer; "
                     + (name == .jax ? "training: the faster of each 32-step pass as one jitted lax.scan and as 32 calls of a jitted step "
-                        + "(XLA's CPU convolutions run slower inside the scan; LeNet-5: lax.conv_general_dilated, NCHW). " : "eager steps. ")
+                        + "(XLA's CPU convolutions run slower inside the scan; LeNet-5: lax.conv_general_dilated, NCHW). " : "eager steps, fused optimizer (fused=True). ")
                     + "OMP_WAIT_POLICY=\(ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "unset (spinning)").")
             case let .failure(error):
                 notes.append("\(name.displayName): not installed — \(error) (scripts/setup_peers.sh installs it).")
