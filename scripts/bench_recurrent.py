@@ -3,7 +3,7 @@
 
 The same workload as Neurite's row: a character language model with one-hot inputs
 (vocabulary 64), one recurrent layer of 128 units (rnn: tanh, lstm, gru), a linear decoder to
-64 logits, batch 32 × 64 steps, cross-entropy on every step, Adam (PyTorch's defaults),
+64 logits, batch 32 × 64 steps, cross-entropy on every step, Adam (PyTorch's defaults, fused),
 clip_grad_norm_ to 5, the state carried (detached) from step to step. Timed by the rule of
 Neurite's rows: calls in batches of about 10 ms, repeated for at least --seconds (three
 batches at least), the best batch reported.
@@ -32,7 +32,10 @@ def main():
     recurrent = layer(VOCABULARY, HIDDEN, batch_first=True)
     decoder = torch.nn.Linear(HIDDEN, VOCABULARY)
     parameters = list(recurrent.parameters()) + list(decoder.parameters())
-    optimizer = torch.optim.Adam(parameters)
+    try:  # fused: PyTorch's fastest CPU Adam (2.4 and later), as in peer_bench.py
+        optimizer = torch.optim.Adam(parameters, fused=True)
+    except (TypeError, RuntimeError, ValueError):
+        optimizer = torch.optim.Adam(parameters)
     ids = torch.randint(0, VOCABULARY, (BATCH, STEPS + 1))
     inputs = torch.nn.functional.one_hot(ids[:, :-1], VOCABULARY).float()
     targets = ids[:, 1:].reshape(-1)
