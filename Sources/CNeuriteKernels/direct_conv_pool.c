@@ -65,14 +65,11 @@ static inline NK_AVX512 __m512 nk_pool_act16(__m512 v, __m512 bias, int act)
     return act == NK_ACT_RELU ? _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_NLE_UQ), v) : v;
 }
 
-/* 16 windows at a time, as max_pool_avx512.c: two permutes per row split 32
- * floats into left and right columns, three compare-and-blend steps pick the
- * winner and its code. */
+/* 16 windows at a time, by nk_max_pool_2x2_16 as max_pool_avx512.c, after
+ * act(v + bias) on the loaded rows; the winner is stored as its code. */
 NK_AVX512 void nk_pool_wide_avx512(const float *wide, long wp, float bias, int act, long ph, long pw,
                                    float *pooled, int32_t *winners)
 {
-    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
     const __m512i one = _mm512_set1_epi32(1), two = _mm512_set1_epi32(2);
     const __m512 b = _mm512_set1_ps(bias);
     for (long r = 0; r < ph; r++) {
@@ -84,13 +81,9 @@ NK_AVX512 void nk_pool_wide_avx512(const float *wide, long wp, float bias, int a
             __m512 t1 = nk_pool_act16(_mm512_maskz_loadu_ps(second, top + 2 * c + 16), b, act);
             __m512 u0 = nk_pool_act16(_mm512_maskz_loadu_ps(first, bottom + 2 * c), b, act);
             __m512 u1 = nk_pool_act16(_mm512_maskz_loadu_ps(second, bottom + 2 * c + 16), b, act);
-            __m512 left = _mm512_permutex2var_ps(t0, even, t1), right = _mm512_permutex2var_ps(t0, odd, t1);
-            __m512 d0 = _mm512_permutex2var_ps(u0, even, u1), d1 = _mm512_permutex2var_ps(u0, odd, u1);
-            __mmask16 up_right = _mm512_cmp_ps_mask(right, left, _CMP_GT_OQ);
-            __mmask16 low_right = _mm512_cmp_ps_mask(d1, d0, _CMP_GT_OQ);
-            __m512 upper = _mm512_mask_blend_ps(up_right, left, right), lower = _mm512_mask_blend_ps(low_right, d0, d1);
-            __mmask16 lower_wins = _mm512_cmp_ps_mask(lower, upper, _CMP_GT_OQ);
-            _mm512_mask_storeu_ps(pooled + r * pw + c, lanes, _mm512_mask_blend_ps(lower_wins, upper, lower));
+            __mmask16 up_right, low_right, lower_wins;
+            __m512 best = nk_max_pool_2x2_16(t0, t1, u0, u1, &up_right, &low_right, &lower_wins);
+            _mm512_mask_storeu_ps(pooled + r * pw + c, lanes, best);
             __m512i code = _mm512_maskz_mov_epi32(up_right, one);
             code = _mm512_mask_mov_epi32(code, lower_wins, _mm512_mask_add_epi32(two, low_right, two, one));
             _mm512_mask_storeu_epi32(winners + r * pw + c, lanes, code);
