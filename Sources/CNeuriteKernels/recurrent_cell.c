@@ -130,13 +130,6 @@ void nk_gru_step_backward(long h, const float *gates, const float *candidate,
     gru_backward(h, gates, candidate, previous_hidden, carry, output_gradient, dinput, drecurrent, dprevious);
 }
 
-/* Σ over rows of a [rows × columns] matrix, added to sums: a bias's gradient. */
-NK_INLINE void column_sums(long rows, long columns, const float *restrict matrix, float *restrict sums)
-{
-    for (long i = 0; i < rows; i++)
-        for (long j = 0; j < columns; j++) sums[j] += matrix[i * columns + j];
-}
-
 /* Columns [j0, j1) of the rows of a [rows × width] matrix added to sums (when not NULL) and, when
  * tokens is not NULL, each row to row tokens[i] of table: the bias gradient and the one-hot input
  * weights' gradient of a recurrent layer in one pass over its gate gradients. Rows in order, so
@@ -156,25 +149,12 @@ NK_INLINE void gate_sums(long rows, long width, long j0, long j1, const float *r
 }
 
 #if defined(__x86_64__)
-NK_AVX2 static void column_sums_avx2(long rows, long columns, const float *matrix, float *sums)
-{
-    column_sums(rows, columns, matrix, sums);
-}
-
 NK_AVX2 static void gate_sums_avx2(long rows, long width, long j0, long j1, const float *matrix,
                                    const int32_t *tokens, float *table, float *sums)
 {
     gate_sums(rows, width, j0, j1, matrix, tokens, table, sums);
 }
 #endif
-
-void nk_add_column_sums(long rows, long columns, const float *matrix, float *sums)
-{
-#if defined(__x86_64__)
-    if (nk_use_avx2()) { column_sums_avx2(rows, columns, matrix, sums); return; }
-#endif
-    column_sums(rows, columns, matrix, sums);
-}
 
 void nk_add_gate_sums(long rows, long width, long j0, long j1, const float *matrix,
                       const int32_t *tokens, float *table, float *sums)

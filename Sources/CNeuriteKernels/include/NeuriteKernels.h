@@ -105,8 +105,6 @@ void nk_gru_step_backward(long h, const float *gates, const float *candidate,
                           const float *output_gradient, float *dinput, float *drecurrent,
                           float *dprevious);
 
-/// sums[j] += Σ_i matrix[i][j] over a row-major rows × columns matrix.
-void nk_add_column_sums(long rows, long columns, const float *matrix, float *sums);
 /// Columns [j0, j1) of each row of a row-major rows × width matrix: added to sums (unless NULL)
 /// and, unless tokens is NULL, to row tokens[i] of table (rows × width as well): a recurrent
 /// layer's bias gradient and its one-hot input weights' gradient in one pass.

@@ -152,13 +152,8 @@ func recurrence(
         }
         if needed[3] { result[3] = inputSide.bias }
         if needed[4] {
-            if cell == .gru {
-                let sums = Tensor.zeros([gates])
-                Kernels.addGateSums(recurrentGateGradients, tokens: nil, table: nil, sums: sums)
-                result[4] = sums
-            } else {
-                result[4] = needed[3] ? Tensor(inputSide.bias!.scalars) : inputSide.bias
-            }
+            result[4] = cell == .gru ? Kernels.columnSums(recurrentGateGradients)
+                : needed[3] ? Tensor(inputSide.bias!.scalars) : inputSide.bias
         }
         if needed[5] { result[5] = Tensor(shape: initialHidden.shape, storage: hiddenCarry.storage) }
         if let cellCarry, needed.count > 6, needed[6] { result[6] = Tensor(shape: initialCell!.shape, storage: cellCarry.storage) }

@@ -61,13 +61,13 @@ struct RecurrentInputProjection {
     /// one-hot inputs each token's column collects the gate gradients of its steps, in the same
     /// pass over them as the sums.
     func gradients(_ gateGradients: Tensor, weight: Bool, bias: Bool) -> (weight: Tensor?, bias: Tensor?) {
-        let sums = bias ? Tensor.zeros([gates]) : nil
         if let tokens {
+            let sums = bias ? Tensor.zeros([gates]) : nil
             let gradientByToken = weight ? Tensor.zeros([inputSize, gates]) : nil
             Kernels.addGateSums(gateGradients, tokens: weight ? tokens : nil, table: gradientByToken, sums: sums)
             return (gradientByToken?.transposed(), sums)
         }
-        if bias { Kernels.addGateSums(gateGradients, tokens: nil, table: nil, sums: sums) }
+        let sums = bias ? Kernels.columnSums(gateGradients) : nil
         guard weight else { return (nil, sums) }
         let gradient = Tensor(uninitializedShape: [gates, inputSize])
         Kernels.matrixMultiply(
