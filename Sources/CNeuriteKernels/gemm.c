@@ -212,65 +212,108 @@ static void nk_choose_grid(const nk_kernel *kr, const nk_gemm_args *g, int p,
 }
 
 /* ---- K split ------------------------------------------------------------
- * WHY: a convolution's weight gradient dW = dZ·colsᵀ has a tiny output and a
- * huge inner dimension (LeNet conv1: 6×25 outputs, K = 64·28·28 = 50176).
- * Neither M nor N is wide enough for two tasks, so the M×N grid left it on
- * one core (358 µs). Here each task computes alpha·op(A)op(B) over one slice
- * of K into its own M×N partial, and the caller adds the partials in task
- * order: the result depends on the thread count but not on which thread ran
- * which slice, so runs stay reproducible. Measured (2 threads, Zen 3): LeNet
- * conv1 dW 358 µs -> 176 µs. */
+ * Each task computes alpha·op(A)op(B) over one slice of K (and, when the
+ * slice is split further, one block of its M×N grid); slice 0 goes straight
+ * into C, the others into partials that the caller then adds to C in slice
+ * order. Two uses:
+ *
+ * WHY for a tiny output (nk_gemm_dispatch, p slices): a convolution's weight
+ * gradient dW = dZ·colsᵀ has a tiny output and a huge inner dimension (LeNet
+ * conv1: 6×25 outputs, K = 64·28·28 = 50176). Neither M nor N is wide enough
+ * for two tasks, so the M×N grid left it on one core (358 µs). Split by K it
+ * took 176 µs (2 threads, Zen 3). The result depends on the thread count but
+ * not on which thread ran which slice, so runs stay reproducible.
+ *
+ * WHY for a small output next to a large B (nk_weight_slices, 2 slices): a
+ * small batch times a dense layer's weights (64×784 · 784×128) split over N
+ * gave each thread a column half of the weights: 256-byte pieces of every
+ * row, interleaved with the other thread's, while the weight gradient and the
+ * optimizer's update split the same matrix by rows. So every step moved most
+ * of the 401 KB of weights, velocity and gradient between the cores' caches
+ * (the L2 prefetchers also pull the other thread's pieces of each row), at
+ * about 20 GB/s on a 2-core VM. Split by K, the forward product takes the
+ * same contiguous half of the weight rows as the weight gradient (split by
+ * M) and the update (split by halves), and each half stays in one core's L2;
+ * the caller runs task 0 (thread_pool.c), so the assignment is the same in
+ * every job. The cost is one M×N partial, small next to K×N by the
+ * conditions below. In a C emulation of that step on 2 threads, the forward
+ * product went from 124–142 µs on one thread to 77–88 µs split by K, and the
+ * whole step from about 160k to 226–260k samples/s. The slices depend on the
+ * shape only, so results do not depend on the number of threads. */
 
 /* Each slice of K is at least this long, so the partial sums (M·N floats per
- * task, added once) stay negligible next to the M·N·K/p multiply-adds. */
+ * slice, added once) stay negligible next to the M·N·K/p multiply-adds. */
 #ifndef NK_KSPLIT_MIN_K
 #define NK_KSPLIT_MIN_K 512L
 #endif
+/* The shape-fixed split: K at least 2× this, an output at most a quarter of
+ * B and at most this many floats (a partial that stays in L2). */
+#define NK_SLICE_MIN_K 256L
+#define NK_SLICE_MAX_OUTPUT (32L * 1024L)
 
 typedef struct {
     const nk_kernel *kr;
     const nk_gemm_args *g;
-    long kstep;
-    float *partials;     /* tasks × M×N, row-major with ld = N */
+    long kstep, mstep, nstep;
+    int pm, pn;          /* grid within a slice */
+    float *partials;     /* (slices - 1) × M×N, row-major with ld = N */
 } nk_ksplit;
 
 static void nk_ksplit_task(void *ctx, int t)
 {
     const nk_ksplit *s = ctx;
     nk_gemm_args sub = *s->g;
-    long k0 = t * s->kstep;
+    int slice = t / (s->pm * s->pn), cell = t % (s->pm * s->pn);
+    long k0 = slice * s->kstep;
+    long m0 = (cell / s->pn) * s->mstep, n0 = (cell % s->pn) * s->nstep;
+    if (m0 >= sub.M || n0 >= sub.N) return;
     sub.K = nk_min(s->kstep, sub.K - k0);
-    sub.A += sub.ta ? k0 * sub.lda : k0;
-    sub.B += sub.tb ? k0 : k0 * sub.ldb;
-    sub.C = s->partials + t * sub.M * sub.N;
-    sub.ldc = sub.N;
-    sub.beta = 0.0f;
+    sub.M = nk_min(s->mstep, sub.M - m0);
+    sub.N = nk_min(s->nstep, sub.N - n0);
+    sub.A += sub.ta ? k0 * sub.lda + m0 : m0 * sub.lda + k0;
+    sub.B += sub.tb ? n0 * sub.ldb + k0 : k0 * sub.ldb + n0;
+    if (slice > 0) {
+        sub.C = s->partials + (slice - 1) * s->g->M * s->g->N;
+        sub.ldc = s->g->N;
+        sub.beta = 0.0f;
+    }
+    sub.C += m0 * sub.ldc + n0;
     sub.bias = NULL;
     sub.act = NK_ACT_NONE;
     nk_gemm_block(s->kr, &sub);
 }
 
-/* Returns 0 (nothing done) when the partials cannot be allocated. */
-static int nk_gemm_ksplit(const nk_kernel *kr, const nk_gemm_args *g, int p)
+/* Splits K into `slices` and each slice's M×N into pm×pn blocks. Returns 0
+ * (nothing done) when the partials cannot be allocated. */
+static int nk_gemm_ksplit(const nk_kernel *kr, const nk_gemm_args *g, int slices, int pm, int pn)
 {
-    long kstep = (g->K + p - 1) / p;
-    int tasks = (int)((g->K + kstep - 1) / kstep);
+    long kstep = (g->K + slices - 1) / slices;
+    slices = (int)((g->K + kstep - 1) / kstep);
     size_t plane = (size_t)(g->M * g->N);
-    float *partials = malloc(plane * (size_t)tasks * sizeof(float));
-    if (!partials) return 0;
-    nk_ksplit s = { kr, g, kstep, partials };
-    nk_pool_run(tasks, nk_ksplit_task, &s);
+    float *partials = slices > 1 ? malloc(plane * (size_t)(slices - 1) * sizeof(float)) : NULL;
+    if (slices > 1 && !partials) return 0;
+    nk_ksplit s = { kr, g, kstep, nk_round_up((g->M + pm - 1) / pm, kr->mr),
+                    nk_round_up((g->N + pn - 1) / pn, kr->nr), pm, pn, partials };
+    nk_pool_run(slices * pm * pn, nk_ksplit_task, &s);
     for (long i = 0; i < g->M; i++) {
         float *c = g->C + i * g->ldc;
-        for (long j = 0; j < g->N; j++) {
-            float sum = g->beta == 0.0f ? 0.0f : g->beta * c[j];
-            for (int t = 0; t < tasks; t++) sum += partials[t * plane + i * g->N + j];
-            c[j] = sum;
+        for (int t = 1; t < slices; t++) {
+            const float *p = partials + (size_t)(t - 1) * plane + i * g->N;
+            for (long j = 0; j < g->N; j++) c[j] += p[j];
         }
     }
     free(partials);
     nk_epilogue_rows(kr, g);
     return 1;
+}
+
+/* 2 when the shape takes the shape-fixed K split (see "WHY for a small
+ * output next to a large B"), else 1. */
+static int nk_weight_slices(const nk_kernel *kr, const nk_gemm_args *g, double work)
+{
+    int splittable = g->M >= 2 * kr->mr || g->N >= 2 * kr->nr;
+    return splittable && work >= 2.0 * NK_PARALLEL_MIN_WORK && g->K >= 2 * NK_SLICE_MIN_K &&
+           4 * g->M <= g->K && g->M * g->N <= NK_SLICE_MAX_OUTPUT ? 2 : 1;
 }
 
 static void nk_gemm_dispatch(const nk_kernel *kr, const nk_gemm_args *g)
@@ -289,9 +332,15 @@ static void nk_gemm_dispatch(const nk_kernel *kr, const nk_gemm_args *g)
     int p = nk_thread_count();
     if (work / NK_PARALLEL_MIN_WORK < p) p = (int)(work / NK_PARALLEL_MIN_WORK);
     int pm = 1, pn = 1;
+    int slices = nk_weight_slices(kr, g, work);
+    if (slices > 1) {
+        if (p / slices > 1) nk_choose_grid(kr, g, p / slices, &pm, &pn);
+        if (nk_gemm_ksplit(kr, g, slices, pm, pn)) return;
+        pm = pn = 1;
+    }
     if (p > 1) nk_choose_grid(kr, g, p, &pm, &pn);
     if (pm * pn <= 1) {
-        if (p > 1 && g->K >= p * NK_KSPLIT_MIN_K && nk_gemm_ksplit(kr, g, p)) return;
+        if (p > 1 && g->K >= p * NK_KSPLIT_MIN_K && nk_gemm_ksplit(kr, g, p, 1, 1)) return;
         nk_gemm_block(kr, g);
         return;
     }

@@ -12,6 +12,18 @@
  * Whether a job is split at all is pool_policy.c's call: it measures whether
  * splitting pays and, when it does not, has jobs run on the calling thread.
  *
+ * WHY the caller runs task 0: the jobs of a training step split the same arrays
+ * the same way, task by task (a dense layer's weight rows in the forward
+ * product, in the weight gradient and in the optimizer's update, each split
+ * in contiguous halves), so with a fixed task-to-thread assignment each
+ * thread's half of the weights, velocity and gradient stays in its own core's
+ * cache from one job to the next. Claimed dynamically, task 0 went to the
+ * worker now and then, and its half moved between cores: on a 2-core VM
+ * (Intel Xeon, 2 MB L2 per core) a 401 KB array written by one core is read
+ * by the other at about 20 GB/s, against over 100 GB/s from its own L2. In a C
+ * emulation of the 784-128-10 batch-64 step, the update of a half (50k
+ * weights) took 44 µs with dynamic claims and 25–31 µs with task 0 fixed.
+ *
  * One caller at a time owns the pool (run_lock, taken with trylock): a
  * concurrent caller does not wait, it simply runs all its tasks itself.
  */
@@ -217,18 +229,21 @@ void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx)
     __atomic_store_n(&done.count, 0, __ATOMIC_RELAXED);
     gen++;
     pthread_mutex_lock(&sleep_lock);   /* pairs with the sleepers' check */
-    __atomic_store_n(&job.word, (unsigned long long)gen << 32 | (unsigned long long)ntasks << 16,
+    /* Published with task 0 already claimed: see "WHY the caller runs task 0". */
+    __atomic_store_n(&job.word, (unsigned long long)gen << 32 | (unsigned long long)ntasks << 16 | 1ULL,
                      __ATOMIC_RELEASE);
     if (sleepers) pthread_cond_broadcast(&sleep_cv);
     pthread_mutex_unlock(&sleep_lock);
 
-    int mine = nk_drain(gen);          /* if no worker shows up, we do it all */
+    fn(ctx, 0);
+    __atomic_add_fetch(&done.count, 1, __ATOMIC_RELAXED);
+    int mine = 1 + nk_drain(gen);      /* if no worker shows up, we do it all */
     long long drained = nk_ticks();
-    long long task_ticks = (drained - started) / (mine > 0 ? mine : 1);
+    long long task_ticks = (drained - started) / mine;
     nk_wait_done(ntasks, task_ticks);
     /* One thread would have needed about ntasks × the caller's time per task. */
     long long finished = nk_ticks();
-    if (mine > 0) nk_pool_policy_record((double)task_ticks * ntasks, (double)(finished - started), finished);
+    nk_pool_policy_record((double)task_ticks * ntasks, (double)(finished - started), finished);
     pthread_mutex_unlock(&run_lock);
 }
 

@@ -57,7 +57,7 @@ struct MatrixKernelTests {
 
     /// Runs every kernel family, transpose form and thread count on one shape; returns the worst
     /// relative error.
-    private static func worstError(m: Int, n: Int, k: Int, seed: UInt64, epilogue: Bool) -> Double {
+    private static func worstError(m: Int, n: Int, k: Int, seed: UInt64, epilogue: Bool, threadCounts: [Int] = [1, 2]) -> Double {
         let a = Tensor.randomNormal([m * k], seed: seed).scalars, b = Tensor.randomNormal([k * n], seed: seed + 1).scalars
         let bias = Tensor.randomNormal([n], seed: seed + 2).scalars, initial = Tensor.randomNormal([m * n], seed: seed + 3).scalars
         let product = reference(a, b, m: m, n: n, k: k)
@@ -69,7 +69,7 @@ struct MatrixKernelTests {
                 let storedA = stored(a, rows: m, columns: k, transposed: transposeA)
                 let storedB = stored(b, rows: k, columns: n, transposed: transposeB)
                 for kernel in kernels {
-                    for threads in [1, 2] {
+                    for threads in threadCounts {
                         KernelInfo.threadCount = threads
                         defer { KernelInfo.threadCount = 0 }
                         // Without the epilogue, C starts as NaN: it must be written, never read.
@@ -148,6 +148,41 @@ struct MatrixKernelTests {
             #expect(Self.worstError(m: m, n: n, k: k, seed: UInt64(m * n + k), epilogue: false) <= 1e-5, "\(m)×\(n)×\(k)")
             #expect(Self.worstError(m: m, n: n, k: k, seed: UInt64(m * n + k), epilogue: true) <= 1e-5, "\(m)×\(n)×\(k)")
         }
+    }
+
+    @Test func smallOutputNextToLargeRightOperandSplitByInnerSlicesMatchesTheReference() {
+        // An output at most a quarter of B with K ≥ 512 runs as two fixed slices of K (a small
+        // batch times a weight matrix), on 3 and 4 threads also split over M×N within a slice;
+        // odd K leaves a shorter second slice. With the epilogue, C is accumulated into.
+        for (m, n, k) in [(64, 128, 784), (1, 128, 784), (20, 70, 515)] {
+            for epilogue in [false, true] {
+                let error = Self.worstError(m: m, n: n, k: k, seed: UInt64(m + n * k), epilogue: epilogue, threadCounts: [1, 2, 3, 4])
+                #expect(error <= 1e-5, "\(m)×\(n)×\(k), epilogue \(epilogue)")
+            }
+        }
+    }
+
+    @Test func innerSlicesOfASmallOutputDoNotDependOnTheThreadCount() {
+        // The slices are fixed by the shape, so every thread count adds the same partial sums in
+        // the same order: bit-identical results (the dense layer's forward product at batch 64).
+        let (m, n, k) = (64, 128, 784)
+        let a = Tensor.randomNormal([m * k], seed: 11).scalars, b = Tensor.randomNormal([k * n], seed: 12).scalars
+        let results = [1, 2, 3, 4].map { threads in
+            KernelInfo.threadCount = threads
+            defer { KernelInfo.threadCount = 0 }
+            var c = [Float](repeating: 0, count: m * n)
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    c.withUnsafeMutableBufferPointer { pc in
+                        Kernels.matrixMultiply(
+                            pa.baseAddress!, transposed: false, pb.baseAddress!, transposed: false,
+                            into: pc.baseAddress!, rows: m, columns: n, inner: k)
+                    }
+                }
+            }
+            return c
+        }
+        #expect(results.allSatisfy { $0 == results[0] })
     }
 
     @Test func splitOfTheInnerDimensionIsReproducible() {
