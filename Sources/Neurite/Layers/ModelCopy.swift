@@ -39,6 +39,8 @@ private final class ModelCopier {
             return copied(random) { RandomSource(generator: $0.generator) }
         case is Tensor:
             return value
+        case is LayerStateCache:
+            return LayerStateCache()  // the original's findings name the original's parameters
         case let container as any StateContainer:
             return container.copyingState(self)
         case let layer as any Layer:

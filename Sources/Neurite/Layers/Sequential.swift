@@ -12,7 +12,10 @@
 /// ```
 public struct Sequential: Layer {
     /// The layers, first applied first.
-    public var layers: [any Layer]
+    public var layers: [any Layer] { didSet { stateCache = LayerStateCache() } }
+
+    /// The reflection walk's findings for these layers (``LayerStateCache``).
+    var stateCache = LayerStateCache()
 
     /// A model applying `layers` in order.
     public init(_ layers: [any Layer]) { self.layers = layers }
