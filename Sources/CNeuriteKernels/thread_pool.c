@@ -226,7 +226,10 @@ void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx)
     }
     __atomic_store_n(&job.fn, fn, __ATOMIC_RELAXED);
     __atomic_store_n(&job.ctx, ctx, __ATOMIC_RELAXED);
-    __atomic_store_n(&done.count, 0, __ATOMIC_RELAXED);
+    /* Task 0 counted in advance: the caller runs it before it waits, and
+     * counting it afterwards would move the count's line to the caller and
+     * back in every job. */
+    __atomic_store_n(&done.count, 1, __ATOMIC_RELAXED);
     gen++;
     pthread_mutex_lock(&sleep_lock);   /* pairs with the sleepers' check */
     /* Published with task 0 already claimed: see "WHY the caller runs task 0". */
@@ -236,7 +239,6 @@ void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx)
     pthread_mutex_unlock(&sleep_lock);
 
     fn(ctx, 0);
-    __atomic_add_fetch(&done.count, 1, __ATOMIC_RELAXED);
     int mine = 1 + nk_drain(gen);      /* if no worker shows up, we do it all */
     long long drained = nk_ticks();
     long long task_ticks = (drained - started) / mine;

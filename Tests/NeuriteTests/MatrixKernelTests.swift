@@ -151,10 +151,11 @@ struct MatrixKernelTests {
     }
 
     @Test func smallOutputNextToLargeRightOperandSplitByInnerSlicesMatchesTheReference() {
-        // An output at most a quarter of B with K ≥ 512 runs as two fixed slices of K (a small
-        // batch times a weight matrix), on 3 and 4 threads also split over M×N within a slice;
-        // odd K leaves a shorter second slice. With the epilogue, C is accumulated into.
-        for (m, n, k) in [(64, 128, 784), (1, 128, 784), (20, 70, 515)] {
+        // An output at most a quarter of B with K ≥ 512 and at least two rows of micro-tiles runs
+        // as two fixed slices of K (a small batch times a weight matrix), on 3 and 4 threads also
+        // split over M×N within a slice; odd K leaves a shorter second slice. With the epilogue, C
+        // is accumulated into.
+        for (m, n, k) in [(64, 128, 784), (16, 128, 784), (20, 70, 515)] {
             for epilogue in [false, true] {
                 let error = Self.worstError(m: m, n: n, k: k, seed: UInt64(m + n * k), epilogue: epilogue, threadCounts: [1, 2, 3, 4])
                 #expect(error <= 1e-5, "\(m)×\(n)×\(k), epilogue \(epilogue)")
