@@ -171,17 +171,7 @@ struct MatrixKernelTests {
         let results = [1, 2, 3, 4].map { threads in
             KernelInfo.threadCount = threads
             defer { KernelInfo.threadCount = 0 }
-            var c = [Float](repeating: 0, count: m * n)
-            a.withUnsafeBufferPointer { pa in
-                b.withUnsafeBufferPointer { pb in
-                    c.withUnsafeMutableBufferPointer { pc in
-                        Kernels.matrixMultiply(
-                            pa.baseAddress!, transposed: false, pb.baseAddress!, transposed: false,
-                            into: pc.baseAddress!, rows: m, columns: n, inner: k)
-                    }
-                }
-            }
-            return c
+            return Self.product(a, b, transposingB: false, m: m, n: n, k: k)
         }
         #expect(results.allSatisfy { $0 == results[0] })
     }
@@ -191,20 +181,23 @@ struct MatrixKernelTests {
         let a = Tensor.randomNormal([m * k], seed: 7).scalars, b = Tensor.randomNormal([n * k], seed: 8).scalars
         KernelInfo.threadCount = 2
         defer { KernelInfo.threadCount = 0 }
-        let runs = (0..<5).map { _ in
-            var c = [Float](repeating: 0, count: m * n)
-            a.withUnsafeBufferPointer { pa in
-                b.withUnsafeBufferPointer { pb in
-                    c.withUnsafeMutableBufferPointer { pc in
-                        Kernels.matrixMultiply(
-                            pa.baseAddress!, transposed: false, pb.baseAddress!, transposed: true,
-                            into: pc.baseAddress!, rows: m, columns: n, inner: k)
-                    }
+        let runs = (0..<5).map { _ in Self.product(a, b, transposingB: true, m: m, n: n, k: k) }
+        #expect(runs.allSatisfy { $0 == runs[0] })
+    }
+
+    /// a (m×k) · b (k×n, or n×k stored when `transposingB`) by the selected kernel family.
+    private static func product(_ a: [Float], _ b: [Float], transposingB: Bool, m: Int, n: Int, k: Int) -> [Float] {
+        var c = [Float](repeating: 0, count: m * n)
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    Kernels.matrixMultiply(
+                        pa.baseAddress!, transposed: false, pb.baseAddress!, transposed: transposingB,
+                        into: pc.baseAddress!, rows: m, columns: n, inner: k)
                 }
             }
-            return c
         }
-        #expect(runs.allSatisfy { $0 == runs[0] })
+        return c
     }
 }
 
