@@ -62,8 +62,11 @@ struct WorkloadResult {
     var peakGFLOPS: Double? = nil
 }
 
-/// Steps of one pass over the synthetic data; small, so a pass is short, yet long enough that the
-/// per-pass work of `trainEpoch` (shuffling, listing the batches) is a rounding error per step.
+/// Steps of one pass over the synthetic data (the peers' passes have as many); small, so a pass is
+/// short. Not free: at batch 64 on the 2-core VM, a pass's own work (the epoch's accuracy over
+/// its 2048 predictions, 130–145 µs; the batch list, 16–18 µs) and the first step's wait for a
+/// worker that went to sleep meanwhile came to about 5% of the pass. An epoch of `neurite train`
+/// (938 steps) pays them once.
 private let stepsPerPass = 32
 
 extension Workload {
