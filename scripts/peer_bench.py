@@ -236,23 +236,22 @@ class JAXPeer:
             return jax.tree_util.tree_map(lambda p, m, v: p - scale * m / (jnp.sqrt(v) + 1e-8 * jnp.sqrt(1 - 0.999 ** t)),
                                           params, m, v), (m, v, t)
 
+        def train_step(params, state, chosen):
+            value, grads = jax.value_and_grad(loss)(params, inputs[chosen], labels[chosen])
+            params, state = update(params, state, grads)
+            return params, state, value
+
         @jax.jit
         def one_pass(params, state, key):
             order = jax.random.permutation(key, count).reshape(STEPS_PER_PASS, batch)
 
             def step(carry, chosen):
-                params, state = carry
-                value, grads = jax.value_and_grad(loss)(params, inputs[chosen], labels[chosen])
-                params, state = update(params, state, grads)
+                params, state, value = train_step(*carry, chosen)
                 return (params, state), value
             (params, state), losses = jax.lax.scan(step, (params, state), order)
             return params, state, losses[-1]
 
-        @jax.jit
-        def one_step(params, state, chosen):
-            value, grads = jax.value_and_grad(loss)(params, inputs[chosen], labels[chosen])
-            params, state = update(params, state, grads)
-            return params, state, value
+        one_step = jax.jit(train_step)
 
         def measure_form(whole_pass):
             carry = {"params": params, "state": state, "key": jax.random.PRNGKey(2)}

@@ -165,28 +165,73 @@ static void nk_gemm_block(const nk_kernel *kr, const nk_gemm_args *g)
     }
 }
 
-/* ---- parallel split ------------------------------------------------------ */
+/* ---- parallel split ------------------------------------------------------
+ * A job is `slices` slices of K (1 unless the K split below applies), each
+ * cut into a pm×pn grid of blocks of C, one task per block. With one slice
+ * each task writes its block of C and applies the bias and activation while
+ * the tile is in L1; with more, slice 0 goes straight into C, the others into
+ * partials that the caller then adds to C in slice order before the
+ * epilogue. */
 
 typedef struct {
     const nk_kernel *kr;
     const nk_gemm_args *g;
-    long mstep, nstep;   /* rows / columns per task */
-    int pn;              /* tasks along N */
+    long kstep, mstep, nstep;   /* inner length / rows / columns per task */
+    int slices, pm, pn;
+    float *partials;            /* (slices - 1) × M×N, row-major with ld = N */
 } nk_split;
 
 static void nk_task(void *ctx, int t)
 {
     const nk_split *s = ctx;
     nk_gemm_args sub = *s->g;
-    long m0 = (t / s->pn) * s->mstep, n0 = (t % s->pn) * s->nstep;
+    int slice = t / (s->pm * s->pn), cell = t % (s->pm * s->pn);
+    long k0 = slice * s->kstep;
+    long m0 = (cell / s->pn) * s->mstep, n0 = (cell % s->pn) * s->nstep;
     if (m0 >= sub.M || n0 >= sub.N) return;
+    sub.K = nk_min(s->kstep, sub.K - k0);
     sub.M = nk_min(s->mstep, sub.M - m0);
     sub.N = nk_min(s->nstep, sub.N - n0);
-    sub.A += sub.ta ? m0 : m0 * sub.lda;
-    sub.B += sub.tb ? n0 * sub.ldb : n0;
+    sub.A += sub.ta ? k0 * sub.lda + m0 : m0 * sub.lda + k0;
+    sub.B += sub.tb ? n0 * sub.ldb + k0 : k0 * sub.ldb + n0;
+    if (slice > 0) {
+        sub.C = s->partials + (slice - 1) * s->g->M * s->g->N;
+        sub.ldc = s->g->N;
+        sub.beta = 0.0f;
+    }
     sub.C += m0 * sub.ldc + n0;
-    if (sub.bias) sub.bias += n0;
+    if (s->slices > 1) {          /* applied once the partials are added */
+        sub.bias = NULL;
+        sub.act = NK_ACT_NONE;
+    } else if (sub.bias) {
+        sub.bias += n0;
+    }
     nk_gemm_block(s->kr, &sub);
+}
+
+/* Runs the job; returns 0 (nothing done) when the partials cannot be
+ * allocated (never with one slice). */
+static int nk_gemm_split(const nk_kernel *kr, const nk_gemm_args *g, int slices, int pm, int pn)
+{
+    long kstep = (g->K + slices - 1) / slices;
+    slices = (int)((g->K + kstep - 1) / kstep);
+    size_t plane = (size_t)(g->M * g->N);
+    float *partials = slices > 1 ? malloc(plane * (size_t)(slices - 1) * sizeof(float)) : NULL;
+    if (slices > 1 && !partials) return 0;
+    nk_split s = { kr, g, kstep, nk_round_up((g->M + pm - 1) / pm, kr->mr),
+                   nk_round_up((g->N + pn - 1) / pn, kr->nr), slices, pm, pn, partials };
+    nk_pool_run(slices * pm * pn, nk_task, &s);
+    if (slices == 1) return 1;
+    for (long i = 0; i < g->M; i++) {
+        float *c = g->C + i * g->ldc;
+        for (int t = 1; t < slices; t++) {
+            const float *p = partials + (size_t)(t - 1) * plane + i * g->N;
+            for (long j = 0; j < g->N; j++) c[j] += p[j];
+        }
+    }
+    free(partials);
+    nk_epilogue_rows(kr, g);
+    return 1;
 }
 
 /* Pick the pm×pn task grid with the shortest critical path. A task of
@@ -212,10 +257,8 @@ static void nk_choose_grid(const nk_kernel *kr, const nk_gemm_args *g, int p,
 }
 
 /* ---- K split ------------------------------------------------------------
- * Each task computes alpha·op(A)op(B) over one slice of K (and, when the
- * slice is split further, one block of its M×N grid); slice 0 goes straight
- * into C, the others into partials that the caller then adds to C in slice
- * order. Two uses:
+ * Each task computes alpha·op(A)op(B) over one slice of K (nk_gemm_split,
+ * above), and the caller adds the partials. Two uses:
  *
  * WHY for a tiny output (nk_gemm_dispatch, p slices): a convolution's weight
  * gradient dW = dZ·colsᵀ has a tiny output and a huge inner dimension (LeNet
@@ -251,62 +294,6 @@ static void nk_choose_grid(const nk_kernel *kr, const nk_gemm_args *g, int p,
 #define NK_SLICE_MIN_K 256L
 #define NK_SLICE_MAX_OUTPUT (32L * 1024L)
 
-typedef struct {
-    const nk_kernel *kr;
-    const nk_gemm_args *g;
-    long kstep, mstep, nstep;
-    int pm, pn;          /* grid within a slice */
-    float *partials;     /* (slices - 1) × M×N, row-major with ld = N */
-} nk_ksplit;
-
-static void nk_ksplit_task(void *ctx, int t)
-{
-    const nk_ksplit *s = ctx;
-    nk_gemm_args sub = *s->g;
-    int slice = t / (s->pm * s->pn), cell = t % (s->pm * s->pn);
-    long k0 = slice * s->kstep;
-    long m0 = (cell / s->pn) * s->mstep, n0 = (cell % s->pn) * s->nstep;
-    if (m0 >= sub.M || n0 >= sub.N) return;
-    sub.K = nk_min(s->kstep, sub.K - k0);
-    sub.M = nk_min(s->mstep, sub.M - m0);
-    sub.N = nk_min(s->nstep, sub.N - n0);
-    sub.A += sub.ta ? k0 * sub.lda + m0 : m0 * sub.lda + k0;
-    sub.B += sub.tb ? n0 * sub.ldb + k0 : k0 * sub.ldb + n0;
-    if (slice > 0) {
-        sub.C = s->partials + (slice - 1) * s->g->M * s->g->N;
-        sub.ldc = s->g->N;
-        sub.beta = 0.0f;
-    }
-    sub.C += m0 * sub.ldc + n0;
-    sub.bias = NULL;
-    sub.act = NK_ACT_NONE;
-    nk_gemm_block(s->kr, &sub);
-}
-
-/* Splits K into `slices` and each slice's M×N into pm×pn blocks. Returns 0
- * (nothing done) when the partials cannot be allocated. */
-static int nk_gemm_ksplit(const nk_kernel *kr, const nk_gemm_args *g, int slices, int pm, int pn)
-{
-    long kstep = (g->K + slices - 1) / slices;
-    slices = (int)((g->K + kstep - 1) / kstep);
-    size_t plane = (size_t)(g->M * g->N);
-    float *partials = slices > 1 ? malloc(plane * (size_t)(slices - 1) * sizeof(float)) : NULL;
-    if (slices > 1 && !partials) return 0;
-    nk_ksplit s = { kr, g, kstep, nk_round_up((g->M + pm - 1) / pm, kr->mr),
-                    nk_round_up((g->N + pn - 1) / pn, kr->nr), pm, pn, partials };
-    nk_pool_run(slices * pm * pn, nk_ksplit_task, &s);
-    for (long i = 0; i < g->M; i++) {
-        float *c = g->C + i * g->ldc;
-        for (int t = 1; t < slices; t++) {
-            const float *p = partials + (size_t)(t - 1) * plane + i * g->N;
-            for (long j = 0; j < g->N; j++) c[j] += p[j];
-        }
-    }
-    free(partials);
-    nk_epilogue_rows(kr, g);
-    return 1;
-}
-
 /* 2 when the shape takes the shape-fixed K split (see "WHY for a small
  * output next to a large B"), else 1. Not below two rows of micro-tiles: a
  * batch of a few rows streams B once and is bound by reading it, and there
@@ -337,20 +324,17 @@ static void nk_gemm_dispatch(const nk_kernel *kr, const nk_gemm_args *g)
     int slices = nk_weight_slices(kr, g, work);
     if (slices > 1) {
         if (p / slices > 1) nk_choose_grid(kr, g, p / slices, &pm, &pn);
-        if (nk_gemm_ksplit(kr, g, slices, pm, pn)) return;
+        if (nk_gemm_split(kr, g, slices, pm, pn)) return;
         pm = pn = 1;
     }
     if (p > 1) nk_choose_grid(kr, g, p, &pm, &pn);
     if (pm * pn <= 1) {
-        if (p > 1 && g->K >= p * NK_KSPLIT_MIN_K && nk_gemm_ksplit(kr, g, p, 1, 1)) return;
+        if (p > 1 && g->K >= p * NK_KSPLIT_MIN_K && nk_gemm_split(kr, g, p, 1, 1)) return;
         nk_gemm_block(kr, g);
         return;
     }
 
-    nk_split s = { kr, g, 0, 0, pn };
-    s.mstep = nk_round_up((g->M + pm - 1) / pm, kr->mr);
-    s.nstep = nk_round_up((g->N + pn - 1) / pn, kr->nr);
-    nk_pool_run(pm * pn, nk_task, &s);
+    nk_gemm_split(kr, g, 1, pm, pn);
 }
 
 void nk_sgemm_bias_act(int transposeA, int transposeB, long M, long N, long K,
