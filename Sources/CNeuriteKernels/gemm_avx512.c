@@ -71,6 +71,11 @@ NK_AVX512 static void micro_8x32(long kc, const float *restrict a,
 #ifndef NK_AVX512_SMALL_MAX_M
 #define NK_AVX512_SMALL_MAX_M 8
 #endif
+/* A product with at most one vector of columns (a 10-class output layer:
+ * 64×128·128×10 forward, 128×64·64×10 for its weight gradient) pads each
+ * 32-column micro-tile to 3.2× its work; the packing-free path's one-vector
+ * tiles pad it to 1.6×, and pack nothing. */
+#define NK_AVX512_SMALL_MAX_N 16
 
 const nk_kernel nk_kernel_avx512 = {
     .name = "avx512",
@@ -82,6 +87,7 @@ const nk_kernel nk_kernel_avx512 = {
     .epilogue_row = nk_avx2_epilogue_row,
     .small = nk_avx512_small,
     .small_max_m = NK_AVX512_SMALL_MAX_M,
+    .small_max_n = NK_AVX512_SMALL_MAX_N,
     .tall = nk_avx512_tall,
 };
 

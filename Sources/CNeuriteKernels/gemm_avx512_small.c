@@ -1,6 +1,9 @@
 /*
  * AVX-512 packing-free path for tiny M (batch-1..8 inference and the
- * products of a training step at such batches, e.g. 1×784·784×128).
+ * products of a training step at such batches, e.g. 1×784·784×128), and
+ * for any M when op(B) = B has at most 16 columns (a 10-class output
+ * layer's forward product and weight gradient), where the packed path's
+ * 32-column tiles would be mostly padding.
  *
  * WHY: with M <= 8 every element of B is used at most 8 times, so packing B
  * (the bulk of the data) costs as much as the arithmetic, and padding rows
@@ -59,13 +62,16 @@ static NK_INLINE NK_AVX512 void nn_tile(const int R, const int V, long K,
 }
 
 /* All columns of R rows, in tiles of 16·V columns; with V = 8, a last tile
- * of at most 64 columns runs with V = 4 rather than half its loads masked. */
+ * of at most 64 columns runs with V = 4 rather than half its loads masked,
+ * and one of at most 16 (a 10-class output) with V = 1. */
 static NK_INLINE NK_AVX512 void nn_rows(const int R, const int V, const nk_gemm_args *g,
                                         const float *a, long sai, long sak, float *c)
 {
     for (long j = 0; j < g->N; j += 16 * V) {
         long w = g->N - j < 16 * V ? g->N - j : 16 * V;
-        if (V == 8 && w <= 64)
+        if (w <= 16)
+            nn_tile(R, 1, g->K, a, sai, sak, g->B + j, g->ldb, c + j, g->ldc, w, g->alpha, g->beta);
+        else if (V == 8 && w <= 64)
             nn_tile(R, 4, g->K, a, sai, sak, g->B + j, g->ldb, c + j, g->ldc, w, g->alpha, g->beta);
         else
             nn_tile(R, V, g->K, a, sai, sak, g->B + j, g->ldb, c + j, g->ldc, w, g->alpha, g->beta);

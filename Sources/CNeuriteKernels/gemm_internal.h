@@ -26,7 +26,8 @@ typedef struct {
 
 /*
  * A kernel family. The packed (Goto/BLIS) path works for every shape; the
- * optional `small` path is packing-free and used for tiny M (see gemm.c).
+ * optional `small` path is packing-free and used for tiny M or few columns
+ * (see gemm.c).
  *
  * Packed layouts: pack_a writes ceil(mc/mr) panels of kc×mr floats
  * (element (i,k) of a panel at k*mr+i); pack_b writes ceil(nc/nr) panels of
@@ -49,6 +50,7 @@ typedef struct {
      * and tb with !ta. */
     void (*small)(const nk_gemm_args *g);
     long small_max_m;       /* use `small` when M <= this */
+    long small_max_n;       /* and for any M when N <= this and op(B) = B (0: never) */
     /* Packing-free path for tall products, op(A) = A and op(B) = B with B
      * small enough to stay in L2 (NULL if the family has none; gemm.c's
      * nk_use_tall says when). Computes act(alpha*A·B + beta*C + bias), the

@@ -130,6 +130,17 @@ struct MatrixKernelTests {
         #expect(Self.worstError(m: 300, n: 257, k: 129, seed: 3, epilogue: true) <= 1e-5)
     }
 
+    @Test func fewColumnsOnThePackingFreePathMatchTheReference() {
+        // At most 16 columns with op(B) = B take the AVX-512 family's packing-free path whatever M
+        // is (one-vector tiles of 8 rows): a 10-class output layer's forward product and weight
+        // gradient at batch 64, and at batch 1000, where the rows are split across threads.
+        var worst: Double = 0
+        for (m, n, k) in [(64, 10, 128), (128, 10, 64), (1000, 10, 128), (9, 16, 33), (67, 1, 17)] {
+            worst = max(worst, Self.worstError(m: m, n: n, k: k, seed: UInt64(m * n + k), epilogue: (m + k) % 2 == 0))
+        }
+        #expect(worst <= 1e-5, "worst relative error \(worst)")
+    }
+
     @Test func tallProductsMatchTheReference() {
         // At least 128 rows per thread with a small B: the AVX-512 family's packing-free tall path
         // (8-row tiles of 32 columns; for N ≤ 16, 12-row tiles of one vector), with the rows
