@@ -7,7 +7,7 @@ import Testing
 /// wide, with logits far from zero (the maximum is subtracted before exp).
 @Suite("Softmax rows")
 struct SoftmaxRowsTests {
-    @Test(arguments: [1, 7, 8, 13, 64])
+    @Test(arguments: [1, 7, 8, 10, 13, 64])
     func matchesFloat64(columns: Int) throws {
         let rows = 3
         let logits = Tensor.randomNormal([rows, columns], standardDeviation: 20, seed: UInt64(columns)) + 30
@@ -23,9 +23,11 @@ struct SoftmaxRowsTests {
         }
     }
 
-    @Test func nanLogitsGiveNaN() {
-        let logits = Tensor([1, .nan, 2, 3, 4, 5, 6, 7, 8, 9])
-        let (probabilities, logSumExp) = Kernels.softmaxRows(logits, rows: 1, columns: 10)
+    @Test(arguments: [1, 9])  // in the full vector, and in the masked last one
+    func nanLogitsGiveNaN(at position: Int) {
+        var values: [Float] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+        values[position] = .nan
+        let (probabilities, logSumExp) = Kernels.softmaxRows(Tensor(values), rows: 1, columns: 10)
         #expect(logSumExp[0].isNaN && probabilities.scalars.allSatisfy(\.isNaN))
     }
 }
