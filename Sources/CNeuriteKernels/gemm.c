@@ -212,6 +212,37 @@ static void nk_task(void *ctx, int t)
     nk_gemm_block(s->kr, &sub);
 }
 
+/* The sum of the slices, C += partial 1 + partial 2 + … in slice order, and
+ * the epilogue, row by row while the row is in L1; a task takes a block of
+ * rows. */
+typedef struct {
+    const nk_kernel *kr;
+    const nk_gemm_args *g;
+    const float *partials;
+    int slices;
+    long rows;                  /* per task */
+} nk_reduction;
+
+static void nk_reduce_task(void *ctx, int t)
+{
+    const nk_reduction *r = ctx;
+    const nk_gemm_args *g = r->g;
+    const size_t plane = (size_t)(g->M * g->N);
+    const int epi = g->bias != NULL || g->act != NK_ACT_NONE;
+    for (long i = t * r->rows; i < nk_min(g->M, (t + 1) * r->rows); i++) {
+        float *c = g->C + i * g->ldc;
+        for (int slice = 1; slice < r->slices; slice++) {
+            const float *p = r->partials + (size_t)(slice - 1) * plane + i * g->N;
+            for (long j = 0; j < g->N; j++) c[j] += p[j];
+        }
+        if (epi) r->kr->epilogue_row(c, g->N, g->bias, g->act);
+    }
+}
+
+/* Below this many floats of partials the sum runs on the caller: a second
+ * hand-off costs more than it saves. */
+#define NK_REDUCE_SPLIT_MIN 16384L
+
 /* Runs the job; returns 0 (nothing done) when the partials cannot be
  * allocated (never with one slice). */
 static int nk_gemm_split(const nk_kernel *kr, const nk_gemm_args *g, int slices, int pm, int pn)
@@ -225,15 +256,16 @@ static int nk_gemm_split(const nk_kernel *kr, const nk_gemm_args *g, int slices,
                    nk_round_up((g->N + pn - 1) / pn, kr->nr), slices, pm, pn, partials };
     nk_pool_run(slices * pm * pn, nk_task, &s);
     if (slices == 1) return 1;
-    for (long i = 0; i < g->M; i++) {
-        float *c = g->C + i * g->ldc;
-        for (int t = 1; t < slices; t++) {
-            const float *p = partials + (size_t)(t - 1) * plane + i * g->N;
-            for (long j = 0; j < g->N; j++) c[j] += p[j];
-        }
-    }
+    /* WHY split the sum: each slice's partial is in the cache of the core
+     * that computed it, and the caller alone read them all and applied the
+     * epilogue (at batch 256 × 128 outputs, 20 µs of a 600 µs training step
+     * with the other core idle). */
+    int tasks = (double)plane * (slices - 1) >= NK_REDUCE_SPLIT_MIN ? nk_thread_count() : 1;
+    if (tasks > g->M) tasks = (int)g->M;
+    nk_reduction r = { kr, g, partials, slices, (g->M + tasks - 1) / tasks };
+    if (tasks > 1) nk_pool_run(tasks, nk_reduce_task, &r);
+    else nk_reduce_task(&r, 0);
     free(partials);
-    nk_epilogue_rows(kr, g);
     return 1;
 }
 
@@ -261,7 +293,7 @@ static void nk_choose_grid(const nk_kernel *kr, const nk_gemm_args *g, int p,
 
 /* ---- K split ------------------------------------------------------------
  * Each task computes alpha·op(A)op(B) over one slice of K (nk_gemm_split,
- * above), and the caller adds the partials. Two uses:
+ * above), and the partials are added in slice order. Two uses:
  *
  * WHY for a tiny output (nk_gemm_dispatch, p slices): a convolution's weight
  * gradient dW = dZ·colsᵀ has a tiny output and a huge inner dimension (LeNet
@@ -285,15 +317,22 @@ static void nk_choose_grid(const nk_kernel *kr, const nk_gemm_args *g, int p,
  * conditions below. In a C emulation of that step on 2 threads, the forward
  * product went from 124–142 µs on one thread to 77–88 µs split by K, and the
  * whole step from about 160k to 226–260k samples/s. The slices depend on the
- * shape only, so results do not depend on the number of threads. */
+ * shape only, so results do not depend on the number of threads.
+ *
+ * The same holds at batch 256 (an output a third of B): split over M, each
+ * thread read all the weights, so the optimizer's writes had to take every
+ * line back from the other core, and the update of the 784×128 weights took
+ * 54 µs instead of 13 µs split by K (traced inside a training step). The
+ * partial there is 128 KB, summed by both threads (nk_reduce_task). */
 
 /* Each slice of K is at least this long, so the partial sums (M·N floats per
  * slice, added once) stay negligible next to the M·N·K/p multiply-adds. */
 #ifndef NK_KSPLIT_MIN_K
 #define NK_KSPLIT_MIN_K 512L
 #endif
-/* The shape-fixed split: K at least 2× this, an output at most a quarter of
- * B and at most this many floats (a partial that stays in L2). */
+/* The shape-fixed split: K at least 2× this, an output at most half of B
+ * and at most this many floats (a partial that stays in L2; the 784-512-512
+ * MLP's 128×512 outputs, twice that, ran 4–7% slower split by K). */
 #define NK_SLICE_MIN_K 256L
 #define NK_SLICE_MAX_OUTPUT (32L * 1024L)
 
@@ -305,7 +344,7 @@ static void nk_choose_grid(const nk_kernel *kr, const nk_gemm_args *g, int p,
 static int nk_weight_slices(const nk_kernel *kr, const nk_gemm_args *g, double work)
 {
     return g->M >= 2 * kr->mr && work >= 2.0 * NK_PARALLEL_MIN_WORK && g->K >= 2 * NK_SLICE_MIN_K &&
-           4 * g->M <= g->K && g->M * g->N <= NK_SLICE_MAX_OUTPUT ? 2 : 1;
+           2 * g->M <= g->K && g->M * g->N <= NK_SLICE_MAX_OUTPUT ? 2 : 1;
 }
 
 static void nk_gemm_dispatch(const nk_kernel *kr, const nk_gemm_args *g)

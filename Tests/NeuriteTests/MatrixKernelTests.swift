@@ -162,11 +162,11 @@ struct MatrixKernelTests {
     }
 
     @Test func smallOutputNextToLargeRightOperandSplitByInnerSlicesMatchesTheReference() {
-        // An output at most a quarter of B with K ≥ 512 and at least two rows of micro-tiles runs
+        // An output at most half of B with K ≥ 512 and at least two rows of micro-tiles runs
         // as two fixed slices of K (a small batch times a weight matrix), on 3 and 4 threads also
         // split over M×N within a slice; odd K leaves a shorter second slice. With the epilogue, C
-        // is accumulated into.
-        for (m, n, k) in [(64, 128, 784), (16, 128, 784), (20, 70, 515)] {
+        // is accumulated into. At batch 256 the partial (32k floats) is summed by the threads.
+        for (m, n, k) in [(64, 128, 784), (16, 128, 784), (20, 70, 515), (256, 128, 784), (257, 127, 515)] {
             for epilogue in [false, true] {
                 let error = Self.worstError(m: m, n: n, k: k, seed: UInt64(m + n * k), epilogue: epilogue, threadCounts: [1, 2, 3, 4])
                 #expect(error <= 1e-5, "\(m)×\(n)×\(k), epilogue \(epilogue)")
@@ -176,15 +176,17 @@ struct MatrixKernelTests {
 
     @Test func innerSlicesOfASmallOutputDoNotDependOnTheThreadCount() {
         // The slices are fixed by the shape, so every thread count adds the same partial sums in
-        // the same order: bit-identical results (the dense layer's forward product at batch 64).
-        let (m, n, k) = (64, 128, 784)
-        let a = Tensor.randomNormal([m * k], seed: 11).scalars, b = Tensor.randomNormal([k * n], seed: 12).scalars
-        let results = [1, 2, 3, 4].map { threads in
-            KernelInfo.threadCount = threads
-            defer { KernelInfo.threadCount = 0 }
-            return Self.product(a, b, transposingB: false, m: m, n: n, k: k)
+        // the same order: bit-identical results (the dense layer's forward product at batch 64,
+        // and at batch 256, where the threads share the sum).
+        for (m, n, k) in [(64, 128, 784), (256, 128, 784)] {
+            let a = Tensor.randomNormal([m * k], seed: 11).scalars, b = Tensor.randomNormal([k * n], seed: 12).scalars
+            let results = [1, 2, 3, 4].map { threads in
+                KernelInfo.threadCount = threads
+                defer { KernelInfo.threadCount = 0 }
+                return Self.product(a, b, transposingB: false, m: m, n: n, k: k)
+            }
+            #expect(results.allSatisfy { $0 == results[0] }, "\(m)×\(n)×\(k)")
         }
-        #expect(results.allSatisfy { $0 == results[0] })
     }
 
     @Test func splitOfTheInnerDimensionIsReproducible() {
