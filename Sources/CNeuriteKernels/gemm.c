@@ -18,6 +18,9 @@
 #ifndef NK_PARALLEL_MIN_WORK
 #define NK_PARALLEL_MIN_WORK 40000L
 #endif
+/* An inner dimension this short makes a product mostly the writing of C
+ * (see nk_gemm_dispatch). */
+#define NK_SHORT_K 32L
 
 /* ---- per-thread packing buffers (grown on demand, freed at thread exit) -- */
 
@@ -361,13 +364,19 @@ static void nk_gemm_dispatch(const nk_kernel *kr, const nk_gemm_args *g)
     }
     double work = (double)g->M * g->N * g->K;
     int p = nk_thread_count();
-    /* The packing-free path's products are short, and a hand-off plus the
-     * data the other core must fetch cost more than half of one: a 10-class
-     * output layer at batch 64 (82k multiply-adds, 2.2 µs on one thread)
-     * took 3.2–4 µs in two tasks inside a training step, and batch-1
-     * inference of the 784-128-10 MLP (100k, 3 µs) ran 6% faster unsplit
-     * (median of 9 alternated processes). */
-    double min_work = nk_use_small(kr, g) ? 4.0 * NK_PARALLEL_MIN_WORK : NK_PARALLEL_MIN_WORK;
+    /* A few columns on the packing-free path (a 10-class output layer) split
+     * only by rows, each row group's A just written by the caller's core: at
+     * batch 64 (82k multiply-adds, 2.2 µs on one thread) two tasks took
+     * 3.2–4 µs inside a training step. A product over a short inner
+     * dimension is mostly the writing of C: that layer's input gradient
+     * (64×128 over K = 10, about 2 µs on one thread) took 4–5 µs split, and
+     * the caller then read the worker's half for the ReLU mask. Tiny M
+     * (batch-1 inference) keeps the usual rule: on this 2-core Xeon VM its
+     * 784×128 product ran 6% faster unsplit inside the inference loop, but
+     * it is bound by reading the weights from one core's L2, and on Zen 4
+     * two cores took 3.3 µs against 5.8 (above). */
+    double min_work = (nk_use_small(kr, g) && g->M > kr->small_max_m) || g->K <= NK_SHORT_K
+                          ? 4.0 * NK_PARALLEL_MIN_WORK : NK_PARALLEL_MIN_WORK;
     if (work / min_work < p) p = (int)(work / min_work);
     int pm = 1, pn = 1;
     int slices = nk_weight_slices(kr, g, work);
