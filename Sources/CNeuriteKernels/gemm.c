@@ -22,17 +22,17 @@
  * (see nk_gemm_dispatch). */
 #define NK_SHORT_K 32L
 
-/* ---- per-thread packing buffers (grown on demand, freed at thread exit) -- */
+/* ---- per-thread buffers (grown on demand, freed at thread exit) ----------
+ * 0 and 1: packed A and B; 2: the K split's partial sums (nk_gemm_split). */
 
-typedef struct { float *p[2]; size_t cap[2]; } nk_bufs;
+typedef struct { float *p[3]; size_t cap[3]; } nk_bufs;
 static pthread_key_t buf_key;
 static pthread_once_t buf_once = PTHREAD_ONCE_INIT;
 
 static void nk_free_bufs(void *v)
 {
     nk_bufs *b = v;
-    free(b->p[0]);
-    free(b->p[1]);
+    for (int i = 0; i < 3; i++) free(b->p[i]);
     free(b);
 }
 
@@ -247,13 +247,15 @@ static void nk_reduce_task(void *ctx, int t)
 #define NK_REDUCE_SPLIT_MIN 16384L
 
 /* Runs the job; returns 0 (nothing done) when the partials cannot be
- * allocated (never with one slice). */
+ * allocated (never with one slice). The partials are the calling thread's
+ * buffer 2, kept from call to call (no allocation per training step): the
+ * tasks it runs meanwhile (nk_task, nk_reduce_task) never split again. */
 static int nk_gemm_split(const nk_kernel *kr, const nk_gemm_args *g, int slices, int pm, int pn)
 {
     long kstep = (g->K + slices - 1) / slices;
     slices = (int)((g->K + kstep - 1) / kstep);
     size_t plane = (size_t)(g->M * g->N);
-    float *partials = slices > 1 ? malloc(plane * (size_t)(slices - 1) * sizeof(float)) : NULL;
+    float *partials = slices > 1 ? nk_thread_buffer(2, plane * (size_t)(slices - 1)) : NULL;
     if (slices > 1 && !partials) return 0;
     nk_split s = { kr, g, kstep, nk_round_up((g->M + pm - 1) / pm, kr->mr),
                    nk_round_up((g->N + pn - 1) / pn, kr->nr), slices, pm, pn, partials };
@@ -268,7 +270,6 @@ static int nk_gemm_split(const nk_kernel *kr, const nk_gemm_args *g, int slices,
     nk_reduction r = { kr, g, partials, slices, (g->M + tasks - 1) / tasks };
     if (tasks > 1) nk_pool_run(tasks, nk_reduce_task, &r);
     else nk_reduce_task(&r, 0);
-    free(partials);
     return 1;
 }
 

@@ -104,7 +104,8 @@ void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx);
 int nk_pool_policy_runs_alone(long long now);
 void nk_pool_policy_record(double alone, double wall, long long now);
 
-/* gemm.c: per-thread packing buffers, grown on demand, reused. */
+/* gemm.c: per-thread buffers (0, 1: packing; 2: the K split's partials),
+ * grown on demand, reused. */
 float *nk_thread_buffer(int which, size_t floats);
 
 #endif /* NK_GEMM_INTERNAL_H */
