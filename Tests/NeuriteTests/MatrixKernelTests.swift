@@ -142,10 +142,11 @@ struct MatrixKernelTests {
     }
 
     @Test func tallProductsMatchTheReference() {
-        // At least 128 rows per thread with a small B: the AVX-512 family's packing-free tall path
-        // (8-row tiles of 32 columns; for N ≤ 16, 12-row tiles of one vector), with the rows
-        // left over after the full tiles, the masked right edge, and two threads' row split.
-        for (m, n, k) in [(139, 45, 19), (131, 10, 37), (256, 33, 24), (263, 16, 9)] {
+        // At least 16 rows per thread (128 for N ≤ 16) with a small B: the AVX-512 family's
+        // packing-free tall path (8-row tiles of 32 columns; for N ≤ 16, 12-row tiles of one
+        // vector), with the rows left over after the full tiles, the masked right edge, and two
+        // threads' row split; a batch-64 dense layer's forward product, alone and in a K slice.
+        for (m, n, k) in [(139, 45, 19), (131, 10, 37), (256, 33, 24), (263, 16, 9), (16, 17, 40), (37, 70, 300), (64, 128, 392)] {
             #expect(Self.worstError(m: m, n: n, k: k, seed: UInt64(m * n + k), epilogue: false) <= 1e-5, "\(m)×\(n)×\(k)")
             #expect(Self.worstError(m: m, n: n, k: k, seed: UInt64(m * n + k), epilogue: true) <= 1e-5, "\(m)×\(n)×\(k)")
         }
