@@ -111,6 +111,13 @@ void nk_gru_step_backward(long h, const float *gates, const float *candidate,
 void nk_add_gate_sums(long rows, long width, long j0, long j1, const float *matrix,
                       const int32_t *tokens, float *table, float *sums);
 
+/// Columns [j0, j1) of each row of row-major rows × width matrices: result = gradient ⊙ act′,
+/// act′ read from the forward's output (relu′ = [y > 0], sigmoid′ = y(1 − y), tanh′ = 1 − y²,
+/// 1 for NK_ACT_NONE), and, unless sums is NULL, each row of result added to sums: a fused
+/// activation's backward and its bias's gradient in one pass.
+void nk_activation_backward(long rows, long width, long j0, long j1, int activation,
+                            const float *gradient, const float *output, float *result, float *sums);
+
 /// Softmax of each row of a row-major rows × columns matrix into output (which may be input);
 /// row_max[i] and row_sum[i] get the row's maximum m and Σ_j exp(x_j − m), so that its
 /// log-sum-exp is m + log(row_sum[i]).

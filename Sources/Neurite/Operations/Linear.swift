@@ -35,13 +35,11 @@ func denseForward(_ input: Tensor, weight weightReference: ParameterReference, b
     let weight = weightReference.value, bias = biasReference?.value
     let inputs = [input, weight] + (bias.map { [$0] } ?? [])
     let result = output.recorded(from: inputs) { gradient, needed in
-        let preactivationGradient: Tensor
-        switch fused {
-        case .none: preactivationGradient = gradient
-        case .relu: preactivationGradient = Kernels.zip(gradient, output) { $1 > 0 ? $0 : 0 }
-        case .sigmoid: preactivationGradient = Kernels.zip(gradient, output) { $0 * $1 * (1 - $1) }
-        case .tanh: preactivationGradient = Kernels.zip(gradient, output) { $0 * (1 - $1 * $1) }
-        }
+        // ∂z and the bias's gradient Σ_rows ∂z in one pass; without an activation ∂z is ∂y.
+        let sumsNeeded = bias != nil && needed[2]
+        let (preactivationGradient, biasGradient) = fused == .none
+            ? (gradient, sumsNeeded ? Kernels.columnSums(gradient) : nil)
+            : Kernels.activationBackward(gradient, output: output, activation: fused, columnSums: sumsNeeded)
         let dz = preactivationGradient.storage.base
         var gradients: [Tensor?] = [nil, nil, nil]
         if needed[0] {
@@ -58,9 +56,7 @@ func denseForward(_ input: Tensor, weight weightReference: ParameterReference, b
                 into: weightGradient.storage.base, rows: inputSize, columns: outputSize, inner: rows)
             gradients[1] = weightGradient
         }
-        if bias != nil, needed[2] {
-            gradients[2] = Kernels.columnSums(preactivationGradient)  // Σ over all rows, vectorized
-        }
+        gradients[2] = biasGradient
         return Array(gradients.prefix(inputs.count))
     }
     return activation == .softmax ? softmax(result) : result
