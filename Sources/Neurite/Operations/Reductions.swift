@@ -94,7 +94,11 @@ extension Tensor {
     /// ``argmax(alongAxis:keepingDimension:)`` as `Int`s: the predicted class of each row, ready
     /// to compare with labels.
     public func argmaxIndices(alongAxis axis: Int) -> [Int] {
-        argmax(alongAxis: axis).scalars.map { Int($0) }
+        // The kernel's positions as they are: no tensor of Floats to build and convert back.
+        guard let layout = try? AxisLayout(shape: shape, axis: axis), layout.length > 0 else {
+            return argmax(alongAxis: axis).scalars.map { Int($0) }  // reports the bad axis as argmax does
+        }
+        return Kernels.maximum(self, along: layout, shape: layout.droppedShape).positions
     }
 
     /// All elements as one axis; shares the buffer.

@@ -38,7 +38,7 @@ struct EpochLoop {
     /// for the i-th step (nil keeps the optimizer's); `afterBatch` gets the samples done so far.
     ///
     /// Metrics are computed once, at the end, on the predictions made for each step before its
-    /// update (``Loss/predictions(from:)`` of outputs the loss computes anyway).
+    /// update (``Loss/predictions(from:)``, applied once to all the outputs the loss computed anyway).
     /// - Throws: ``TensorError/nonFinite(_:)`` naming the epoch and batch as soon as the loss, or
     ///   a weight after an update, is NaN or infinite.
     func run<Model: Layer, Method: Optimizer, Steps: Sequence>(
@@ -94,11 +94,12 @@ struct EpochLoop {
             }
             totalLoss += Double(lossValue) * Double(step.count)
             if !metrics.isEmpty && step.localCount > 0 {
-                let stepPredictions = try loss.predictions(from: outputs)
-                predictions += stepPredictions.scalars
-                predictionShape = Array(stepPredictions.shape.dropFirst())
-                predicted += stepPredictions.shape[0]
-                targets += step.targets.scalars
+                // The raw outputs, straight from their buffers: the loss's link (a softmax) runs
+                // once over the pass at the end, not once per step with a tensor and a copy each.
+                predictions.append(contentsOf: UnsafeBufferPointer(start: outputs.storage.base, count: outputs.count))
+                predictionShape = Array(outputs.shape.dropFirst())
+                predicted += outputs.shape[0]
+                targets.append(contentsOf: UnsafeBufferPointer(start: step.targets.storage.base, count: step.targets.count))
                 targetShape = Array(step.targets.shape.dropFirst())
                 samples += step.samples
             }
@@ -121,7 +122,7 @@ struct EpochLoop {
             if targetShape.isEmpty && gatheredTargets.width > 1 { targetShape = [gatheredTargets.width] }
         }
         if !metrics.isEmpty && predicted > 0 {
-            let all = try Tensor(shape: [predicted] + predictionShape, scalars: predictions)
+            let all = try loss.predictions(from: Tensor(shape: [predicted] + predictionShape, scalars: predictions))
             let expected = try Tensor(shape: [predicted] + targetShape, scalars: targets)
             for metric in metrics { measured[metric.name] = try metric.measured(predictions: all, targets: expected) }
         }
