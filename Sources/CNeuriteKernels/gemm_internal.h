@@ -100,9 +100,9 @@ void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx);
 /* pool_policy.c, called by the pool's owner only, times in pool_clock.h's
  * ticks: whether a job starting `now` runs on the calling thread alone, and
  * what a split job measured (the time one thread would have needed, its wall
- * time, and when it finished). */
+ * time, whether a worker ran any of its tasks, and when it finished). */
 int nk_pool_policy_runs_alone(long long now);
-void nk_pool_policy_record(double alone, double wall, long long now);
+void nk_pool_policy_record(double alone, double wall, int helped, long long now);
 
 /* gemm.c: per-thread buffers (0, 1: packing; 2: the K split's partials),
  * grown on demand, reused. */

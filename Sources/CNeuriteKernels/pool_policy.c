@@ -29,21 +29,34 @@
 #include "gemm_internal.h"
 #include "pool_clock.h"
 
-/* Split jobs per verdict, after the first jobs of a window (workers may be
- * waking from sleep), and the gain (one-thread time / wall time) a window
- * must show to keep splitting. A window of long jobs closes early, after
- * NK_WINDOW_MIN_JOBS jobs once it has lasted NK_WINDOW_US. */
+/* Split jobs per verdict, after a warm-up, and the gain (one-thread time /
+ * wall time) a window must show to keep splitting. A window of long jobs
+ * closes early, after NK_WINDOW_MIN_JOBS jobs once it has lasted
+ * NK_WINDOW_US.
+ *
+ * WHY the warm-up waits for the workers: after a stretch alone the workers
+ * sleep, and on this 2-core VM one took longer to wake than a window of 32
+ * batch-1 products (~2.5 µs each) lasts; its first tasks then read its half
+ * of the weights from the other core (one job at 7–19 times the one-thread
+ * time). A warm-up of two jobs judged those, every window failed, and the
+ * stretches alone doubled: batch-1 products ran alone although split they
+ * took 2.5 µs against 3.5 (784×128 weights, C harness, policy bypassed).
+ * So the warm-up lasts until a worker has helped with NK_WINDOW_WARMUP jobs,
+ * or NK_WARMUP_MAX_US has passed (a worker that cannot run, the case the
+ * policy is for, is then judged as usual). */
 #define NK_WINDOW_JOBS 32
 #define NK_WINDOW_MIN_JOBS 4
 #define NK_WINDOW_US 2000
 #define NK_WINDOW_WARMUP 2
+#define NK_WARMUP_MAX_US 1000
 #define NK_MIN_GAIN 1.15
 /* Time run alone after a failed window: doubled per failure, up to the max. */
 #define NK_ALONE_MIN_US 4000
 #define NK_ALONE_MAX_US 256000
 
 static double window_alone, window_wall;
-static int window_jobs;
+static int window_open, window_jobs, warm_jobs;
+static long long window_start;
 static long long alone_until, alone_stretch = NK_ALONE_MIN_US * NK_TICKS_PER_US;
 
 int nk_pool_policy_runs_alone(long long now)
@@ -51,12 +64,17 @@ int nk_pool_policy_runs_alone(long long now)
     return now < alone_until;
 }
 
-void nk_pool_policy_record(double alone, double wall, long long now)
+void nk_pool_policy_record(double alone, double wall, int helped, long long now)
 {
-    if (++window_jobs <= NK_WINDOW_WARMUP) return;
+    if (!window_open) { window_open = 1; window_start = now; }
+    if (warm_jobs < NK_WINDOW_WARMUP) {
+        warm_jobs += helped;
+        if (now - window_start < NK_WARMUP_MAX_US * NK_TICKS_PER_US) return;
+        warm_jobs = NK_WINDOW_WARMUP;   /* waited long enough: judge from here */
+    }
     window_alone += alone;
     window_wall += wall;
-    int measured = window_jobs - NK_WINDOW_WARMUP;
+    int measured = ++window_jobs;
     if (measured < NK_WINDOW_JOBS &&
         (measured < NK_WINDOW_MIN_JOBS || window_wall < (double)NK_WINDOW_US * NK_TICKS_PER_US))
         return;
@@ -67,5 +85,5 @@ void nk_pool_policy_record(double alone, double wall, long long now)
         alone_stretch = NK_ALONE_MIN_US * NK_TICKS_PER_US;
     }
     window_alone = window_wall = 0;
-    window_jobs = 0;
+    window_jobs = warm_jobs = window_open = 0;
 }

@@ -245,7 +245,7 @@ void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx)
     nk_wait_done(ntasks, task_ticks);
     /* One thread would have needed about ntasks × the caller's time per task. */
     long long finished = nk_ticks();
-    nk_pool_policy_record((double)task_ticks * ntasks, (double)(finished - started), finished);
+    nk_pool_policy_record((double)task_ticks * ntasks, (double)(finished - started), mine < ntasks, finished);
     pthread_mutex_unlock(&run_lock);
 }
 
