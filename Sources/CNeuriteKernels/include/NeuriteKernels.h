@@ -114,7 +114,7 @@ void nk_add_gate_sums(long rows, long width, long j0, long j1, const float *matr
 /// Columns [j0, j1) of each row of row-major rows × width matrices: result = gradient ⊙ act′,
 /// act′ read from the forward's output (relu′ = [y > 0], sigmoid′ = y(1 − y), tanh′ = 1 − y²,
 /// 1 for NK_ACT_NONE), and, unless sums is NULL, each row of result added to sums: a fused
-/// activation's backward and its bias's gradient in one pass.
+/// activation's backward and its bias's gradient, row by row.
 void nk_activation_backward(long rows, long width, long j0, long j1, int activation,
                             const float *gradient, const float *output, float *result, float *sums);
 
