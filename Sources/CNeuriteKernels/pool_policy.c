@@ -28,6 +28,7 @@
  */
 #include "gemm_internal.h"
 #include "pool_clock.h"
+#include <stdlib.h>
 
 /* Split jobs per verdict, after a warm-up, and the gain (one-thread time /
  * wall time) a window must show to keep splitting. A window of long jobs
@@ -54,36 +55,72 @@
 #define NK_ALONE_MIN_US 4000
 #define NK_ALONE_MAX_US 256000
 
-static double window_alone, window_wall;
-static int window_open, window_jobs, warm_jobs;
-static long long window_start;
-static long long alone_until, alone_stretch = NK_ALONE_MIN_US * NK_TICKS_PER_US;
+struct nk_pool_policy {
+    double window_alone, window_wall;
+    int window_open, window_jobs, warm_jobs;
+    long long window_start;
+    long long alone_until, alone_stretch;
+};
 
-int nk_pool_policy_runs_alone(long long now)
+static void policy_reset(nk_pool_policy *p)
 {
-    return now < alone_until;
+    *p = (nk_pool_policy){ .alone_stretch = NK_ALONE_MIN_US * NK_TICKS_PER_US };
 }
+
+static int policy_runs_alone(const nk_pool_policy *p, long long now)
+{
+    return now < p->alone_until;
+}
+
+static void policy_record(nk_pool_policy *p, double alone, double wall, int helped, long long now)
+{
+    if (!p->window_open) { p->window_open = 1; p->window_start = now; }
+    if (p->warm_jobs < NK_WINDOW_WARMUP) {   /* this job is the warm-up's, and perhaps its last */
+        p->warm_jobs += helped;
+        if (now - p->window_start >= NK_WARMUP_MAX_US * NK_TICKS_PER_US) p->warm_jobs = NK_WINDOW_WARMUP;
+        return;
+    }
+    p->window_alone += alone;
+    p->window_wall += wall;
+    int measured = ++p->window_jobs;
+    if (measured < NK_WINDOW_JOBS &&
+        (measured < NK_WINDOW_MIN_JOBS || p->window_wall < (double)NK_WINDOW_US * NK_TICKS_PER_US))
+        return;
+    if (p->window_alone < NK_MIN_GAIN * p->window_wall) {
+        p->alone_until = now + p->alone_stretch;
+        if (p->alone_stretch < NK_ALONE_MAX_US * NK_TICKS_PER_US) p->alone_stretch *= 2;
+    } else {
+        p->alone_stretch = NK_ALONE_MIN_US * NK_TICKS_PER_US;
+    }
+    p->window_alone = p->window_wall = 0;
+    p->window_jobs = p->warm_jobs = p->window_open = 0;
+}
+
+/* The pool's own policy, guarded by its run_lock. */
+static nk_pool_policy pool_policy = { .alone_stretch = NK_ALONE_MIN_US * NK_TICKS_PER_US };
+
+int nk_pool_policy_runs_alone(long long now) { return policy_runs_alone(&pool_policy, now); }
 
 void nk_pool_policy_record(double alone, double wall, int helped, long long now)
 {
-    if (!window_open) { window_open = 1; window_start = now; }
-    if (warm_jobs < NK_WINDOW_WARMUP) {
-        warm_jobs += helped;
-        if (now - window_start < NK_WARMUP_MAX_US * NK_TICKS_PER_US) return;
-        warm_jobs = NK_WINDOW_WARMUP;   /* waited long enough: judge from here */
-    }
-    window_alone += alone;
-    window_wall += wall;
-    int measured = ++window_jobs;
-    if (measured < NK_WINDOW_JOBS &&
-        (measured < NK_WINDOW_MIN_JOBS || window_wall < (double)NK_WINDOW_US * NK_TICKS_PER_US))
-        return;
-    if (window_alone < NK_MIN_GAIN * window_wall) {
-        alone_until = now + alone_stretch;
-        if (alone_stretch < NK_ALONE_MAX_US * NK_TICKS_PER_US) alone_stretch *= 2;
-    } else {
-        alone_stretch = NK_ALONE_MIN_US * NK_TICKS_PER_US;
-    }
-    window_alone = window_wall = 0;
-    window_jobs = warm_jobs = window_open = 0;
+    policy_record(&pool_policy, alone, wall, helped, now);
 }
+
+/* A policy of its own for tests, driven with made-up times. */
+nk_pool_policy *nk_pool_policy_create(void)
+{
+    nk_pool_policy *p = malloc(sizeof *p);
+    if (p) policy_reset(p);
+    return p;
+}
+
+void nk_pool_policy_destroy(nk_pool_policy *p) { free(p); }
+
+int nk_pool_policy_says_alone(const nk_pool_policy *p, long long now) { return policy_runs_alone(p, now); }
+
+void nk_pool_policy_note(nk_pool_policy *p, double alone, double wall, int helped, long long now)
+{
+    policy_record(p, alone, wall, helped, now);
+}
+
+long long nk_pool_policy_ticks_per_microsecond(void) { return NK_TICKS_PER_US; }

@@ -256,6 +256,20 @@ typedef struct {
 int nk_adam_update(float *weight, const float *gradient, float *mean, float *square_mean,
                    long count, const nk_adam_step *step);
 
+/// The thread pool's rule for splitting a job or running it on the calling thread alone
+/// (pool_policy.c), as a separate instance driven with made-up times: exposed so that the
+/// rule can be tested; the pool keeps its own. Times are in the pool's clock ticks
+/// (nk_pool_policy_ticks_per_microsecond per µs).
+typedef struct nk_pool_policy nk_pool_policy;
+nk_pool_policy *nk_pool_policy_create(void);
+void nk_pool_policy_destroy(nk_pool_policy *policy);
+/// Whether a job starting at `now` runs on the calling thread alone.
+int nk_pool_policy_says_alone(const nk_pool_policy *policy, long long now);
+/// What a split job measured: the time one thread would have needed, its wall time, whether a
+/// worker ran any of its tasks, and when it finished.
+void nk_pool_policy_note(nk_pool_policy *policy, double alone, double wall, int helped, long long now);
+long long nk_pool_policy_ticks_per_microsecond(void);
+
 /// Number of threads large products are split across.
 int nk_thread_count(void);
 
