@@ -62,10 +62,8 @@ struct nk_pool_policy {
     long long alone_until, alone_stretch;
 };
 
-static void policy_reset(nk_pool_policy *p)
-{
-    *p = (nk_pool_policy){ .alone_stretch = NK_ALONE_MIN_US * NK_TICKS_PER_US };
-}
+/* A policy that has seen no job: splitting, with the shortest stretch alone. */
+#define NK_POLICY_START { .alone_stretch = NK_ALONE_MIN_US * NK_TICKS_PER_US }
 
 static int policy_runs_alone(const nk_pool_policy *p, long long now)
 {
@@ -97,7 +95,7 @@ static void policy_record(nk_pool_policy *p, double alone, double wall, int help
 }
 
 /* The pool's own policy, guarded by its run_lock. */
-static nk_pool_policy pool_policy = { .alone_stretch = NK_ALONE_MIN_US * NK_TICKS_PER_US };
+static nk_pool_policy pool_policy = NK_POLICY_START;
 
 int nk_pool_policy_runs_alone(long long now) { return policy_runs_alone(&pool_policy, now); }
 
@@ -110,7 +108,7 @@ void nk_pool_policy_record(double alone, double wall, int helped, long long now)
 nk_pool_policy *nk_pool_policy_create(void)
 {
     nk_pool_policy *p = malloc(sizeof *p);
-    if (p) policy_reset(p);
+    if (p) *p = (nk_pool_policy)NK_POLICY_START;
     return p;
 }
 

@@ -3,7 +3,7 @@ import Testing
 @testable import Neurite
 
 /// A fused activation's backward, ∂z = ∂y ⊙ g′(y) with g′ read from the forward's output, and
-/// the bias's gradient Σ_rows ∂z from the same pass, split by columns across threads.
+/// the bias's gradient Σ_rows ∂z from the same call, split by columns across threads.
 @Suite("Activation backward", .serialized)
 struct ActivationBackwardTests {
     @Test(arguments: [(Kernels.FusedActivation.relu, 0), (.sigmoid, 1), (.tanh, 2)])

@@ -3,8 +3,9 @@ import CNeuriteKernels
 extension Kernels {
     /// The gradient before a fused activation, ∂z = ∂y ⊙ g′ with g′ read from the forward's
     /// output y, and with `columnSums` the sums of ∂z's columns (a bias's gradient), row by row
-    /// while each row is in cache (`gradient` and `output` are `[rows, width]`). Columns are split across threads; each
-    /// column adds its rows in order, so the sums do not depend on the thread count.
+    /// while each row is in cache (`gradient` and `output` are `[rows, width]`). Columns are
+    /// split across threads; each column adds its rows in order, so the sums do not depend on
+    /// the thread count.
     static func activationBackward(
         _ gradient: Tensor, output: Tensor, activation: FusedActivation, columnSums: Bool
     ) -> (preactivation: Tensor, columnSums: Tensor?) {
