@@ -351,6 +351,9 @@ static void nk_choose_grid(const nk_kernel *kr, const nk_gemm_args *g, int p,
  * MLP's 128×512 outputs, twice that, ran 4–7% slower split by K). */
 #define NK_SLICE_MIN_K 256L
 #define NK_SLICE_MAX_OUTPUT (32L * 1024L)
+/* Up to this many rows, a product splits K across the threads (see "WHY a
+ * row or two" in nk_gemm_dispatch). */
+#define NK_KSPLIT_MAX_M 2L
 
 /* 2 when the shape takes the shape-fixed K split (see "WHY for a small
  * output next to a large B"), else 1. Not below two rows of micro-tiles: a
@@ -384,13 +387,27 @@ static void nk_gemm_dispatch(const nk_kernel *kr, const nk_gemm_args *g)
      * dimension is mostly the writing of C: that layer's input gradient
      * (64×128 over K = 10, about 2 µs on one thread) took 4–5 µs split, and
      * the caller then read the worker's half for the ReLU mask. Tiny M
-     * (batch-1 inference) keeps the usual rule: on this 2-core Xeon VM its
-     * 784×128 product ran 6% faster unsplit inside the inference loop, but
-     * it is bound by reading the weights from one core's L2, and on Zen 4
-     * two cores took 3.3 µs against 5.8 (above). */
+     * (batch-1 inference) keeps the usual rule: it is bound by reading the
+     * weights, and two cores read them faster than one (below). */
     double min_work = (nk_use_small(kr, g) && g->M > kr->small_max_m) || g->K <= NK_SHORT_K
                           ? 4.0 * NK_PARALLEL_MIN_WORK : NK_PARALLEL_MIN_WORK;
     if (work / min_work < p) p = (int)(work / min_work);
+    /* WHY a row or two splits K across the threads: such a product is bound
+     * by reading B, and split by columns each thread read 256-byte pieces of
+     * every row of B (the L2 prefetchers pulling in the other thread's too).
+     * Split by K, each reads a contiguous half, and the caller adds the one
+     * partial row. 1×784·784×128 on the 2-core Xeon VM, C harness: 2.1–2.4 µs
+     * against 2.4–2.7 split by columns and 3.0–3.1 on one thread (another
+     * hour, policy off: 2.6–3.1 against 2.7–3.1); at 4 rows and more the two
+     * splits took the same time. The batch-1 inference row of `neurite
+     * bench`, processes alternated: 1.05× and 1.03× (medians of 6 and 8
+     * processes each). A larger share
+     * for the caller, whose task starts ~0.35 µs before the worker's (two
+     * cross-core transfers of ~150 ns here), was slower at every ratio tried
+     * (52–58%). */
+    if (p > 1 && g->M <= NK_KSPLIT_MAX_M && !g->tb && g->K >= p * NK_SLICE_MIN_K &&
+        nk_gemm_split(kr, g, p, 1, 1))
+        return;
     int pm = 1, pn = 1;
     int slices = nk_weight_slices(kr, g, work);
     if (slices > 1) {

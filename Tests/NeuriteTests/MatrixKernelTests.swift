@@ -162,6 +162,18 @@ struct MatrixKernelTests {
         }
     }
 
+    @Test func aRowOrTwoSplitByInnerSlicesAcrossTheThreadsMatchesTheReference() {
+        // One or two rows against a B of K ≥ 256 per thread run as one slice of K per thread
+        // (batch-1 inference of a 784→128 layer), the caller adding the partials and applying the
+        // epilogue; odd K leaves a short last slice, and on 3 and 4 threads K = 784 is cut in 3.
+        for (m, n, k) in [(1, 128, 784), (2, 128, 784), (1, 70, 515), (2, 33, 1031), (1, 10, 4096)] {
+            for epilogue in [false, true] {
+                let error = Self.worstError(m: m, n: n, k: k, seed: UInt64(m + n * k), epilogue: epilogue, threadCounts: [1, 2, 3, 4])
+                #expect(error <= 1e-5, "\(m)×\(n)×\(k), epilogue \(epilogue)")
+            }
+        }
+    }
+
     @Test func smallOutputNextToLargeRightOperandSplitByInnerSlicesMatchesTheReference() {
         // An output at most half of B with K ≥ 512 and at least two rows of micro-tiles runs
         // as two fixed slices of K (a small batch times a weight matrix), on 3 and 4 threads also
