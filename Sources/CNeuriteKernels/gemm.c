@@ -401,10 +401,9 @@ static void nk_gemm_dispatch(const nk_kernel *kr, const nk_gemm_args *g)
      * hour, policy off: 2.6–3.1 against 2.7–3.1); at 4 rows and more the two
      * splits took the same time. The batch-1 inference row of `neurite
      * bench`, processes alternated: 1.05× and 1.03× (medians of 6 and 8
-     * processes each). A larger share
-     * for the caller, whose task starts ~0.35 µs before the worker's (two
-     * cross-core transfers of ~150 ns here), was slower at every ratio tried
-     * (52–58%). */
+     * processes each). A larger share for the caller, whose task starts
+     * ~0.35 µs before the worker's (two cross-core transfers of ~150 ns
+     * here), was slower at every ratio tried (52–58%). */
     if (p > 1 && g->M <= NK_KSPLIT_MAX_M && !g->tb && g->K >= p * NK_SLICE_MIN_K &&
         nk_gemm_split(kr, g, p, 1, 1))
         return;
