@@ -26,6 +26,13 @@
  *
  * One caller at a time owns the pool (run_lock, taken with trylock): a
  * concurrent caller does not wait, it simply runs all its tasks itself.
+ *
+ * A background job (nk_parallel_start) is published with no task claimed and
+ * the caller returns at once, keeping run_lock: the workers claim its tasks
+ * while the caller does work of its own, and the caller's next job, or
+ * nk_parallel_finish, first runs the tasks still unclaimed and waits for the
+ * rest, as any job's caller does. A training step gathers its next batch this
+ * way during the part of its backward pass too small to split.
  */
 #include "NeuriteKernels.h"
 #include "gemm_internal.h"
@@ -202,17 +209,26 @@ static void nk_run_alone(int ntasks, nk_task_fn fn, void *ctx)
     for (int t = 0; t < ntasks; t++) fn(ctx, t);
 }
 
-void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx)
+/* The job nk_parallel_start left running, if the calling thread started one:
+ * that thread still holds run_lock, and the job's generation and task count
+ * are here. Thread-local, so that only the thread that started it finishes
+ * it. */
+static _Thread_local struct { int pending; unsigned gen; int ntasks; } background;
+
+/* Runs the background job's unclaimed tasks, waits for the running ones;
+ * run_lock stays held. */
+static void nk_complete_background(void)
 {
-    int want = ntasks < nk_thread_count() ? ntasks : nk_thread_count();
-    if (want <= 1 || ntasks > NK_MAX_TASKS || pthread_mutex_trylock(&run_lock) != 0)
-        return nk_run_alone(ntasks, fn, ctx);  /* busy, or too many tasks for the word */
-    long long started = nk_ticks();
-    if (nk_pool_policy_runs_alone(started)) {
-        nk_run_alone(ntasks, fn, ctx);
-        pthread_mutex_unlock(&run_lock);
-        return;
-    }
+    nk_drain(background.gen);
+    nk_wait_done(background.ntasks, 10 * NK_TICKS_PER_US);
+    background.pending = 0;
+}
+
+/* Publishes fn × ntasks as the next job, with its first `claimed` tasks
+ * already taken by the caller, and wakes sleeping workers; run_lock held.
+ * Returns the job's generation. */
+static unsigned nk_publish(int ntasks, int want, nk_task_fn fn, void *ctx, int claimed)
+{
     unsigned gen = (unsigned)(__atomic_load_n(&job.word, __ATOMIC_RELAXED) >> 32);
     while (nworkers < want - 1) {              /* lazy start */
         pthread_t th;
@@ -226,17 +242,46 @@ void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx)
     }
     __atomic_store_n(&job.fn, fn, __ATOMIC_RELAXED);
     __atomic_store_n(&job.ctx, ctx, __ATOMIC_RELAXED);
-    /* Task 0 counted in advance: the caller runs it before it waits, and
-     * counting it afterwards would move the count's line to the caller and
-     * back in every job. */
-    __atomic_store_n(&done.count, 1, __ATOMIC_RELAXED);
+    /* Claimed tasks counted in advance: the caller runs them before it waits,
+     * and counting them afterwards would move the count's line to the caller
+     * and back in every job. */
+    __atomic_store_n(&done.count, claimed, __ATOMIC_RELAXED);
     gen++;
     pthread_mutex_lock(&sleep_lock);   /* pairs with the sleepers' check */
-    /* Published with task 0 already claimed: see "WHY the caller runs task 0". */
-    __atomic_store_n(&job.word, (unsigned long long)gen << 32 | (unsigned long long)ntasks << 16 | 1ULL,
+    __atomic_store_n(&job.word, (unsigned long long)gen << 32 | (unsigned long long)ntasks << 16 | (unsigned long long)claimed,
                      __ATOMIC_RELEASE);
     if (sleepers) pthread_cond_broadcast(&sleep_cv);
     pthread_mutex_unlock(&sleep_lock);
+    return gen;
+}
+
+/* Takes the pool for a job of ntasks on up to `want` threads: 1 when the
+ * calling thread now holds run_lock (finishing its own background job
+ * first, if it started one), 0 when the job must run on the caller alone. */
+static int nk_take_pool(int ntasks, int want)
+{
+    if (background.pending) {                  /* run_lock is already ours */
+        nk_complete_background();
+        if (want > 1 && ntasks <= NK_MAX_TASKS) return 1;
+        pthread_mutex_unlock(&run_lock);
+        return 0;
+    }
+    return want > 1 && ntasks <= NK_MAX_TASKS && pthread_mutex_trylock(&run_lock) == 0;
+}
+
+void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx)
+{
+    int want = ntasks < nk_thread_count() ? ntasks : nk_thread_count();
+    if (!nk_take_pool(ntasks, want))
+        return nk_run_alone(ntasks, fn, ctx);  /* busy, or too many tasks for the word */
+    long long started = nk_ticks();
+    if (nk_pool_policy_runs_alone(started)) {
+        nk_run_alone(ntasks, fn, ctx);
+        pthread_mutex_unlock(&run_lock);
+        return;
+    }
+    /* Published with task 0 already claimed: see "WHY the caller runs task 0". */
+    unsigned gen = nk_publish(ntasks, want, fn, ctx, 1);
 
     fn(ctx, 0);
     int mine = 1 + nk_drain(gen);      /* if no worker shows up, we do it all */
@@ -252,4 +297,31 @@ void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx)
 void nk_parallel_for(int tasks, nk_task_fn fn, void *context)
 {
     nk_pool_run(tasks, fn, context);
+}
+
+int nk_parallel_start(int tasks, nk_task_fn fn, void *context)
+{
+    /* Every thread but the caller's may help, even with a single task: the
+     * caller has work of its own meanwhile. */
+    int want = nk_thread_count();
+    if (!nk_take_pool(tasks, want)) {
+        nk_run_alone(tasks, fn, context);
+        return 0;
+    }
+    if (nk_pool_policy_runs_alone(nk_ticks())) {
+        nk_run_alone(tasks, fn, context);
+        pthread_mutex_unlock(&run_lock);
+        return 0;
+    }
+    background.gen = nk_publish(tasks, want, fn, context, 0);
+    background.ntasks = tasks;
+    background.pending = 1;
+    return 1;
+}
+
+void nk_parallel_finish(void)
+{
+    if (!background.pending) return;
+    nk_complete_background();
+    pthread_mutex_unlock(&run_lock);
 }

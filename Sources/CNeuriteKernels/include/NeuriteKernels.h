@@ -133,6 +133,21 @@ typedef void (*nk_task_fn)(void *context, int task);
 /// Nested or concurrent calls run their tasks on the caller.
 void nk_parallel_for(int tasks, nk_task_fn fn, void *context);
 
+/// Starts fn(context, t) for every t in [0, tasks) on the worker threads and
+/// returns at once, so that the calling thread can go on with other work:
+/// the workers claim the tasks as they become free. nk_parallel_finish() on
+/// the same thread runs the tasks no worker has claimed yet and waits for the
+/// others; any nk_parallel_for on that thread (any split kernel) does so
+/// first, and meanwhile every job of another thread runs on that thread.
+/// context must stay valid until then. Returns 1 when started, 0 when the
+/// tasks have already run on the caller (one thread, the pool busy, or its
+/// policy running jobs alone).
+int nk_parallel_start(int tasks, nk_task_fn fn, void *context);
+
+/// Finishes the tasks nk_parallel_start started on this thread; returns at
+/// once if there are none.
+void nk_parallel_finish(void);
+
 /// The geometry of a 2-D convolution over NCHW images (Neurite's
 /// ConvolutionGeometry): only the leading padding is given, the trailing one
 /// is implied by the output size.
