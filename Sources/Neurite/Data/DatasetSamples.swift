@@ -29,6 +29,29 @@ enum DatasetSamples: Sendable {
         }
     }
 
+    /// ``rows(_:)`` copied by the kernel pool's workers while the caller goes on (a training step
+    /// gathers the next batch this way, see ``InputPrefetch``): read `rows` after `work.finish()`.
+    func startGathering(_ indices: [Int]) -> (rows: Tensor, work: BackgroundWork) {
+        precondition(indices.allSatisfy { (0..<count).contains($0) }, "sample index outside 0..<\(count)")
+        let rows = Tensor(uninitializedShape: [indices.count] + sampleShape)
+        // Parts of 8 rows or more: the worker claims one at a time, so the caller finds little
+        // left to copy when it needs the batch, and each part still streams whole rows.
+        let parts = max(1, indices.count / 8)
+        switch self {
+        case let .floats(tensor):
+            let length = tensor.count / max(tensor.shape[0], 1)
+            return (rows, BackgroundWork.start(indices.count, parts: parts) { positions in
+                for position in positions {
+                    (rows.storage.base + position * length).update(from: tensor.storage.base + indices[position] * length, count: length)
+                }
+            })
+        case let .bytes(samples):
+            return (rows, BackgroundWork.start(indices.count, parts: parts) { positions in
+                samples.convert(indices[positions], into: rows.storage.base + positions.lowerBound * samples.sampleLength)
+            })
+        }
+    }
+
     /// Every sample as one `Float` tensor.
     var all: Tensor {
         switch self {
@@ -88,19 +111,25 @@ struct ByteSamples: Sendable {
         precondition(indices.allSatisfy { (0..<count).contains($0) }, "sample index outside 0..<\(count)")
         let length = sampleLength
         let result = Tensor(uninitializedShape: [indices.count] + sampleShape)
-        let base = result.storage.base, scale = scale, shift = shift
+        let base = result.storage.base
+        Kernels.parallelGather(indices.count, rowLength: length) { positions in
+            convert(indices[positions], into: base + positions.lowerBound * length)
+        }
+        return result
+    }
+
+    /// The samples at `indices`, converted, one after the other from `destination`.
+    func convert(_ indices: ArraySlice<Int>, into destination: UnsafeMutablePointer<Float>) {
+        let length = sampleLength, scale = scale, shift = shift
+        var destination = destination
         bytes.withUnsafeBufferPointer { source in
-            Kernels.parallelGather(indices.count, rowLength: length) { positions in
-                var destination = base + positions.lowerBound * length
-                for row in indices[positions] {
-                    for byte in source[(row * length)..<(row * length + length)] {
-                        destination.pointee = Float(byte) * scale - shift
-                        destination += 1
-                    }
+            for row in indices {
+                for byte in source[(row * length)..<(row * length + length)] {
+                    destination.pointee = Float(byte) * scale - shift
+                    destination += 1
                 }
             }
         }
-        return result
     }
 
     /// The samples at `indices`, still as bytes.

@@ -54,7 +54,12 @@ struct EpochLoop {
         let distributed = communicator.size > 1
         let buckets = distributed ? GradientBuckets(parameters: parameters, capacity: communicator.bucketCapacity, over: communicator) : nil
         var samples: [Int] = [], datasetCount = 0
-        for (index, step) in steps.enumerated() {
+        // One step ahead, so that each step can start gathering the next one's inputs.
+        var upcoming = steps.makeIterator(), next = upcoming.next(), index = -1
+        defer { next?.inputs?.cancel() }
+        while let step = next {
+            index += 1
+            next = upcoming.next()
             // Checked between steps only, so a stop (Ctrl-C) never leaves a half-applied update.
             // Ranks learn of a stop together, through the step's allreduce, below.
             if !distributed && StopRequest.isRequested { stopped = true; break }
@@ -67,6 +72,9 @@ struct EpochLoop {
             if step.localCount > 0 {
                 (value, gradients) = try SynchronizedBatchStatistics.$current.withValue(statistics) { try valueWithGradient(of: model, parameters: parameters, { model in
                     let (output, loss) = try step.forward(model)
+                    // The next batch is copied by the pool's worker while this step's backward
+                    // begins with work too small to split (InputPrefetch).
+                    next?.inputs?.start()
                     // Detached: a tracked copy kept past this closure would keep the step's graph alive,
                     // and with it references to every weight, so the optimizer's in-place update would
                     // have to copy each weight matrix first (copy-on-write).

@@ -18,6 +18,9 @@ struct TrainingStep<Model: Layer> {
     /// Empty and 0 for text windows, which train in a single process.
     var samples: [Int] = []
     var datasetCount = 0
+    /// This step's inputs, which the loop starts gathering during the step before; nil where
+    /// there is nothing to gather (text windows).
+    var inputs: InputPrefetch? = nil
     /// The outputs and the loss of `model` on this process's samples; runs inside the gradient
     /// recording, once, in step order.
     let forward: (Model) throws -> (outputs: Tensor, loss: Tensor)
@@ -31,10 +34,12 @@ extension EpochLoop {
         return batches.lazy.map { globalBatch in
             let batch = communicator.size > 1 ? DataParallel.shard(of: globalBatch, rank: communicator.rank, size: communicator.size) : globalBatch
             let targets = batch.targets
+            let inputs = InputPrefetch { batch.dataset.samples.startGathering(batch.indices) }
             return TrainingStep(
-                count: globalBatch.count, localCount: batch.count, targets: targets, samples: batch.indices, datasetCount: globalBatch.dataset.count
+                count: globalBatch.count, localCount: batch.count, targets: targets, samples: batch.indices,
+                datasetCount: globalBatch.dataset.count, inputs: inputs
             ) { model in
-                let output = try model(batch.inputs)
+                let output = try model(inputs.take())
                 return (output, try loss(output, targets))
             }
         }
