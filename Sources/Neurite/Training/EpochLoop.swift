@@ -62,7 +62,7 @@ struct EpochLoop {
             next = upcoming.next()
             // Checked between steps only, so a stop (Ctrl-C) never leaves a half-applied update.
             // Ranks learn of a stop together, through the step's allreduce, below.
-            if !distributed && StopRequest.isRequested { stopped = true; break }
+            if !distributed && StopRequest.isRequested { step.inputs?.cancel(); stopped = true; break }
             if let rate = learningRate(index) { optimizer.learningRate = rate }
             var outputs = Tensor.zeros([0])
             var (value, gradients) = (Tensor(0), Gradients([]))
