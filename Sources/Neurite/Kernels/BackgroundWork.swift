@@ -9,7 +9,9 @@ import CNeuriteKernels
 /// runs whatever it has not claimed (`nk_parallel_start`).
 ///
 /// Finish it on the thread that started it, before reading what it writes; until then every
-/// split job of other threads runs on their own thread. Dropping it finishes it.
+/// split job of other threads runs on their own thread. Dropping it finishes it too, but only
+/// when Swift releases it, which may be later than its last use: where the moment matters, call
+/// ``finish()``.
 final class BackgroundWork {
     private let body: (Range<Int>) -> Void
     private let count: Int
