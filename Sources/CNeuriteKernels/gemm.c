@@ -397,13 +397,14 @@ static void nk_gemm_dispatch(const nk_kernel *kr, const nk_gemm_args *g)
      * every row of B (the L2 prefetchers pulling in the other thread's too).
      * Split by K, each reads a contiguous half, and the caller adds the one
      * partial row. 1×784·784×128 on the 2-core Xeon VM, C harness: 2.1–2.4 µs
-     * against 2.4–2.7 split by columns and 3.0–3.1 on one thread (another
-     * hour, policy off: 2.6–3.1 against 2.7–3.1); at 4 rows and more the two
+     * against 2.4–2.7 split by columns, and 3.0–3.9 (median 3.1) on one
+     * thread in the same hour; in another, policy off, both splits 2.6–2.7
+     * (min of 60 rounds) and 3.0–3.1 (median). At 4 rows and more the two
      * splits took the same time. The batch-1 inference row of `neurite
      * bench`, processes alternated: 1.05× and 1.03× (medians of 6 and 8
      * processes each). A larger share for the caller, whose task starts
      * ~0.35 µs before the worker's (two cross-core transfers of ~150 ns
-     * here), was slower at every ratio tried (52–58%). */
+     * here), was no faster at 52% and slower at 54–58%. */
     if (p > 1 && g->M <= NK_KSPLIT_MAX_M && !g->tb && g->K >= p * NK_SLICE_MIN_K &&
         nk_gemm_split(kr, g, p, 1, 1))
         return;

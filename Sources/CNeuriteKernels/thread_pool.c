@@ -257,29 +257,27 @@ static unsigned nk_publish(int ntasks, int want, nk_task_fn fn, void *ctx, int c
 
 /* Takes the pool for a job of ntasks on up to `want` threads: 1 when the
  * calling thread now holds run_lock (finishing its own background job
- * first, if it started one), 0 when the job must run on the caller alone. */
+ * first, if it started one) and the policy lets the job split; 0, with
+ * run_lock not held, when the job must run on the caller alone (one thread,
+ * too many tasks for the word, the pool busy, or the policy). */
 static int nk_take_pool(int ntasks, int want)
 {
+    int usable = want > 1 && ntasks <= NK_MAX_TASKS;
     if (background.pending) {                  /* run_lock is already ours */
         nk_complete_background();
-        if (want > 1 && ntasks <= NK_MAX_TASKS) return 1;
-        pthread_mutex_unlock(&run_lock);
+    } else if (!usable || pthread_mutex_trylock(&run_lock) != 0) {
         return 0;
     }
-    return want > 1 && ntasks <= NK_MAX_TASKS && pthread_mutex_trylock(&run_lock) == 0;
+    if (usable && !nk_pool_policy_runs_alone(nk_ticks())) return 1;
+    pthread_mutex_unlock(&run_lock);
+    return 0;
 }
 
 void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx)
 {
     int want = ntasks < nk_thread_count() ? ntasks : nk_thread_count();
-    if (!nk_take_pool(ntasks, want))
-        return nk_run_alone(ntasks, fn, ctx);  /* busy, or too many tasks for the word */
+    if (!nk_take_pool(ntasks, want)) return nk_run_alone(ntasks, fn, ctx);
     long long started = nk_ticks();
-    if (nk_pool_policy_runs_alone(started)) {
-        nk_run_alone(ntasks, fn, ctx);
-        pthread_mutex_unlock(&run_lock);
-        return;
-    }
     /* Published with task 0 already claimed: see "WHY the caller runs task 0". */
     unsigned gen = nk_publish(ntasks, want, fn, ctx, 1);
 
@@ -306,11 +304,6 @@ int nk_parallel_start(int tasks, nk_task_fn fn, void *context)
     int want = nk_thread_count();
     if (!nk_take_pool(tasks, want)) {
         nk_run_alone(tasks, fn, context);
-        return 0;
-    }
-    if (nk_pool_policy_runs_alone(nk_ticks())) {
-        nk_run_alone(tasks, fn, context);
-        pthread_mutex_unlock(&run_lock);
         return 0;
     }
     background.gen = nk_publish(tasks, want, fn, context, 0);

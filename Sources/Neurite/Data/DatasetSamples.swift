@@ -41,9 +41,7 @@ enum DatasetSamples: Sendable {
         case let .floats(tensor):
             let length = tensor.count / max(tensor.shape[0], 1)
             return (rows, BackgroundWork.start(indices.count, parts: parts) { positions in
-                for position in positions {
-                    (rows.storage.base + position * length).update(from: tensor.storage.base + indices[position] * length, count: length)
-                }
+                Kernels.copyRows(tensor.storage.base, rowLength: length, indices: indices, positions: positions, into: rows.storage.base)
             })
         case let .bytes(samples):
             return (rows, BackgroundWork.start(indices.count, parts: parts) { positions in

@@ -15,4 +15,14 @@ extension Kernels {
     }
 
     static let gatherCostPerElement = 4
+
+    /// Copies rows `indices[position]` of `source` to rows `position` of `destination`, for each
+    /// position in `positions`; rows are `rowLength` elements.
+    static func copyRows(
+        _ source: UnsafePointer<Float>, rowLength: Int, indices: [Int], positions: Range<Int>, into destination: UnsafeMutablePointer<Float>
+    ) {
+        for position in positions {
+            (destination + position * rowLength).update(from: source + indices[position] * rowLength, count: rowLength)
+        }
+    }
 }

@@ -73,9 +73,7 @@ extension Tensor {
             let result = Tensor(uninitializedShape: [indices.count] + shape.dropFirst())
             let source = storage.base, destination = result.storage.base
             Kernels.parallelGather(indices.count, rowLength: rowLength) { positions in
-                for position in positions {
-                    (destination + position * rowLength).update(from: source + indices[position] * rowLength, count: rowLength)
-                }
+                Kernels.copyRows(source, rowLength: rowLength, indices: indices, positions: positions, into: destination)
             }
             return result.recorded(from: [self]) { gradient, _ in
                 let scattered = Tensor.zeros(self.shape)

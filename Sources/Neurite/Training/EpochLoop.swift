@@ -104,11 +104,13 @@ struct EpochLoop {
             if !metrics.isEmpty && step.localCount > 0 {
                 // The raw outputs, straight from their buffers: the loss's link (a softmax) runs
                 // once over the pass at the end, not once per step with a tensor and a copy each.
+                if predicted == 0 {  // every step's outputs and targets have these shapes after the batch axis
+                    predictionShape = Array(outputs.shape.dropFirst())
+                    targetShape = Array(step.targets.shape.dropFirst())
+                }
                 predictions.append(contentsOf: UnsafeBufferPointer(start: outputs.storage.base, count: outputs.count))
-                predictionShape = Array(outputs.shape.dropFirst())
                 predicted += outputs.shape[0]
                 targets.append(contentsOf: UnsafeBufferPointer(start: step.targets.storage.base, count: step.targets.count))
-                targetShape = Array(step.targets.shape.dropFirst())
                 samples += step.samples
             }
             datasetCount = step.datasetCount
