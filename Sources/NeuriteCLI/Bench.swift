@@ -27,6 +27,11 @@ struct Bench: ParsableCommand {
     @Option(help: "Measure Neurite's workloads in N fresh processes (one per round) and report min / median / best per row.")
     var processes: Int?
 
+    @Option(help: ArgumentHelp(
+        "Measure only these workload rows, comma-separated ids (the GEMM table still runs).",
+        discussion: "Ids: \(BenchRows.knownIDs.joined(separator: ", ")).", valueName: "ids"))
+    var rows: String?
+
     @Flag(help: "Also time `neurite train mnist` (MLP, LeNet-5) to 98% / 99% test accuracy and its peak memory, PyTorch beside it if --against names it. Takes minutes.")
     var timeToAccuracy = false
 
@@ -37,6 +42,12 @@ struct Bench: ParsableCommand {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let processes, processes < 1 { throw ValidationError("--processes must be at least 1") }
         _ = try peerNames()
+        _ = try selectedRows()
+    }
+
+    /// The rows of `--rows`, else all.
+    func selectedRows() throws -> BenchRows {
+        try rows.map(BenchRows.init(parsing:)) ?? .all
     }
 
     /// The peers of `--against`, in order.
@@ -52,9 +63,10 @@ struct Bench: ParsableCommand {
     func run() throws {
         if let threads { KernelInfo.threadCount = threads }
         let workloadSeconds = quick ? 0.2 : 1.0
+        let selection = try selectedRows()
         if workloadsOnly {
-            try WorkloadRounds.emitForParent(minimumSeconds: workloadSeconds)
-            return try RecurrentBench.emitForParent(minimumSeconds: workloadSeconds)
+            try WorkloadRounds.emitForParent(minimumSeconds: workloadSeconds, rows: selection)
+            return try RecurrentBench.emitForParent(minimumSeconds: workloadSeconds, rows: selection)
         }
         let machine = BenchMachine.current()
         let gemmSeconds = quick ? 0.05 : 0.2
@@ -83,10 +95,10 @@ struct Bench: ParsableCommand {
         let peers = names.map { name in
             (name, Result { try PeerBenchmark(name, python: interpreter.get(), threads: machine.threads) })
         }
-        var recurrent = RecurrentBench(threads: machine.threads, minimumSeconds: workloadSeconds)
-        var rounds = WorkloadRounds(peers: peers, minimumSeconds: workloadSeconds)
+        var recurrent = RecurrentBench(threads: machine.threads, minimumSeconds: workloadSeconds, rows: selection)
+        var rounds = WorkloadRounds(peers: peers, minimumSeconds: workloadSeconds, rows: selection)
         for _ in 0..<(processes ?? (names.isEmpty ? 1 : 3)) {
-            try rounds.measure(inFreshProcess: processes != nil, childArguments: (quick ? ["--quick"] : []) + ["--threads", String(machine.threads)])
+            try rounds.measure(inFreshProcess: processes != nil, childArguments: (quick ? ["--quick"] : []) + ["--threads", String(machine.threads)] + selection.childArguments)
             recurrent.measure(fresh: rounds.childFigures)
         }
         let probeAfter = HostProbe.measure()
@@ -99,13 +111,17 @@ struct Bench: ParsableCommand {
         print("after:  " + probeAfter.summary)
         print()
         print(gemmTable(machine: machine, gemm: gemm).rendered)
-        print()
-        print(rounds.table(showsSpread: processes != nil).rendered)
-        print()
-        let tablePeak = gemm.first { $0.shape.label == GEMMShape.square(512).label }?.neurite
-        print(rounds.goalTable(bestPeakGFLOPS: tablePeak).rendered)
-        print()
-        print(recurrent.table(showsSpread: processes != nil).rendered)
+        if !selection.workloads.isEmpty {
+            print()
+            print(rounds.table(showsSpread: processes != nil).rendered)
+            print()
+            let tablePeak = gemm.first { $0.shape.label == GEMMShape.square(512).label }?.neurite
+            print(rounds.goalTable(bestPeakGFLOPS: tablePeak).rendered)
+        }
+        if !selection.recurrentCells.isEmpty {
+            print()
+            print(recurrent.table(showsSpread: processes != nil).rendered)
+        }
         if let accuracy {
             print()
             print(accuracy.table.rendered)

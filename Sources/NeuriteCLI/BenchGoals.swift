@@ -41,7 +41,7 @@ extension WorkloadRounds {
         var table = BenchTable(header: ["workload", "goal", "measured (medians)", "result"], numeric: [])
         let bestPeak = [bestPeakGFLOPS, peaks.values.joined().max()].compactMap { $0 }.max()
         for goal in WorkloadGoal.all {
-            guard let workload = Workload.all.first(where: { $0.id == goal.workloadID }) else { continue }
+            guard let workload = rows.workloads.first(where: { $0.id == goal.workloadID }) else { continue }
             let ours = median(neurite[workload.id])
             var measured = "no figure", result = "—"
             switch goal.target {

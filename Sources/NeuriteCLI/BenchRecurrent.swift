@@ -16,14 +16,15 @@ struct RecurrentBench {
     /// The speed-up over PyTorch issue #14 asks for.
     static let goal = 1.2
 
-    let threads: Int, minimumSeconds: Double
+    let threads: Int, minimumSeconds: Double, rows: BenchRows
     /// Per cell, the tokens/s of each round: Neurite's and PyTorch's.
     private(set) var neurite: [RecurrentCell: [Double]] = [:], pytorch: [RecurrentCell: [Double]] = [:]
     private(set) var failures: [RecurrentCell: String] = [:], peerFailure: String?
 
-    init(threads: Int, minimumSeconds: Double) {
+    init(threads: Int, minimumSeconds: Double, rows: BenchRows = .all) {
         self.threads = threads
         self.minimumSeconds = minimumSeconds
+        self.rows = rows
     }
 
     /// The id of a cell's row in the JSON lines of `bench --workloads-only`.
@@ -32,7 +33,7 @@ struct RecurrentBench {
     /// One round: each cell by Neurite (`fresh`: the figures of the round's child process, by
     /// ``id(_:)``; nil: measured here), then at once by PyTorch.
     mutating func measure(fresh: [String: Double]?) {
-        for cell in RecurrentCell.allCases {
+        for cell in rows.recurrentCells {
             if let fresh {
                 if let figure = fresh[Self.id(cell)] { neurite[cell, default: []].append(figure) }
             } else {
@@ -47,8 +48,8 @@ struct RecurrentBench {
     }
 
     /// The child's part of a round (`bench --workloads-only`): one JSON line per cell.
-    static func emitForParent(minimumSeconds: Double) throws {
-        for cell in RecurrentCell.allCases {
+    static func emitForParent(minimumSeconds: Double, rows: BenchRows) throws {
+        for cell in rows.recurrentCells {
             guard let speed = try? measure(cell, minimumSeconds: minimumSeconds) else { continue }
             print(String(decoding: try JSONSerialization.data(withJSONObject: ["id": id(cell), "samples_per_second": speed]), as: UTF8.self))
             fflush(nil)
@@ -62,7 +63,7 @@ struct RecurrentBench {
         var table = BenchTable(
             header: ["recurrent workload", "unit", "Neurite"] + spread + ["PyTorch"] + spread + ["ratio", "goal", "result"],
             numeric: Set(2..<(5 + 2 * spread.count)))
-        for cell in RecurrentCell.allCases {
+        for cell in rows.recurrentCells {
             let label = "char \(cell == .simple ? "SimpleRNN" : cell.rawValue.uppercased()) 64-128, 32×64, Adam, clip 5"
             let ours = (neurite[cell] ?? []).sorted(), theirs = (pytorch[cell] ?? []).sorted()
             func figures(_ values: [Double]) -> [String] {

@@ -9,6 +9,7 @@ import Neurite
 struct WorkloadRounds {
     let peers: [(PeerBenchmark.Name, Result<PeerBenchmark, any Error>)]
     let minimumSeconds: Double
+    let rows: BenchRows
     /// Per row id: Neurite's samples/s of each round, its allocations per step, each peer's figures.
     private(set) var neurite: [String: [Double]] = [:]
     private(set) var allocations: [String: Double] = [:]
@@ -22,15 +23,16 @@ struct WorkloadRounds {
     /// process): the recurrent rows take theirs from here.
     private(set) var childFigures: [String: Double]?
 
-    init(peers: [(PeerBenchmark.Name, Result<PeerBenchmark, any Error>)], minimumSeconds: Double) {
+    init(peers: [(PeerBenchmark.Name, Result<PeerBenchmark, any Error>)], minimumSeconds: Double, rows: BenchRows = .all) {
         self.peers = peers
         self.minimumSeconds = minimumSeconds
+        self.rows = rows
     }
 
     mutating func measure(inFreshProcess: Bool, childArguments: [String]) throws {
         let fresh = inFreshProcess ? try Self.measureInChild(arguments: childArguments) : nil
         childFigures = fresh?.mapValues(\.samplesPerSecond)
-        for workload in Workload.all {
+        for workload in rows.workloads {
             if let fresh {
                 if let figure = fresh[workload.id] { record(workload, figure) }
             } else {
@@ -54,8 +56,8 @@ struct WorkloadRounds {
     }
 
     /// `neurite bench --workloads-only`, the child of `--processes`: one JSON line per row.
-    static func emitForParent(minimumSeconds: Double) throws {
-        for workload in Workload.all {
+    static func emitForParent(minimumSeconds: Double, rows: BenchRows) throws {
+        for workload in rows.workloads {
             guard let result = try? workload.measure(minimumSeconds: minimumSeconds) else { continue }
             var line: [String: Any] = [
                 "id": workload.id, "samples_per_second": result.samplesPerSecond, "allocations": result.systemAllocationsPerStep,
@@ -85,7 +87,7 @@ struct WorkloadRounds {
         var header = ["workload", "Neurite samples/s"] + (showsSpread ? ["min", "median", "median/best"] : [])
         for (name, _) in peers { header += [name.displayName, "ratio"] }
         var table = BenchTable(header: header + ["allocs/step"], numeric: Set(1..<header.count + 1))
-        for workload in Workload.all {
+        for workload in rows.workloads {
             let ours = neurite[workload.id] ?? []
             var row = [workload.label, ours.max().map { format($0, decimals: 0) } ?? "— (\(failures[workload.id] ?? "no figure"))"]
             if showsSpread {

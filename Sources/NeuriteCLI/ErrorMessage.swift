@@ -40,6 +40,7 @@ extension NeuriteCommand {
         // Our own validation messages read "--option must be positive": name the value found.
         if firstLine.hasPrefix("-"), let space = firstLine.firstIndex(of: " ") {
             let option = String(firstLine[..<space]), rest = firstLine[firstLine.index(after: space)...]
+            if option.hasSuffix(":") { return firstLine }  // "--option: …" names what it found itself
             let found = value(of: option, in: arguments).map { ", found \($0)" } ?? ""
             return "\(option): \(rest)\(found)"
         }
