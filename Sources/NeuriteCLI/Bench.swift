@@ -32,6 +32,12 @@ struct Bench: ParsableCommand {
         discussion: "Ids: \(BenchRows.knownIDs.joined(separator: ", ")).", valueName: "ids"))
     var rows: String?
 
+    @Option(help: ArgumentHelp(
+        "Another build's neurite executable: its rows run in fresh processes alternated with this build's (needs --processes).",
+        discussion: "For a change's before and after: build the commit before it, then e.g. `neurite bench --rows mlp128-sgd-b64 --processes 8 --baseline /tmp/neurite-before`.",
+        valueName: "path"))
+    var baseline: String?
+
     @Flag(help: "Also time `neurite train mnist` (MLP, LeNet-5) to 98% / 99% test accuracy and its peak memory, PyTorch beside it if --against names it. Takes minutes.")
     var timeToAccuracy = false
 
@@ -43,6 +49,12 @@ struct Bench: ParsableCommand {
         if let processes, processes < 1 { throw ValidationError("--processes must be at least 1") }
         _ = try peerNames()
         _ = try selectedRows()
+        if let baseline {
+            guard processes != nil else { throw ValidationError("--baseline: needs --processes N (each build runs its rows in fresh processes)") }
+            guard FileManager.default.isExecutableFile(atPath: baseline) else {
+                throw ValidationError("--baseline: '\(baseline)' is not an executable file")
+            }
+        }
     }
 
     /// The rows of `--rows`, else all.
@@ -97,8 +109,13 @@ struct Bench: ParsableCommand {
         }
         var recurrent = RecurrentBench(threads: machine.threads, minimumSeconds: workloadSeconds, rows: selection)
         var rounds = WorkloadRounds(peers: peers, minimumSeconds: workloadSeconds, rows: selection)
-        for _ in 0..<(processes ?? (names.isEmpty ? 1 : 3)) {
-            try rounds.measure(inFreshProcess: processes != nil, childArguments: (quick ? ["--quick"] : []) + ["--threads", String(machine.threads)] + selection.childArguments)
+        var comparison = baseline.map(BaselineComparison.init(executable:))
+        let childArguments = (quick ? ["--quick"] : []) + ["--threads", String(machine.threads)] + selection.childArguments
+        for round in 0..<(processes ?? (names.isEmpty ? 1 : 3)) {
+            if round % 2 == 1 { comparison?.measureTheirs(arguments: childArguments) }
+            try rounds.measure(inFreshProcess: processes != nil, childArguments: childArguments)
+            comparison?.recordOurs(rounds.childResults ?? [:])
+            if round % 2 == 0 { comparison?.measureTheirs(arguments: childArguments) }
             recurrent.measure(fresh: rounds.childFigures)
         }
         let probeAfter = HostProbe.measure()
@@ -122,6 +139,11 @@ struct Bench: ParsableCommand {
             print()
             print(recurrent.table(showsSpread: processes != nil).rendered)
         }
+        if let comparison {
+            print()
+            let table = comparison.table(rows: selection)
+            print(table.rows.isEmpty ? "baseline: no row measured by both builds (see the footnote)" : table.rendered)
+        }
         if let accuracy {
             print()
             print(accuracy.table.rendered)
@@ -130,6 +152,7 @@ struct Bench: ParsableCommand {
         print(footnotes(machine: machine, numpy: numpy, gemmSeconds: gemmSeconds, workloadSeconds: workloadSeconds))
         print(rounds.footnotes(processes: processes).map { wrapped($0) }.joined(separator: "\n"))
         if accuracy != nil { print(wrapped(TimeToAccuracyReport.footnote)) }
+        if let comparison { print(wrapped(comparison.footnote)) }
     }
 
     private func gemmTable(machine: BenchMachine, gemm: [(shape: GEMMShape, neurite: Double, numpy: Double?)]) -> BenchTable {

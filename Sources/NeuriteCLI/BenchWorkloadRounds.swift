@@ -19,9 +19,10 @@ struct WorkloadRounds {
     private(set) var failures: [String: String] = [:]
     /// Adam's speed over SGD momentum's, each round's median over alternated pairs of passes.
     private(set) var adamToSGD: [Double] = []
-    /// Every figure the last round's fresh process printed, by row id (nil: measured in this
+    /// Every result the last round's fresh process printed, by row id (nil: measured in this
     /// process): the recurrent rows take theirs from here.
-    private(set) var childFigures: [String: Double]?
+    private(set) var childResults: [String: WorkloadResult]?
+    var childFigures: [String: Double]? { childResults?.mapValues(\.samplesPerSecond) }
 
     init(peers: [(PeerBenchmark.Name, Result<PeerBenchmark, any Error>)], minimumSeconds: Double, rows: BenchRows = .all) {
         self.peers = peers
@@ -30,8 +31,8 @@ struct WorkloadRounds {
     }
 
     mutating func measure(inFreshProcess: Bool, childArguments: [String]) throws {
-        let fresh = inFreshProcess ? try Self.measureInChild(arguments: childArguments) : nil
-        childFigures = fresh?.mapValues(\.samplesPerSecond)
+        let fresh = inFreshProcess ? try Self.measureInChild(executable: currentExecutable, arguments: childArguments) : nil
+        childResults = fresh
         for workload in rows.workloads {
             if let fresh {
                 if let figure = fresh[workload.id] { record(workload, figure) }
@@ -69,8 +70,9 @@ struct WorkloadRounds {
         }
     }
 
-    private static func measureInChild(arguments: [String]) throws -> [String: WorkloadResult] {
-        let child = try JSONLineChild(executable: currentExecutable, arguments: ["bench", "--workloads-only"] + arguments)
+    /// The rows of one round, measured by `executable` (this build or a `--baseline`) in a fresh process.
+    static func measureInChild(executable: String, arguments: [String]) throws -> [String: WorkloadResult] {
+        let child = try JSONLineChild(executable: executable, arguments: ["bench", "--workloads-only"] + arguments)
         var results: [String: WorkloadResult] = [:]
         while let line = try child.readLine() {
             guard let reply = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
