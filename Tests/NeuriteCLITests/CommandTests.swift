@@ -28,16 +28,7 @@ struct CommandTests {
             (["train", "mnist", "--seed", "-1"], "error: --seed: expected a valid value, found '-1'"),
             (["train", "mnist", "--batch-size"], "error: --batch-size: expected a value, found none"),
         ]
-        for (given, expected) in cases {
-            let arguments = NeuriteCommand.joiningNegativeNumbers(given)
-            do {
-                _ = try NeuriteCommand.parseAsRoot(arguments)
-                Issue.record("\(arguments) was accepted")
-            } catch {
-                let message = NeuriteCommand.message(for: error, arguments: arguments)
-                #expect(message.contains(expected), "\(arguments): \(message)")
-            }
-        }
+        for (given, expected) in cases { expectParseError(given, contains: expected) }
     }
 
     @Test func trainsSavesAndEvaluatesOnAnIDXDirectory() throws {
