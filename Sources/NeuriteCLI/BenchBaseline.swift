@@ -60,9 +60,10 @@ struct BaselineComparison {
     }
 
     var footnote: String {
-        "baseline: \(executable), the same rows in a fresh process next to each of this build's (after it in the "
-            + "first, third, … round, before it in the others); medians over the rounds, ratio = this build's over the baseline's. ratio per GEMM peak: the same "
-            + "with each process's figure divided by the 512³ GEMM it measured just before the row (recurrent rows have none)."
+        "baseline: \(executable), the same rows in a fresh process next to each of this build's (after it in "
+            + "the first, third, … round, before it in the others); medians over the rounds, ratio = this build's "
+            + "over the baseline's. ratio per GEMM peak: the same with each process's figure divided by the 512³ GEMM "
+            + "it measured just before the row (recurrent rows have none)."
             + (failure.map { " The baseline failed: \($0)." } ?? "")
     }
 

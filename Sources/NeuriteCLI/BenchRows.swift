@@ -6,8 +6,8 @@ import Neurite
 /// `--rows` names by id.
 ///
 /// WHY: a change to one row's speed is judged by alternating fresh processes of the old and the
-/// new build, many times over (the host moves too much for one run to say). A full run measures
-/// ten rows and their GEMM peaks, about a minute per process; one row takes a few seconds.
+/// new build, many times over (the host moves too much for one run to say). A process that
+/// measures all ten rows and their GEMM peaks takes about 20 s on the 2-core VM; one row, 2 s.
 struct BenchRows: Sendable {
     /// nil: every row.
     private let ids: Set<String>?
