@@ -107,7 +107,8 @@ struct Bench: ParsableCommand {
         let peers = names.map { name in
             (name, Result { try PeerBenchmark(name, python: interpreter.get(), threads: machine.threads) })
         }
-        var recurrent = RecurrentBench(threads: machine.threads, minimumSeconds: workloadSeconds, rows: selection)
+        var recurrent = RecurrentBench(
+            threads: machine.threads, minimumSeconds: workloadSeconds, rows: selection, pytorch: names.contains(.pytorch) ? interpreter : nil)
         var rounds = WorkloadRounds(peers: peers, minimumSeconds: workloadSeconds, rows: selection)
         var comparison = baseline.map(BaselineComparison.init(executable:))
         let childArguments = (quick ? ["--quick"] : []) + ["--threads", String(machine.threads)] + selection.childArguments
@@ -192,7 +193,7 @@ struct Bench: ParsableCommand {
             numpyNote,
             "char rows (issue #14): a character language model's training step, one-hot inputs, vocabulary 64, one "
                 + "recurrent layer of 128, batch 32 × 64 steps, Adam, clip-by-norm 5, in tokens/s; PyTorch runs the same "
-                + "workload right after each row (scripts/bench_recurrent.py, by NEURITE_TORCH_PYTHON or python3), once per round "
+                + "workload right after each row with --against pytorch (scripts/bench_recurrent.py, by the Python of --python), once per round "
                 + "(with --processes, Neurite's in the round's fresh process); best, min and median over the rounds, the ratio "
                 + "and the goal on the medians.",
             "allocs/step: tensor buffers the buffer pool had to take from the system allocator per step in steady state "

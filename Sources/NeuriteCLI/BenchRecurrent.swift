@@ -4,7 +4,8 @@ import Neurite
 /// `neurite bench`'s recurrent rows: a character language model training step (vocabulary 64,
 /// one-hot inputs, one recurrent layer of 128 units, batch 32 × 64 steps, cross-entropy on every
 /// step, Adam, clip-by-norm 5, the state carried across steps), in tokens/s, each row followed
-/// at once by the same workload in PyTorch (`scripts/bench_recurrent.py`), so both see the same load.
+/// at once, with `--against pytorch`, by the same workload in PyTorch (`scripts/bench_recurrent.py`,
+/// by the Python of the other peers), so both see the same load.
 ///
 /// Measured once per round of ``WorkloadRounds``: with `--processes`, Neurite's figures come from
 /// the round's fresh process (`bench --workloads-only` prints them after the workloads), and the
@@ -17,14 +18,17 @@ struct RecurrentBench {
     static let goal = 1.2
 
     let threads: Int, minimumSeconds: Double, rows: BenchRows
+    /// The Python of `--against pytorch`; nil when PyTorch was not asked for.
+    let pytorchPython: Result<PythonInterpreter, any Error>?
     /// Per cell, the tokens/s of each round: Neurite's and PyTorch's.
     private(set) var neurite: [RecurrentCell: [Double]] = [:], pytorch: [RecurrentCell: [Double]] = [:]
     private(set) var failures: [RecurrentCell: String] = [:], peerFailure: String?
 
-    init(threads: Int, minimumSeconds: Double, rows: BenchRows = .all) {
+    init(threads: Int, minimumSeconds: Double, rows: BenchRows = .all, pytorch: Result<PythonInterpreter, any Error>?) {
         self.threads = threads
         self.minimumSeconds = minimumSeconds
         self.rows = rows
+        pytorchPython = pytorch
     }
 
     /// The id of a cell's row in the JSON lines of `bench --workloads-only`.
@@ -41,7 +45,11 @@ struct RecurrentBench {
                     failures[cell] = "\(error)"
                 }
             }
-            do { pytorch[cell, default: []].append(try Self.pytorchTokensPerSecond(cell, threads: threads, seconds: minimumSeconds)) } catch {
+            guard let pytorchPython else { continue }
+            do {
+                let speed = try Self.pytorchTokensPerSecond(cell, python: pytorchPython.get(), threads: threads, seconds: minimumSeconds)
+                pytorch[cell, default: []].append(speed)
+            } catch {
                 peerFailure = "\(error)"
             }
         }
@@ -74,7 +82,7 @@ struct RecurrentBench {
             if ours.isEmpty {
                 row += ["", "≥ 1.2×", "unavailable (\(failures[cell] ?? "no figure"))"]
             } else if theirs.isEmpty {
-                row += ["", "≥ 1.2×", "PyTorch n/a (\(peerFailure ?? "no figure"))"]
+                row += ["", "≥ 1.2×", pytorchPython == nil ? "PyTorch not measured (--against pytorch)" : "PyTorch n/a (\(peerFailure ?? "no figure"))"]
             } else {
                 let speedUp = median(ours)! / median(theirs)!
                 row += [ratio(speedUp), "≥ 1.2×", speedUp >= Self.goal ? "met" : "missed"]
@@ -99,28 +107,14 @@ struct RecurrentBench {
         return Double(windows.count * batch * steps) / seconds
     }
 
-    struct PeerUnavailable: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    /// The peer script's tokens/s, run by `NEURITE_TORCH_PYTHON` (default `python3`) from the
-    /// current directory (the repository root).
-    static func pytorchTokensPerSecond(_ cell: RecurrentCell, threads: Int, seconds: Double) throws -> Double {
-        let script = "scripts/bench_recurrent.py"
-        guard FileManager.default.fileExists(atPath: script) else { throw PeerUnavailable(description: "run from the repository root") }
-        let process = Process(), output = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        let python = ProcessInfo.processInfo.environment["NEURITE_TORCH_PYTHON"] ?? "python3"
-        process.arguments = [python, script, "--cell", cell.rawValue, "--threads", String(threads), "--seconds", String(seconds)]
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { throw PeerUnavailable(description: "\(python) could not be started") }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-              let reply = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let speed = reply["tokens_per_second"] as? Double
-        else { throw PeerUnavailable(description: "\(python) has no torch; set NEURITE_TORCH_PYTHON") }
+    /// PyTorch's tokens/s on the same workload: `scripts/bench_recurrent.py` in a child process.
+    static func pytorchTokensPerSecond(_ cell: RecurrentCell, python: PythonInterpreter, threads: Int, seconds: Double) throws -> Double {
+        let child = try python.start(
+            ["--cell", cell.rawValue, "--threads", String(threads), "--seconds", String(seconds)], threads: threads, script: "bench_recurrent.py")
+        defer { child.stop() }
+        guard let speed = try child.readReply()["tokens_per_second"] as? Double else {
+            throw JSONLineChild.Unavailable(reason: "scripts/bench_recurrent.py printed no tokens_per_second")
+        }
         return speed
     }
 }

@@ -57,13 +57,15 @@ struct PythonInterpreter {
         script = found
     }
 
-    /// The script in a child with `arguments`, BLAS and OpenMP held to `threads` like Neurite.
-    func start(_ arguments: [String], threads: Int) throws -> JSONLineChild {
+    /// A script of `scripts/` (`peer_bench.py` unless named) in a child with `arguments`, BLAS and
+    /// OpenMP held to `threads` like Neurite.
+    func start(_ arguments: [String], threads: Int, script name: String = "peer_bench.py") throws -> JSONLineChild {
+        let path = URL(fileURLWithPath: script).deletingLastPathComponent().appendingPathComponent(name).path
         var environment = ProcessInfo.processInfo.environment
         for variable in ["OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"] { environment[variable] = String(threads) }
         let isPath = executable.contains("/")
         return try JSONLineChild(
             executable: isPath ? executable : "/usr/bin/env",
-            arguments: (isPath ? [] : [executable]) + [script] + arguments, environment: environment)
+            arguments: (isPath ? [] : [executable]) + [path] + arguments, environment: environment)
     }
 }
