@@ -216,7 +216,10 @@ static void nk_run_alone(int ntasks, nk_task_fn fn, void *ctx)
 static _Thread_local struct { int pending; unsigned gen; int ntasks; } background;
 
 /* Runs the background job's unclaimed tasks, waits for the running ones;
- * run_lock stays held. */
+ * run_lock stays held. Its tasks are short (a batch gather's 64 rows took
+ * 12.5–16 µs on the 2-core VM, so a part of 8 rows about 2 µs): the wait
+ * spins about as long as a few of them take (nk_wait_done: twice the given
+ * 10 µs), then sleeps. */
 static void nk_complete_background(void)
 {
     nk_drain(background.gen);

@@ -39,10 +39,12 @@ final class PeerBenchmark {
 }
 
 /// The Python that runs the peers: `--python`, else `NEURITE_PYTHON`, else `python3` on the PATH,
-/// with `scripts/peer_bench.py` of the source tree this build came from.
+/// with the `scripts/` folder (`peer_bench.py`, `bench_recurrent.py`) of the source tree this
+/// build came from.
 struct PythonInterpreter {
     let executable: String
-    let script: String
+    /// The `scripts/` folder that holds `peer_bench.py`.
+    let scripts: URL
 
     /// - Throws: ``JSONLineChild/Unavailable`` when the script cannot be found.
     init(path: String?) throws {
@@ -51,16 +53,16 @@ struct PythonInterpreter {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         let candidates = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
             + (0..<5).map { level in (0..<level).reduce(binary) { url, _ in url.deletingLastPathComponent() } }
-        guard let found = candidates.map({ $0.appendingPathComponent("scripts/peer_bench.py").path })
-            .first(where: FileManager.default.fileExists)
+        guard let found = candidates.map({ $0.appendingPathComponent("scripts") })
+            .first(where: { FileManager.default.fileExists(atPath: $0.appendingPathComponent("peer_bench.py").path) })
         else { throw JSONLineChild.Unavailable(reason: "scripts/peer_bench.py not found (run from the source tree)") }
-        script = found
+        scripts = found
     }
 
     /// A script of `scripts/` (`peer_bench.py` unless named) in a child with `arguments`, BLAS and
     /// OpenMP held to `threads` like Neurite.
     func start(_ arguments: [String], threads: Int, script name: String = "peer_bench.py") throws -> JSONLineChild {
-        let path = URL(fileURLWithPath: script).deletingLastPathComponent().appendingPathComponent(name).path
+        let path = scripts.appendingPathComponent(name).path
         var environment = ProcessInfo.processInfo.environment
         for variable in ["OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"] { environment[variable] = String(threads) }
         let isPath = executable.contains("/")
