@@ -6,6 +6,7 @@
  */
 #include "NeuriteKernels.h"
 #include "gemm_internal.h"
+#include "pool_clock.h"
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -170,17 +171,32 @@ static int nk_use_small(const nk_kernel *kr, const nk_gemm_args *g)
            (g->M <= kr->small_max_m || (g->N <= kr->small_max_n && !g->tb && !nk_use_tall(kr, g)));
 }
 
-static void nk_gemm_block(const nk_kernel *kr, const nk_gemm_args *g)
+/* The three paths round differently (the packed path adds K in blocks of
+ * kc, the tall one in one chain), so a job that may cut its blocks anywhere
+ * picks one path for all of them (see nk_balanced_cut). */
+enum { NK_PATH_SMALL, NK_PATH_TALL, NK_PATH_PACKED };
+
+static int nk_block_path(const nk_kernel *kr, const nk_gemm_args *g)
+{
+    return nk_use_small(kr, g) ? NK_PATH_SMALL : nk_use_tall(kr, g) ? NK_PATH_TALL : NK_PATH_PACKED;
+}
+
+static void nk_gemm_block_on(const nk_kernel *kr, const nk_gemm_args *g, int path)
 {
     if (g->M <= 0 || g->N <= 0) return;
-    if (nk_use_small(kr, g)) {
+    if (path == NK_PATH_SMALL) {
         kr->small(g);
         nk_epilogue_rows(kr, g);
-    } else if (nk_use_tall(kr, g)) {
+    } else if (path == NK_PATH_TALL) {
         kr->tall(g);
     } else {
         nk_gemm_packed(kr, g);
     }
+}
+
+static void nk_gemm_block(const nk_kernel *kr, const nk_gemm_args *g)
+{
+    nk_gemm_block_on(kr, g, nk_block_path(kr, g));
 }
 
 /* ---- parallel split ------------------------------------------------------
@@ -197,19 +213,29 @@ typedef struct {
     long kstep, mstep, nstep;   /* inner length / rows / columns per task */
     int slices, pm, pn;
     float *partials;            /* (slices - 1) × M×N, row-major with ld = N */
+    /* A balanced job (nk_balanced_cut): two tasks, the second starting at
+     * row or column `cut` instead of mstep/nstep, all on path `path`, each
+     * timed, with whether a worker ran it. */
+    int balanced, path;
+    long cut;
+    long long ticks[2];
+    int on_worker[2];
 } nk_split;
 
 static void nk_task(void *ctx, int t)
 {
-    const nk_split *s = ctx;
+    nk_split *s = ctx;
     nk_gemm_args sub = *s->g;
     int slice = t / (s->pm * s->pn), cell = t % (s->pm * s->pn);
     long k0 = slice * s->kstep;
     long m0 = (cell / s->pn) * s->mstep, n0 = (cell % s->pn) * s->nstep;
+    long mlen = s->mstep, nlen = s->nstep;
+    if (s->balanced && s->pm == 2) { m0 = cell ? s->cut : 0; mlen = cell ? sub.M - s->cut : s->cut; }
+    if (s->balanced && s->pn == 2) { n0 = cell ? s->cut : 0; nlen = cell ? sub.N - s->cut : s->cut; }
     if (m0 >= sub.M || n0 >= sub.N) return;
     sub.K = nk_min(s->kstep, sub.K - k0);
-    sub.M = nk_min(s->mstep, sub.M - m0);
-    sub.N = nk_min(s->nstep, sub.N - n0);
+    sub.M = nk_min(mlen, sub.M - m0);
+    sub.N = nk_min(nlen, sub.N - n0);
     sub.A += sub.ta ? k0 * sub.lda + m0 : m0 * sub.lda + k0;
     sub.B += sub.tb ? n0 * sub.ldb + k0 : k0 * sub.ldb + n0;
     if (slice > 0) {
@@ -224,7 +250,14 @@ static void nk_task(void *ctx, int t)
     } else if (sub.bias) {
         sub.bias += n0;
     }
-    nk_gemm_block(s->kr, &sub);
+    if (!s->balanced) {
+        nk_gemm_block(s->kr, &sub);
+        return;
+    }
+    long long start = nk_ticks();
+    nk_gemm_block_on(s->kr, &sub, s->path);
+    s->ticks[cell] = nk_ticks() - start;
+    s->on_worker[cell] = nk_on_worker_thread();
 }
 
 /* The sum of the slices, C += partial 1 + partial 2 + … in slice order, and
@@ -258,6 +291,58 @@ static void nk_reduce_task(void *ctx, int t)
  * hand-off costs more than it saves. */
 #define NK_REDUCE_SPLIT_MIN 16384L
 
+/* ---- balanced cut ---------------------------------------------------------
+ * A large product split in two blocks of rows or columns is cut where the
+ * measured speeds of the caller and the worker say both finish together
+ * (split_balance.c), in whole micro-tiles. The blocks' arithmetic must not
+ * depend on the cut, or results would change with the host's mood: each
+ * element is one chain over K on any path, but the paths differ from each
+ * other, so the cut applies only where both even halves take the same path,
+ * and every block then takes it.
+ *
+ * WHY from 8M multiply-adds: each task then runs for over 50 µs, long enough
+ * for its time to measure its thread's speed and not the hand-off; smaller
+ * products (the batch-64 step's) are split to keep each core's half of the
+ * weights in its cache (see "WHY the caller runs task 0" in thread_pool.c),
+ * which a moving cut would blur. */
+#define NK_BALANCE_MIN_WORK 8000000.0
+
+/* What one task of ms×ns costs, in nk_choose_grid's units (× K). */
+static double nk_task_cost(long ms, long ns) { return (double)ms * ns + 6.0 * (ms + ns); }
+
+static void nk_balanced_cut(nk_split *s)
+{
+    const nk_gemm_args *g = s->g;
+    if (s->slices != 1 || s->pm * s->pn != 2 || (double)g->M * g->N * g->K < NK_BALANCE_MIN_WORK) return;
+    int rows = s->pm == 2;
+    long length = rows ? g->M : g->N, tile = rows ? s->kr->mr : s->kr->nr;
+    long even = rows ? s->mstep : s->nstep;
+    if (even >= length) return;
+    nk_gemm_args half = *g;
+    if (rows) half.M = even; else half.N = even;
+    int path = nk_block_path(s->kr, &half);
+    if (rows) half.M = length - even; else half.N = length - even;
+    if (nk_block_path(s->kr, &half) != path) return;
+    long tiles = (length + tile - 1) / tile;
+    long first = (long)(nk_split_caller_share() * tiles + 0.5);
+    if (first < 1) first = 1;
+    if (first > tiles - 1) first = tiles - 1;
+    s->balanced = 1;
+    s->path = path;
+    s->cut = first * tile;
+}
+
+/* After a balanced job: what each thread's time per unit of work was. */
+static void nk_record_balance(const nk_split *s)
+{
+    if (s->on_worker[0] == s->on_worker[1]) return;   /* one thread ran both */
+    const nk_gemm_args *g = s->g;
+    long length = s->pm == 2 ? g->M : g->N, other = s->pm == 2 ? g->N : g->M;
+    double cost[2] = { nk_task_cost(s->cut, other), nk_task_cost(length - s->cut, other) };
+    int caller = s->on_worker[0] ? 1 : 0;
+    nk_split_balance_record(s->ticks[caller] / cost[caller], s->ticks[1 - caller] / cost[1 - caller]);
+}
+
 /* Runs the job; returns 0 (nothing done) when the partials cannot be
  * allocated (never with one slice). The partials are the calling thread's
  * buffer 2, kept from call to call (no allocation per training step): the
@@ -271,7 +356,9 @@ static int nk_gemm_split(const nk_kernel *kr, const nk_gemm_args *g, int slices,
     if (slices > 1 && !partials) return 0;
     nk_split s = { kr, g, kstep, nk_round_up((g->M + pm - 1) / pm, kr->mr),
                    nk_round_up((g->N + pn - 1) / pn, kr->nr), slices, pm, pn, partials };
+    nk_balanced_cut(&s);
     nk_pool_run(slices * pm * pn, nk_task, &s);
+    if (s.balanced) nk_record_balance(&s);
     if (slices == 1) return 1;
     /* WHY split the sum: each slice's partial is in the cache of the core
      * that computed it, and the caller alone read them all and applied the

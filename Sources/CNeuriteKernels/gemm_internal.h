@@ -104,6 +104,15 @@ void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx);
 int nk_pool_policy_runs_alone(long long now);
 void nk_pool_policy_record(double alone, double wall, int helped, long long now);
 
+/* split_balance.c: the share of a two-task
+ * product that the calling thread takes, and one job's measured speeds (time
+ * per unit of work of the caller's task and of the worker's). */
+double nk_split_caller_share(void);
+void nk_split_balance_record(double caller_ticks_per_unit, double worker_ticks_per_unit);
+
+/* thread_pool.c: whether the calling thread is one of the pool's workers. */
+int nk_on_worker_thread(void);
+
 /* gemm.c: per-thread buffers (0, 1: packing; 2: the K split's partials),
  * grown on demand, reused. */
 float *nk_thread_buffer(int which, size_t floats);

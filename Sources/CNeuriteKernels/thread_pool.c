@@ -129,8 +129,13 @@ static unsigned nk_generation(void)
     return (unsigned)(__atomic_load_n(&job.word, __ATOMIC_ACQUIRE) >> 32);
 }
 
+static _Thread_local int is_worker;
+
+int nk_on_worker_thread(void) { return is_worker; }
+
 static void *nk_worker(void *arg)
 {
+    is_worker = 1;
     unsigned seen = (unsigned)(uintptr_t)arg;  /* generation at creation */
     for (;;) {
         unsigned g = nk_generation();

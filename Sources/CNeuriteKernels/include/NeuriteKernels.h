@@ -285,6 +285,15 @@ int nk_pool_policy_says_alone(const nk_pool_policy *policy, long long now);
 void nk_pool_policy_note(nk_pool_policy *policy, double alone, double wall, int helped, long long now);
 long long nk_pool_policy_ticks_per_microsecond(void);
 
+/// How the thread pool cuts a large product split in two between the calling thread and the
+/// worker (split_balance.c), exposed so that the rule can be tested: the caller's share of the
+/// rows or columns for an estimate of the worker's time per unit of work over the caller's
+/// (bounded to [0.35, 0.65]), and the estimate after one more job measured both threads. The
+/// pool keeps its own estimate; nk_split_balance_set replaces it (for tests of a given cut).
+double nk_split_balance_share(double worker_over_caller);
+double nk_split_balance_next(double estimate, double caller_ticks_per_unit, double worker_ticks_per_unit);
+void nk_split_balance_set(double worker_over_caller);
+
 /// Number of threads large products are split across.
 int nk_thread_count(void);
 
