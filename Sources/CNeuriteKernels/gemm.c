@@ -310,26 +310,37 @@ static void nk_reduce_task(void *ctx, int t)
 /* What one task of ms×ns costs, in nk_choose_grid's units (× K). */
 static double nk_task_cost(long ms, long ns) { return (double)ms * ns + 6.0 * (ms + ns); }
 
-static void nk_balanced_cut(nk_split *s)
+/* Cuts a two-task job (slices == 1, pm·pn == 2) so that the caller's block
+ * holds about `share` of the rows or columns; returns 0, leaving the job as
+ * it was, where the even halves take different paths or there is only one
+ * micro-tile. */
+static int nk_cut(nk_split *s, double share)
 {
     const nk_gemm_args *g = s->g;
-    if (s->slices != 1 || s->pm * s->pn != 2 || (double)g->M * g->N * g->K < NK_BALANCE_MIN_WORK) return;
     int rows = s->pm == 2;
     long length = rows ? g->M : g->N, tile = rows ? s->kr->mr : s->kr->nr;
     long even = rows ? s->mstep : s->nstep;
-    if (even >= length) return;
+    if (even >= length) return 0;
     nk_gemm_args half = *g;
     if (rows) half.M = even; else half.N = even;
     int path = nk_block_path(s->kr, &half);
     if (rows) half.M = length - even; else half.N = length - even;
-    if (nk_block_path(s->kr, &half) != path) return;
+    if (nk_block_path(s->kr, &half) != path) return 0;
     long tiles = (length + tile - 1) / tile;
-    long first = (long)(nk_split_caller_share() * tiles + 0.5);
+    long first = (long)(share * tiles + 0.5);
     if (first < 1) first = 1;
     if (first > tiles - 1) first = tiles - 1;
     s->balanced = 1;
     s->path = path;
     s->cut = first * tile;
+    return 1;
+}
+
+static void nk_balanced_cut(nk_split *s)
+{
+    const nk_gemm_args *g = s->g;
+    if (s->slices == 1 && s->pm * s->pn == 2 && (double)g->M * g->N * g->K >= NK_BALANCE_MIN_WORK)
+        nk_cut(s, nk_split_caller_share());
 }
 
 /* After a balanced job: what each thread's time per unit of work was. */
@@ -532,6 +543,19 @@ int nk_sgemm_bias_act_on(const char *kernel, int transposeA, int transposeB,
     nk_gemm_args g = { transposeA != 0, transposeB != 0, M, N, K, alpha, beta,
                        A, lda, B, ldb, C, ldc, bias, activation };
     nk_gemm_dispatch(kr, &g);
+    return 1;
+}
+
+int nk_sgemm_cut_in_two(double caller_share, int by_rows, int transposeA, long M, long N, long K,
+                        const float *A, long lda, const float *B, long ldb, float *C, long ldc)
+{
+    const nk_kernel *kr = nk_select_kernel();
+    nk_gemm_args g = { transposeA != 0, 0, M, N, K, 1.0f, 0.0f, A, lda, B, ldb, C, ldc, NULL, NK_ACT_NONE };
+    if (M <= 0 || N <= 0 || K <= 0) return 0;
+    nk_split s = { kr, &g, K, by_rows ? nk_round_up((M + 1) / 2, kr->mr) : M,
+                   by_rows ? N : nk_round_up((N + 1) / 2, kr->nr), 1, by_rows ? 2 : 1, by_rows ? 1 : 2, NULL };
+    if (!nk_cut(&s, caller_share)) return 0;
+    nk_pool_run(2, nk_task, &s);
     return 1;
 }
 

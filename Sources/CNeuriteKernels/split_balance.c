@@ -52,14 +52,10 @@ static double pool_estimate(void)
     return ratio;
 }
 
-void nk_split_balance_set(double worker_over_caller)
-{
-    __atomic_store(&pool_ratio, &worker_over_caller, __ATOMIC_RELAXED);
-}
-
 double nk_split_caller_share(void) { return nk_split_balance_share(pool_estimate()); }
 
 void nk_split_balance_record(double caller_ticks_per_unit, double worker_ticks_per_unit)
 {
-    nk_split_balance_set(nk_split_balance_next(pool_estimate(), caller_ticks_per_unit, worker_ticks_per_unit));
+    double ratio = nk_split_balance_next(pool_estimate(), caller_ticks_per_unit, worker_ticks_per_unit);
+    __atomic_store(&pool_ratio, &ratio, __ATOMIC_RELAXED);
 }

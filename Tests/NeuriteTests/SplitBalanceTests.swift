@@ -30,26 +30,38 @@ struct SplitBalanceTests {
     /// 96×512·512×448 split by columns: an even half (224 columns) takes the path that keeps B in
     /// L2 and adds all of K in one chain, while a 65% share (288 columns) would, on its own, take
     /// the packed path that adds K in blocks and rounds differently. 784×256 with A transposed
-    /// is split by rows.
+    /// is split by rows. (`nk_sgemm_cut_in_two` runs the cut job itself: through the dispatch,
+    /// the thread count that other suites change meanwhile would decide whether it splits.)
     @Test(arguments: [(96, 448, 512, false), (784, 256, 128, true)])
     func theProductIsTheSameBitsWhereverTheCutFalls(shape: (rows: Int, columns: Int, inner: Int, transposedA: Bool)) {
-        KernelInfo.threadCount = 2
-        defer { KernelInfo.threadCount = 0; nk_split_balance_set(1) }
+        let (m, n, k) = (shape.rows, shape.columns, shape.inner)
         var generator = RandomGenerator(seed: 25)
-        let a = (0..<shape.rows * shape.inner).map { _ in generator.nextNormal() }
-        let b = (0..<shape.inner * shape.columns).map { _ in generator.nextNormal() }
-        func product(workerOverCaller: Double) -> [Float] {
-            var c = [Float](repeating: 0, count: shape.rows * shape.columns)
-            nk_split_balance_set(workerOverCaller)
-            Kernels.matrixMultiply(a, transposed: shape.transposedA, b, transposed: false, into: &c,
-                                   rows: shape.rows, columns: shape.columns, inner: shape.inner)
-            return c
+        let a = (0..<m * k).map { _ in generator.nextNormal() }
+        let b = (0..<k * n).map { _ in generator.nextNormal() }
+        func product(callerShare: Double) -> [Float]? {
+            var c = [Float](repeating: 0, count: m * n)
+            let cut = nk_sgemm_cut_in_two(callerShare, shape.transposedA ? 1 : 0, shape.transposedA ? 1 : 0, m, n, k,
+                                          a, shape.transposedA ? m : k, b, n, &c, n)
+            return cut == 1 ? c : nil
         }
-        let even = product(workerOverCaller: 1)
-        for ratio in [0.5, 2.0, 0.5, 2.0] {
-            let cut = product(workerOverCaller: ratio)
-            let differing = zip(cut, even).filter { $0.bitPattern != $1.bitPattern }.count
-            #expect(differing == 0, "worker/caller \(ratio): \(differing) of \(even.count) elements differ")
+        guard let even = product(callerShare: 0.5) else {
+            Issue.record("\(m)×\(k)·\(k)×\(n) is not cut in two")
+            return
+        }
+        // Three whole rows (every column, so both blocks) against a double-precision reference.
+        var worst = 0.0
+        for row in [0, m / 2, m - 1] {
+            for column in 0..<n {
+                var sum = 0.0
+                for p in 0..<k { sum += Double(shape.transposedA ? a[p * m + row] : a[row * k + p]) * Double(b[p * n + column]) }
+                worst = max(worst, abs(Double(even[row * n + column]) - sum) / max(1, abs(sum)))
+            }
+        }
+        #expect(worst < 1e-4, "the cut product is not the product: relative error \(worst)")
+        for share in [0.35, 0.65] {
+            let cut = product(callerShare: share)
+            let differing = cut.map { zip($0, even).filter { $0.bitPattern != $1.bitPattern }.count }
+            #expect(differing == 0, "caller share \(share): \(differing.map { "\($0) elements differ" } ?? "not cut")")
         }
     }
 }

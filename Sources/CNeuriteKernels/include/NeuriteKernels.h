@@ -289,10 +289,16 @@ long long nk_pool_policy_ticks_per_microsecond(void);
 /// worker (split_balance.c), exposed so that the rule can be tested: the caller's share of the
 /// rows or columns for an estimate of the worker's time per unit of work over the caller's
 /// (bounded to [0.35, 0.65]), and the estimate after one more job measured both threads. The
-/// pool keeps its own estimate; nk_split_balance_set replaces it (for tests of a given cut).
+/// pool keeps its own estimate.
 double nk_split_balance_share(double worker_over_caller);
 double nk_split_balance_next(double estimate, double caller_ticks_per_unit, double worker_ticks_per_unit);
-void nk_split_balance_set(double worker_over_caller);
+
+/// C = op(A)·B as the pool runs a product cut in two blocks of rows (`by_rows`) or columns,
+/// the caller's block holding about `caller_share` of them, whatever the thread count: for tests
+/// that the bits do not depend on where the cut falls. Returns 0, computing nothing, where the
+/// shape is not cut that way (its even halves take different paths, or it has one micro-tile).
+int nk_sgemm_cut_in_two(double caller_share, int by_rows, int transposeA, long M, long N, long K,
+                        const float *A, long lda, const float *B, long ldb, float *C, long ldc);
 
 /// Number of threads large products are split across.
 int nk_thread_count(void);
