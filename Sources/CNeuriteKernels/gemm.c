@@ -307,7 +307,8 @@ static void nk_reduce_task(void *ctx, int t)
  * which a moving cut would blur. */
 #define NK_BALANCE_MIN_WORK 8000000.0
 
-/* What one task of ms×ns costs, in nk_choose_grid's units (× K). */
+/* What a task of ms×ns costs, × K: its multiply-adds, and its packing at
+ * about 6 multiply-adds per element (see nk_choose_grid). */
 static double nk_task_cost(long ms, long ns) { return (double)ms * ns + 6.0 * (ms + ns); }
 
 /* Cuts a two-task job (slices == 1, pm·pn == 2) so that the caller's block
@@ -398,9 +399,8 @@ static void nk_choose_grid(const nk_kernel *kr, const nk_gemm_args *g, int p,
     for (int b = 1; a * b <= p; b++) {
         if (a > 1 && ((small && g->M <= kr->small_max_m) || g->M / a < kr->mr)) continue;
         if (b > 1 && g->N / b < kr->nr) continue;
-        double ms = nk_round_up((g->M + a - 1) / a, small ? 1 : kr->mr);
-        double ns = nk_round_up((g->N + b - 1) / b, kr->nr);
-        double cost = ms * ns + 6.0 * (ms + ns);
+        double cost = nk_task_cost(nk_round_up((g->M + a - 1) / a, small ? 1 : kr->mr),
+                                   nk_round_up((g->N + b - 1) / b, kr->nr));
         if (best < 0 || cost < best) { best = cost; *pm = a; *pn = b; }
     }
 }
