@@ -3,8 +3,9 @@
  * from how fast each has been running.
  *
  * WHY: the two vCPUs of the 2-core VM do not run at the same speed. Traced
- * inside the 784-512-512-10 training row (issue 11, stop 25), the worker's
- * half of every large product took 1.32–1.39× the caller's in one process
+ * in a `neurite bench` process (its GEMM table and the 784-512-512-10
+ * training row; issue 11, stop 25), the worker's half of every large
+ * product took 1.32–1.39× the caller's in that process
  * (a 512³ product: 922 µs against 1250 µs, medians of 979 jobs), and in the
  * next process of the same binary the caller's half took 1.14–1.4× the
  * worker's: the host slows one core or the other for minutes at a time. With
