@@ -291,6 +291,16 @@ static void nk_reduce_task(void *ctx, int t)
  * hand-off costs more than it saves. */
 #define NK_REDUCE_SPLIT_MIN 16384L
 
+/* A job of `slices` slices of K, each a pm×pn grid of blocks of whole
+ * micro-tiles, the blocks as even as the tiles allow. */
+static nk_split nk_split_of(const nk_kernel *kr, const nk_gemm_args *g, long kstep, int slices,
+                            int pm, int pn, float *partials)
+{
+    nk_split s = { kr, g, kstep, nk_round_up((g->M + pm - 1) / pm, kr->mr),
+                   nk_round_up((g->N + pn - 1) / pn, kr->nr), slices, pm, pn, partials };
+    return s;
+}
+
 /* ---- balanced cut ---------------------------------------------------------
  * A large product split in two blocks of rows or columns is cut where the
  * measured speeds of the caller and the worker say both finish together
@@ -366,8 +376,7 @@ static int nk_gemm_split(const nk_kernel *kr, const nk_gemm_args *g, int slices,
     size_t plane = (size_t)(g->M * g->N);
     float *partials = slices > 1 ? nk_thread_buffer(2, plane * (size_t)(slices - 1)) : NULL;
     if (slices > 1 && !partials) return 0;
-    nk_split s = { kr, g, kstep, nk_round_up((g->M + pm - 1) / pm, kr->mr),
-                   nk_round_up((g->N + pn - 1) / pn, kr->nr), slices, pm, pn, partials };
+    nk_split s = nk_split_of(kr, g, kstep, slices, pm, pn, partials);
     nk_balanced_cut(&s);
     nk_pool_run(slices * pm * pn, nk_task, &s);
     if (s.balanced) nk_record_balance(&s);
@@ -552,8 +561,7 @@ int nk_sgemm_cut_in_two(double caller_share, int by_rows, int transposeA, long M
     const nk_kernel *kr = nk_select_kernel();
     nk_gemm_args g = { transposeA != 0, 0, M, N, K, 1.0f, 0.0f, A, lda, B, ldb, C, ldc, NULL, NK_ACT_NONE };
     if (M <= 0 || N <= 0 || K <= 0) return 0;
-    nk_split s = { kr, &g, K, by_rows ? nk_round_up((M + 1) / 2, kr->mr) : M,
-                   by_rows ? N : nk_round_up((N + 1) / 2, kr->nr), 1, by_rows ? 2 : 1, by_rows ? 1 : 2, NULL };
+    nk_split s = nk_split_of(kr, &g, K, 1, by_rows ? 2 : 1, by_rows ? 1 : 2, NULL);
     if (!nk_cut(&s, caller_share)) return 0;
     nk_pool_run(2, nk_task, &s);
     return 1;
