@@ -3,7 +3,8 @@ import Testing
 
 /// The thread pool's rule for splitting jobs or running them on the calling thread alone
 /// (pool_policy.c), driven with made-up job times on an instance of its own: a window of split
-/// jobs must save 15% over one thread, judged after a warm-up that waits for a worker to help.
+/// jobs must save 15% over one thread, judged after a warm-up that waits for a worker to help,
+/// and two windows in a row must fail before jobs run alone.
 @Suite("Thread pool policy")
 struct PoolPolicyTests {
     private static let ticksPerMicrosecond = Double(nk_pool_policy_ticks_per_microsecond())
@@ -39,38 +40,67 @@ struct PoolPolicyTests {
         #expect(!driver.runsAlone())
     }
 
-    @Test func aWorkerThatNeverRunsSendsJobsAloneAfterTheWarmUpsCap() {
-        // No worker ever claims a task (the process has one core): after 1 ms of warm-up the
-        // next 32 jobs are judged, fail, and jobs run alone for 4 ms.
+    @Test func aWorkerThatNeverRunsSendsJobsAloneAfterTwoWindows() {
+        // No worker ever claims a task (the process has one core). Each window: 1 ms of warm-up
+        // (the cap, 400 jobs), then 32 jobs (80 µs) judged. The first failing window is not
+        // enough; after the second, jobs run alone for eight windows, 640 µs.
         let driver = Driver()
-        driver.jobs(400, alone: 2.5, wall: 2.5, helped: false)
-        driver.jobs(32, alone: 2.5, wall: 2.5, helped: false)
+        driver.jobs(433, alone: 2.5, wall: 2.5, helped: false)
+        #expect(!driver.runsAlone())
+        driver.jobs(432, alone: 2.5, wall: 2.5, helped: false)
         #expect(!driver.runsAlone())
         driver.jobs(1, alone: 2.5, wall: 2.5, helped: false)
         #expect(driver.runsAlone(after: 1))
-        #expect(driver.runsAlone(after: 3_500))
-        #expect(!driver.runsAlone(after: 4_500))
+        #expect(driver.runsAlone(after: 600))
+        #expect(!driver.runsAlone(after: 680))
+    }
+
+    @Test func oneStalledJobDoesNotSendShortJobsAlone() {
+        // Batch-1 products that split pays for (2.5 µs alone, 1.5 µs split), but one of a
+        // window's 32 waits 60 µs for a worker the host paused, and fails the window. The next
+        // window pays, so the pool keeps splitting, and a later stalled window starts the count
+        // again.
+        let driver = Driver()
+        driver.jobs(33, alone: 2.5, wall: 1.5, helped: true)
+        driver.jobs(1, alone: 2.5, wall: 60, helped: true)
+        #expect(!driver.runsAlone())
+        driver.jobs(34, alone: 2.5, wall: 1.5, helped: true)
+        #expect(!driver.runsAlone())
+        driver.jobs(33, alone: 2.5, wall: 1.5, helped: true)
+        driver.jobs(1, alone: 2.5, wall: 60, helped: true)
+        #expect(!driver.runsAlone())
+        // A second stalled window in a row: alone for eight windows (8 × 106.5 µs).
+        driver.jobs(33, alone: 2.5, wall: 1.5, helped: true)
+        driver.jobs(1, alone: 2.5, wall: 60, helped: true)
+        #expect(driver.runsAlone(after: 800))
+        #expect(!driver.runsAlone(after: 900))
     }
 
     @Test func theStretchAloneDoublesWhileSplittingFailsAndResetsWhenItPays() {
         let driver = Driver()
-        // The worker runs but gains nothing: alone for 4 ms, then, failing again, 8 ms.
-        driver.jobs(34, alone: 10, wall: 10, helped: true)
+        // 100 µs jobs: a window is two of warm-up and 20 measured (2 ms). The worker runs but
+        // gains nothing: after two windows, alone for 4 ms (eight windows would be 16; the first
+        // stretch is at most 4), then, failing again, 8 ms.
+        driver.jobs(44, alone: 100, wall: 100, helped: true)
         #expect(driver.runsAlone(after: 3_900) && !driver.runsAlone(after: 4_100))
         driver.now += 4_100
-        driver.jobs(34, alone: 10, wall: 10, helped: true)
+        driver.jobs(22, alone: 100, wall: 100, helped: true)
         #expect(driver.runsAlone(after: 7_900) && !driver.runsAlone(after: 8_100))
         driver.now += 8_100
-        // A window that pays ends the streak: the next failure costs 4 ms again.
-        driver.jobs(34, alone: 20, wall: 10, helped: true)
+        // A window that pays ends the streak: it takes two failures again, then 4 ms.
+        driver.jobs(22, alone: 200, wall: 100, helped: true)
         #expect(!driver.runsAlone())
-        driver.jobs(34, alone: 10, wall: 10, helped: true)
+        driver.jobs(22, alone: 100, wall: 100, helped: true)
+        #expect(!driver.runsAlone())
+        driver.jobs(22, alone: 100, wall: 100, helped: true)
         #expect(driver.runsAlone(after: 3_900) && !driver.runsAlone(after: 4_100))
     }
 
     @Test func aWindowOfLongJobsClosesAfterFourOnceItHasLastedTwoMilliseconds() {
         // 1 ms jobs: two of warm-up, then the fourth measured one closes the window (2 ms passed).
+        // The first window fails without effect; the second's close shows as the stretch alone.
         let driver = Driver()
+        driver.jobs(6, alone: 1_000, wall: 1_000, helped: true)
         driver.jobs(5, alone: 1_000, wall: 1_000, helped: true)
         #expect(!driver.runsAlone())
         driver.jobs(1, alone: 1_000, wall: 1_000, helped: true)
