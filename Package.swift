@@ -32,7 +32,14 @@ let package = Package(
     ],
     targets: [
         // dlopen (Open MPI, loaded at run time) is in libc since glibc 2.34; older systems need libdl.
-        .target(name: "CNeuriteKernels", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        .target(
+            name: "CNeuriteKernels",
+            linkerSettings: [
+                .linkedLibrary("dl", .when(platforms: [.linux])),
+                .linkedLibrary("m", .when(platforms: [.linux])),
+                .linkedLibrary("pthread", .when(platforms: [.linux])),
+            ]
+        ),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -71,6 +78,8 @@ let package = Package(
         ),
         // A process for the test suite to SIGKILL while it saves (the atomic-save test); not a product.
         .executableTarget(name: "AtomicWriteChild", dependencies: ["Neurite"], path: "Tests/AtomicWriteChild"),
+        // A process confined to one CPU, for the thread-pool policy's test; not a product.
+        .executableTarget(name: "OneCPUPoolChild", dependencies: ["CNeuriteKernels"], path: "Tests/OneCPUPoolChild"),
         // Run under mpirun by scripts/test_mpi.sh: data-parallel training against one process; not a product.
         .executableTarget(name: "DistributedEquivalenceCheck", dependencies: ["Neurite"], path: "Tests/DistributedEquivalenceCheck"),
         .testTarget(name: "NeuriteTests", dependencies: ["Neurite"], resources: [.copy("Fixtures")]),

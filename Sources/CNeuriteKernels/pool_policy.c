@@ -27,16 +27,25 @@
  *
  * WHY two failing windows in a row, and a first stretch of eight windows:
  * at batch-1 inference (784-128-10, 2-core VM) a window of 32 split products
- * lasts about 80 µs and splitting gained 1.3× in one process (window gains:
+ * lasts about 80 µs, and splitting gained 1.3× in one process (window gains:
  * median 1.28, 5th percentile 1.09). One product that waits tens of µs for a
- * worker the host has paused fails a window, and 8% of them failed. With a
- * verdict per window, that row ran 1.16× slower (medians of 12 processes)
- * than with the policy turned off, even with eight windows alone per failure
- * instead of a fixed 4 ms (which alone gained 1.03×); judged on two windows
- * in a row, it ran as fast (1.07×). A core that is really gone fails every
- * window: it costs one more window before the first stretch alone, and then
- * at most one window in nine, fewer as the stretch doubles. Windows of long
- * jobs (2 ms) keep a first stretch of 4 ms.
+ * worker the host has paused fails a window, and 8% of them failed. Judged
+ * per window, that row ran 1.16× slower (medians of 12 processes) than with
+ * the policy turned off, even with eight windows alone per failure instead of
+ * a fixed 4 ms; with two windows in a row as well, as fast (1.07×). Either
+ * change alone gained nothing measurable (1.03×, 0.97×). Windows of long jobs
+ * (2 ms) keep a first stretch of 4 ms.
+ *
+ * A core that is really gone fails every window, and costs one more window
+ * before the first stretch alone. But two threads taking turns on one CPU
+ * could pass a window now and then (the caller's task, stretched by the
+ * worker's turns, reads as one thread's time), and each pass restarted the
+ * count: with the process confined to one CPU (taskset), the batch-64 row ran
+ * 0.84× as fast as under the single-window rule (medians of 10 processes). So
+ * the pool also reports a job whose worker ran on the caller's CPU as having
+ * gained nothing (thread_pool.c, nk_current_cpu); confined so, the batch-64
+ * and batch-1 rows then ran 1.13× and 1.11× as fast as under the old rule,
+ * every process within 3% of the best.
  *
  * All state is guarded by the pool's run_lock: only its owner calls in here.
  */

@@ -56,7 +56,7 @@ struct AtomicFileTests {
     /// a random moment, 50 times: the target must always be a complete model, the old or a new
     /// one, and the next save must leave no temporary file behind.
     @Test func sigkillDuringSavesNeverLeavesAPartialModel() throws {
-        let child = try #require(Self.childExecutable(), "AtomicWriteChild was not built next to the test bundle")
+        let child = try #require(childExecutable(named: "AtomicWriteChild"), "AtomicWriteChild was not built next to the test bundle")
         let target = directory.appendingPathComponent("model.safetensors")
         let count = 50_000
         var generator = RandomGenerator(seed: 11)
@@ -90,21 +90,5 @@ struct AtomicFileTests {
         // The kills must have landed both before and during saves for the test to mean anything.
         #expect(versionsSeen.count > 1)
         print("SIGKILL test: \(killedMidWrite)/50 kills left a temporary file (a save in progress); versions seen: \(versionsSeen.count)")
-    }
-
-    static func childExecutable() -> URL? {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-            Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
-        ]
-        for folder in candidates {
-            var current = folder
-            for _ in 0..<4 {
-                let url = current.appendingPathComponent("AtomicWriteChild")
-                if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-                current = current.deletingLastPathComponent()
-            }
-        }
-        return nil
     }
 }

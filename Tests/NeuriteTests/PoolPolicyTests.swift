@@ -1,4 +1,5 @@
 import CNeuriteKernels
+import Foundation
 import Testing
 
 /// The thread pool's rule for splitting jobs or running them on the calling thread alone
@@ -95,6 +96,27 @@ struct PoolPolicyTests {
         driver.jobs(22, alone: 100, wall: 100, helped: true)
         #expect(driver.runsAlone(after: 3_900) && !driver.runsAlone(after: 4_100))
     }
+
+    #if os(Linux)
+    /// OneCPUPoolChild confines itself to one CPU before the pool starts its worker, then runs
+    /// ten split jobs of eight tasks of a few milliseconds: its worker can only run on the
+    /// caller's CPU, taking turns with it, and the pool must see that (a job it helps with is
+    /// reported to the policy as having gained nothing).
+    @Test func aWorkerTakingTurnsOnTheCallersCPUIsSeen() throws {
+        let child = try #require(childExecutable(named: "OneCPUPoolChild"), "OneCPUPoolChild was not built next to the test bundle")
+        let process = Process()
+        process.executableURL = child
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let counts = printed.split(whereSeparator: \.isWhitespace)  // "TOOK_TURNS of JOBS"
+        #expect(counts.count == 3 && counts[2] == "10", "printed \(printed)")
+        #expect((counts.first.flatMap { Int($0) } ?? 0) > 0, "printed \(printed)")
+    }
+    #endif
 
     @Test func aWindowOfLongJobsClosesAfterFourOnceItHasLastedTwoMilliseconds() {
         // 1 ms jobs: two of warm-up, then the fourth measured one closes the window (2 ms passed).

@@ -284,6 +284,11 @@ int nk_pool_policy_says_alone(const nk_pool_policy *policy, long long now);
 /// worker ran any of its tasks, and when it finished.
 void nk_pool_policy_note(nk_pool_policy *policy, double alone, double wall, int helped, long long now);
 long long nk_pool_policy_ticks_per_microsecond(void);
+/// Whether a worker ran a task of the pool's last split job on the CPU of the thread that
+/// started it: the two then took turns on one CPU instead of running side by side, and the pool
+/// reported the job to its policy as having gained nothing. For tests; 0 where the system does
+/// not say which CPU a thread runs on.
+int nk_pool_last_job_took_turns(void);
 
 /// How the thread pool cuts a large product split in two between the calling thread and the
 /// worker (split_balance.c), exposed so that the rule can be tested: the caller's share of the
