@@ -117,7 +117,7 @@ static void policy_record(nk_pool_policy *p, double alone, double wall, int help
     if (p->window_alone >= NK_MIN_GAIN * p->window_wall) {
         p->alone_stretch = 0;
         p->failed_windows = 0;
-    } else if (++p->failed_windows >= NK_FAILED_WINDOWS || p->alone_stretch) {
+    } else if (p->alone_stretch || ++p->failed_windows >= NK_FAILED_WINDOWS) {
         double first = NK_ALONE_WINDOWS * p->window_wall;
         if (first > (double)NK_ALONE_FIRST_MAX_US * NK_TICKS_PER_US) first = (double)NK_ALONE_FIRST_MAX_US * NK_TICKS_PER_US;
         long long stretch = p->alone_stretch ? 2 * p->alone_stretch : (long long)first;
