@@ -62,17 +62,16 @@ struct PoolPolicyTests {
         // window pays, so the pool keeps splitting, and a later stalled window starts the count
         // again.
         let driver = Driver()
-        driver.jobs(33, alone: 2.5, wall: 1.5, helped: true)
-        driver.jobs(1, alone: 2.5, wall: 60, helped: true)
-        #expect(!driver.runsAlone())
-        driver.jobs(34, alone: 2.5, wall: 1.5, helped: true)
-        #expect(!driver.runsAlone())
-        driver.jobs(33, alone: 2.5, wall: 1.5, helped: true)
-        driver.jobs(1, alone: 2.5, wall: 60, helped: true)
+        func window(stalled: Bool) {  // two jobs of warm-up, then 32 judged
+            driver.jobs(stalled ? 33 : 34, alone: 2.5, wall: 1.5, helped: true)
+            if stalled { driver.jobs(1, alone: 2.5, wall: 60, helped: true) }
+        }
+        window(stalled: true)
+        window(stalled: false)
+        window(stalled: true)
         #expect(!driver.runsAlone())
         // A second stalled window in a row: alone for eight windows (8 × 106.5 µs).
-        driver.jobs(33, alone: 2.5, wall: 1.5, helped: true)
-        driver.jobs(1, alone: 2.5, wall: 60, helped: true)
+        window(stalled: true)
         #expect(driver.runsAlone(after: 800))
         #expect(!driver.runsAlone(after: 900))
     }
