@@ -215,11 +215,12 @@ typedef struct {
     float *partials;            /* (slices - 1) × M×N, row-major with ld = N */
     /* A balanced job (nk_balanced_cut): two tasks, the second starting at
      * row or column `cut` instead of mstep/nstep, all on path `path`, each
-     * timed, with whether a worker ran it. */
+     * timed, and whether a worker ran the second (the caller always runs the
+     * first: see "WHY the caller runs task 0" in thread_pool.c). */
     int balanced, path;
     long cut;
     long long ticks[2];
-    int on_worker[2];
+    int second_on_worker;
 } nk_split;
 
 static void nk_task(void *ctx, int t)
@@ -257,7 +258,7 @@ static void nk_task(void *ctx, int t)
     long long start = nk_ticks();
     nk_gemm_block_on(s->kr, &sub, s->path);
     s->ticks[cell] = nk_ticks() - start;
-    s->on_worker[cell] = nk_on_worker_thread();
+    if (cell == 1) s->second_on_worker = nk_on_worker_thread();
 }
 
 /* The sum of the slices, C += partial 1 + partial 2 + … in slice order, and
@@ -357,12 +358,11 @@ static void nk_balanced_cut(nk_split *s)
 /* After a balanced job: what each thread's time per unit of work was. */
 static void nk_record_balance(const nk_split *s)
 {
-    if (s->on_worker[0] == s->on_worker[1]) return;   /* one thread ran both */
+    if (!s->second_on_worker) return;   /* the caller ran both */
     const nk_gemm_args *g = s->g;
     long length = s->pm == 2 ? g->M : g->N, other = s->pm == 2 ? g->N : g->M;
-    double cost[2] = { nk_task_cost(s->cut, other), nk_task_cost(length - s->cut, other) };
-    int caller = s->on_worker[0] ? 1 : 0;
-    nk_split_balance_record(s->ticks[caller] / cost[caller], s->ticks[1 - caller] / cost[1 - caller]);
+    nk_split_balance_record(s->ticks[0] / nk_task_cost(s->cut, other),
+                            s->ticks[1] / nk_task_cost(length - s->cut, other));
 }
 
 /* Runs the job; returns 0 (nothing done) when the partials cannot be
