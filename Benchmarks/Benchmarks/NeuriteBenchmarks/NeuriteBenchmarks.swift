@@ -50,7 +50,7 @@ private func trainingStep() {
             }
             optimizer.update(&model, along: gradients)
             blackHole(loss.scalar)
-            blackHole(zip(try! logits.argmax(alongAxis: -1), labels).filter { $0 == $1 }.count)
+            blackHole(zip(logits.argmaxIndices(alongAxis: -1), labels).filter { $0 == $1 }.count)
         }
     }
 }
