@@ -20,6 +20,7 @@
 #include <string.h>
 #if defined(__x86_64__)
 #include "avx2_common.h"
+#include "avx512_common.h"
 #endif
 
 static inline uint32_t nk_exponent_all_ones(float value)
@@ -29,8 +30,14 @@ static inline uint32_t nk_exponent_all_ones(float value)
     return (bits & 0x7f800000u) == 0x7f800000u;
 }
 
-/* The loops, inlined into a portable and an AVX2 copy that the compiler
- * vectorizes each for its own instruction set. */
+/* The loops, inlined into a portable, an AVX2 and an AVX-512 copy that the
+ * compiler vectorizes each for its own instruction set. WHY the AVX-512 copy:
+ * a training step's update reads a half of a layer's weights, velocities and
+ * gradients from its core's L2, and 16 floats per instruction go through it
+ * faster than 8: 50,176 weights (the 784×128 layer's half) took 11.3–12.5 µs
+ * against 12.8–14.1 µs with AVX2, best of 2,000 each, alternated (C harness,
+ * 2-core Xeon VM); from L3 (334k weights) the two were within 1–4%. The
+ * arithmetic per element is the same, so the results are too. */
 static inline __attribute__((always_inline)) int nk_sgd_loops(
     float *restrict weight, const float *restrict gradient, float *restrict velocity,
     long count, const nk_sgd_step *step)
@@ -76,6 +83,12 @@ static NK_AVX2 int nk_sgd_avx2(float *restrict weight, const float *restrict gra
 {
     return nk_sgd_loops(weight, gradient, velocity, count, step);
 }
+
+static NK_AVX512 int nk_sgd_avx512(float *restrict weight, const float *restrict gradient,
+                               float *restrict velocity, long count, const nk_sgd_step *step)
+{
+    return nk_sgd_loops(weight, gradient, velocity, count, step);
+}
 #endif
 
 int nk_sgd_update(float *weight, const float *gradient, float *velocity, long count,
@@ -83,6 +96,7 @@ int nk_sgd_update(float *weight, const float *gradient, float *velocity, long co
 {
 #if defined(__x86_64__)
     /* Every x86 kernel but the portable one was chosen after confirming AVX2. */
+    if (nk_select_kernel() == &nk_kernel_avx512) return nk_sgd_avx512(weight, gradient, velocity, count, step);
     if (nk_select_kernel() != &nk_kernel_portable) return nk_sgd_avx2(weight, gradient, velocity, count, step);
 #endif
     return nk_sgd_portable(weight, gradient, velocity, count, step);
