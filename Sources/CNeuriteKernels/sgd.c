@@ -36,7 +36,7 @@ static inline uint32_t nk_exponent_all_ones(float value)
  * gradients from its core's L2, and 16 floats per instruction go through it
  * faster than 8: 50,176 weights (the 784×128 layer's half) took 11.3–12.5 µs
  * against 12.8–14.1 µs with AVX2, best of 2,000 each, alternated (C harness,
- * 2-core Xeon VM); from L3 (334k weights) the two were within 1–4%. The
+ * 2-core Xeon VM); from L3 (334k weights) the two were within 0–6%. The
  * arithmetic per element is the same, so the results are too. */
 static inline __attribute__((always_inline)) int nk_sgd_loops(
     float *restrict weight, const float *restrict gradient, float *restrict velocity,
