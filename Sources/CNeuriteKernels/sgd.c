@@ -96,8 +96,9 @@ int nk_sgd_update(float *weight, const float *gradient, float *velocity, long co
 {
 #if defined(__x86_64__)
     /* Every x86 kernel but the portable one was chosen after confirming AVX2. */
-    if (nk_select_kernel() == &nk_kernel_avx512) return nk_sgd_avx512(weight, gradient, velocity, count, step);
-    if (nk_select_kernel() != &nk_kernel_portable) return nk_sgd_avx2(weight, gradient, velocity, count, step);
+    const nk_kernel *kernel = nk_select_kernel();
+    if (kernel == &nk_kernel_avx512) return nk_sgd_avx512(weight, gradient, velocity, count, step);
+    if (kernel != &nk_kernel_portable) return nk_sgd_avx2(weight, gradient, velocity, count, step);
 #endif
     return nk_sgd_portable(weight, gradient, velocity, count, step);
 }
