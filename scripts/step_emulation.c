@@ -1,24 +1,29 @@
 /*
- * The 784-512-512-10 MLP's SGD step at batch 128 (`neurite bench`'s mlp512-sgd-b128 row) in C,
- * on the library's own kernels, timed phase by phase, with an A/B switch flipped every step.
+ * An MLP's SGD step (momentum 0.9, softmax cross-entropy) in C, on the library's own kernels,
+ * timed phase by phase, with an A/B switch flipped every step: the training rows of
+ * `neurite bench` (mlp128-sgd-b64, mlp128-sgd-b256, mlp512-sgd-b128) without Swift.
  *
- * A development tool, not part of the build (like step_probe.patch). It exists because that row's
- * matrix products run 20–25% slower inside a step than the same products timed alone, and a
- * change aimed at that gap has to be judged inside a step. On this noisy 2-core VM, separate runs
- * minutes apart differ by 10–20%; steps alternated in one process see the same host.
+ * A development tool, not part of the build (like step_probe.patch). Two uses:
+ * - Where a row's time goes, by kernel, and how much of it Swift adds: compare with the row.
+ * - A kernel change judged inside a step, where its data is as cold as in training. On this
+ *   noisy 2-core VM separate runs minutes apart differ by 10–20%; steps alternated in one
+ *   process see the same host.
  *
  *     clang -O2 -pthread -ISources/CNeuriteKernels/include -ISources/CNeuriteKernels \
- *         scripts/step_emulation.c $(find Sources/CNeuriteKernels -name '*.c') -o /tmp/step_emulation -lm -ldl
- *     /tmp/step_emulation 2000
+ *         scripts/step_emulation.c $(find Sources/CNeuriteKernels -name '*.c') \
+ *         -o /tmp/step_emulation -lm -ldl
+ *     /tmp/step_emulation 2000 128 784 512 512 10     # steps, batch, layer widths
  *
  * For an A/B, define `int nk_variant;` in the kernel file under test, take the new branch where
  * it is nonzero, and build as above (never commit the switch): this harness sets it to 0 on even
  * steps and 1 on odd ones, and prints a column for each. Without the symbol both columns run the
  * same code, which shows the noise floor of a run.
  *
- * It matches the Swift step closely enough to be useful: 1,980 µs per step (64.6k samples/s)
- * against 65.9k for `neurite bench --rows mlp512-sgd-b128` in the same hour. It differs in that
- * the calling thread gathers the batch (the library does it on the worker, in the background).
+ * What it leaves out: Swift's graph and tensors, and the library's background gather of the next
+ * batch on the worker (here the calling thread gathers, and the phase is timed apart). The data
+ * is MNIST-shaped noise, 32 batches of it, as the bench's. The phases are means over all steps;
+ * the last line is the speed of the best pass of 32 steps, gather left out, the statistic of
+ * the bench's rows.
  */
 #include "NeuriteKernels.h"
 #include <stdio.h>
@@ -26,7 +31,7 @@
 #include <string.h>
 #include <time.h>
 
-enum { BATCH = 128, INPUTS = 784, HIDDEN = 512, CLASSES = 10, SAMPLES = 4096 };
+enum { MAX_LAYERS = 8, PASS_BATCHES = 32 };
 
 /* Weak: present only when a kernel file under test defines it. */
 extern int nk_variant __attribute__((weak));
@@ -65,117 +70,154 @@ static parameter make_parameter(long count, float scale)
     return (parameter){ matrix(count, scale), matrix(count, 0), matrix(count, 0), count };
 }
 
-/* ∂z = ∂y ⊙ relu′ and the bias's gradient, columns split in two (ActivationBackward.swift splits
- * them in chunks; two suffice here). */
-typedef struct { const float *gradient, *output; float *result, *sums[2]; } relu_backward;
+/* ∂z = ∂y ⊙ relu′ and the bias's gradient (column sums), the columns split in two. */
+typedef struct { long rows, width; const float *gradient, *output; float *result, *sums; } relu_backward;
 
 static void relu_backward_half(void *context, int half)
 {
     relu_backward *r = context;
-    long first = HIDDEN * half / 2, last = HIDDEN * (half + 1) / 2;
-    nk_activation_backward(BATCH, HIDDEN, first, last, NK_ACT_RELU, r->gradient, r->output, r->result, r->sums[half]);
+    nk_activation_backward(r->rows, r->width, r->width * half / 2, r->width * (half + 1) / 2, NK_ACT_RELU,
+                           r->gradient, r->output, r->result, r->sums);
 }
 
 /* Softmax cross-entropy's gradient over the batch: (softmax(z) − onehot) / batch. */
-static void loss_gradient(const float *logits, const int *labels, float *gradient)
+static void loss_gradient(long rows, long classes, const float *logits, const int *labels, float *gradient,
+                          float *scratch)
 {
-    float row_max[BATCH], row_sum[BATCH];
-    nk_softmax_rows(BATCH, CLASSES, logits, gradient, row_max, row_sum);
-    for (int i = 0; i < BATCH; i++)
-        for (int j = 0; j < CLASSES; j++)
-            gradient[i * CLASSES + j] = (gradient[i * CLASSES + j] - (j == labels[i])) / BATCH;
+    nk_softmax_rows(rows, classes, logits, gradient, scratch, scratch + rows);
+    for (long i = 0; i < rows; i++)
+        for (long j = 0; j < classes; j++)
+            gradient[i * classes + j] = (gradient[i * classes + j] - (j == labels[i])) / (float)rows;
 }
 
-enum { GATHER, FORWARD1, FORWARD2, FORWARD3, LOSS, BACKWARD3, BACKWARD2, WEIGHTS2, INPUT2,
-       BACKWARD1, WEIGHTS1, UPDATE, PHASES };
-static const char *phase_names[PHASES] = {
-    "gather the batch", "forward 784→512", "forward 512→512", "forward 512→10", "loss gradient",
-    "backward 512→10", "ReLU backward 2", "weight gradient 2", "input gradient 2",
-    "ReLU backward 1", "weight gradient 1", "SGD update" };
+/* One timed phase per step: its name, and its total time for each value of the switch. */
+typedef struct { char name[40]; double total[2]; } phase;
 
 int main(int argc, char **argv)
 {
-    int steps = argc > 1 ? atoi(argv[1]) : 1000, warmup = 20;
-    if (steps <= warmup) { fprintf(stderr, "usage: %s [steps > %d]\n", argv[0], warmup); return 2; }
-    float *data = matrix((long)SAMPLES * INPUTS, 1.0f), *x = matrix(BATCH * INPUTS, 0);
-    parameter w1 = make_parameter(INPUTS * HIDDEN, 0.05f), b1 = make_parameter(HIDDEN, 0.01f);
-    parameter w2 = make_parameter(HIDDEN * HIDDEN, 0.05f), b2 = make_parameter(HIDDEN, 0.01f);
-    parameter w3 = make_parameter(HIDDEN * CLASSES, 0.05f), b3 = make_parameter(CLASSES, 0.01f);
-    parameter *parameters[] = { &w1, &b1, &w2, &b2, &w3, &b3 };
-    float *h1 = matrix(BATCH * HIDDEN, 0), *h2 = matrix(BATCH * HIDDEN, 0), *z = matrix(BATCH * CLASSES, 0);
-    float *dz = matrix(BATCH * CLASSES, 0), *dh2 = matrix(BATCH * HIDDEN, 0), *dz2 = matrix(BATCH * HIDDEN, 0);
-    float *dh1 = matrix(BATCH * HIDDEN, 0), *dz1 = matrix(BATCH * HIDDEN, 0);
-    float *sums[2][2] = { { matrix(HIDDEN, 0), matrix(HIDDEN, 0) }, { matrix(HIDDEN, 0), matrix(HIDDEN, 0) } };
-    int labels[BATCH];
-    double total[2][PHASES] = { { 0 } };
-    int counted[2] = { 0, 0 };
-    unsigned seed = 1;
+    if (argc < 5) {
+        fprintf(stderr, "usage: %s STEPS BATCH WIDTH WIDTH [WIDTH...]   e.g. %s 2000 128 784 512 512 10\n",
+                argv[0], argv[0]);
+        return 2;
+    }
+    const int steps = atoi(argv[1]), warmup = 20;
+    const long batch = atol(argv[2]);
+    const int layers = argc - 4;
+    long width[MAX_LAYERS + 1];
+    for (int l = 0; l <= layers && l <= MAX_LAYERS; l++) width[l] = atol(argv[3 + l]);
+    if (steps <= warmup || batch < 1 || layers > MAX_LAYERS) { fprintf(stderr, "bad arguments\n"); return 2; }
+    for (int l = 0; l <= layers; l++)
+        if (width[l] < 1) { fprintf(stderr, "bad width\n"); return 2; }
 
+    const long samples = batch * PASS_BATCHES, inputs = width[0], classes = width[layers];
+    float *data = matrix(samples * inputs, 1.0f);
+    float *activation[MAX_LAYERS + 1], *gradient[MAX_LAYERS + 1], *preactivation_gradient[MAX_LAYERS + 1];
+    parameter weight[MAX_LAYERS], bias[MAX_LAYERS];
+    for (int l = 0; l <= layers; l++) {
+        activation[l] = matrix(batch * width[l], 0);
+        gradient[l] = matrix(batch * width[l], 0);
+        preactivation_gradient[l] = matrix(batch * width[l], 0);
+    }
+    for (int l = 0; l < layers; l++) {
+        weight[l] = make_parameter(width[l] * width[l + 1], 0.05f);
+        bias[l] = make_parameter(width[l + 1], 0.01f);
+    }
+    int *labels = malloc((size_t)batch * sizeof(int));
+    float *scratch = matrix(2 * batch, 0);
+
+    phase phases[4 * MAX_LAYERS + 4] = { { "gather the batch", { 0, 0 } } };
+    int phase_count = 1;
+    for (int l = 0; l < layers; l++)
+        snprintf(phases[phase_count++].name, 40, "forward %ld→%ld", width[l], width[l + 1]);
+    snprintf(phases[phase_count++].name, 40, "loss gradient");
+    for (int l = layers - 1; l >= 0; l--) {
+        if (l < layers - 1) snprintf(phases[phase_count++].name, 40, "  ReLU backward %ld", width[l + 1]);
+        snprintf(phases[phase_count++].name, 40, "  weight gradient %ld×%ld", width[l], width[l + 1]);
+        if (l > 0) snprintf(phases[phase_count++].name, 40, "  input gradient %ld←%ld", width[l], width[l + 1]);
+    }
+    snprintf(phases[phase_count++].name, 40, "SGD update");
+
+    unsigned seed = 1;
+    int counted[2] = { 0, 0 };
+    /* `neurite bench` reports a row's best pass of 32 steps; here a pass is 32 steps of each
+     * variant, and its best is kept beside the means. */
+    double pass_time[2] = { 0, 0 }, best_pass[2] = { 1e30, 1e30 };
     for (int step = 0; step < steps; step++) {
-        int variant = step & 1;
+        const int variant = step & 1;
         if (&nk_variant) nk_variant = variant;
-        double t[PHASES + 1];
-        int phase = 0;
-        t[phase++] = seconds();
-        for (int row = 0; row < BATCH; row++) {
+        double t[4 * MAX_LAYERS + 5];
+        int n = 0;
+        t[n++] = seconds();
+        for (long row = 0; row < batch; row++) {
             seed = seed * 1103515245u + 12345u;
-            memcpy(x + row * INPUTS, data + (long)((seed >> 8) % SAMPLES) * INPUTS, INPUTS * sizeof(float));
-            labels[row] = (int)((seed >> 4) % CLASSES);
+            memcpy(activation[0] + row * inputs, data + (long)((seed >> 8) % samples) * inputs,
+                   (size_t)inputs * sizeof(float));
+            labels[row] = (int)((seed >> 4) % classes);
         }
-        t[phase++] = seconds();
-        nk_sgemm_bias_act(0, 0, BATCH, HIDDEN, INPUTS, 1, x, INPUTS, w1.value, HIDDEN, 0, h1, HIDDEN, b1.value, NK_ACT_RELU);
-        t[phase++] = seconds();
-        nk_sgemm_bias_act(0, 0, BATCH, HIDDEN, HIDDEN, 1, h1, HIDDEN, w2.value, HIDDEN, 0, h2, HIDDEN, b2.value, NK_ACT_RELU);
-        t[phase++] = seconds();
-        nk_sgemm_bias_act(0, 0, BATCH, CLASSES, HIDDEN, 1, h2, HIDDEN, w3.value, CLASSES, 0, z, CLASSES, b3.value, NK_ACT_NONE);
-        t[phase++] = seconds();
-        loss_gradient(z, labels, dz);
-        t[phase++] = seconds();
-        nk_sgemm(1, 0, HIDDEN, CLASSES, BATCH, 1, h2, HIDDEN, dz, CLASSES, 0, w3.gradient, CLASSES);
-        for (int j = 0; j < CLASSES; j++) {
-            b3.gradient[j] = 0;
-            for (int i = 0; i < BATCH; i++) b3.gradient[j] += dz[i * CLASSES + j];
+        t[n++] = seconds();
+        for (int l = 0; l < layers; l++) {
+            nk_sgemm_bias_act(0, 0, batch, width[l + 1], width[l], 1, activation[l], width[l], weight[l].value,
+                              width[l + 1], 0, activation[l + 1], width[l + 1], bias[l].value,
+                              l < layers - 1 ? NK_ACT_RELU : NK_ACT_NONE);
+            t[n++] = seconds();
         }
-        nk_sgemm(0, 1, BATCH, HIDDEN, CLASSES, 1, dz, CLASSES, w3.value, CLASSES, 0, dh2, HIDDEN);
-        t[phase++] = seconds();
-        memset(sums[1][0], 0, HIDDEN * sizeof(float));
-        memset(sums[1][1], 0, HIDDEN * sizeof(float));
-        relu_backward second = { dh2, h2, dz2, { sums[1][0], sums[1][1] } };
-        nk_parallel_for(2, relu_backward_half, &second);
-        t[phase++] = seconds();
-        nk_sgemm(1, 0, HIDDEN, HIDDEN, BATCH, 1, h1, HIDDEN, dz2, HIDDEN, 0, w2.gradient, HIDDEN);
-        t[phase++] = seconds();
-        nk_sgemm(0, 1, BATCH, HIDDEN, HIDDEN, 1, dz2, HIDDEN, w2.value, HIDDEN, 0, dh1, HIDDEN);
-        t[phase++] = seconds();
-        memset(sums[0][0], 0, HIDDEN * sizeof(float));
-        memset(sums[0][1], 0, HIDDEN * sizeof(float));
-        relu_backward first = { dh1, h1, dz1, { sums[0][0], sums[0][1] } };
-        nk_parallel_for(2, relu_backward_half, &first);
-        t[phase++] = seconds();
-        nk_sgemm(1, 0, INPUTS, HIDDEN, BATCH, 1, x, INPUTS, dz1, HIDDEN, 0, w1.gradient, HIDDEN);
-        t[phase++] = seconds();
-        for (int j = 0; j < HIDDEN; j++) {  /* each half summed its own columns */
-            b1.gradient[j] = sums[0][0][j] + sums[0][1][j];
-            b2.gradient[j] = sums[1][0][j] + sums[1][1][j];
+        loss_gradient(batch, classes, activation[layers], labels, preactivation_gradient[layers], scratch);
+        memset(bias[layers - 1].gradient, 0, (size_t)classes * sizeof(float));
+        for (long i = 0; i < batch; i++)
+            for (long j = 0; j < classes; j++)
+                bias[layers - 1].gradient[j] += preactivation_gradient[layers][i * classes + j];
+        t[n++] = seconds();
+        for (int l = layers - 1; l >= 0; l--) {
+            const float *dz = preactivation_gradient[l + 1];
+            if (l < layers - 1) {
+                memset(bias[l].gradient, 0, (size_t)width[l + 1] * sizeof(float));
+                relu_backward r = { batch, width[l + 1], gradient[l + 1], activation[l + 1],
+                                    preactivation_gradient[l + 1], bias[l].gradient };
+                nk_parallel_for(2, relu_backward_half, &r);
+                t[n++] = seconds();
+            }
+            nk_sgemm(1, 0, width[l], width[l + 1], batch, 1, activation[l], width[l], dz, width[l + 1], 0,
+                     weight[l].gradient, width[l + 1]);
+            t[n++] = seconds();
+            if (l > 0) {
+                nk_sgemm(0, 1, batch, width[l], width[l + 1], 1, dz, width[l + 1], weight[l].value, width[l + 1], 0,
+                         gradient[l], width[l]);
+                t[n++] = seconds();
+            }
         }
-        for (int p = 0; p < 6; p++) nk_parallel_for(2, update_half, parameters[p]);
-        t[phase++] = seconds();
+        for (int l = 0; l < layers; l++) {
+            nk_parallel_for(2, update_half, &weight[l]);
+            nk_parallel_for(2, update_half, &bias[l]);
+        }
+        t[n++] = seconds();
         if (step < warmup) continue;
-        for (int p = 0; p < PHASES; p++) total[variant][p] += t[p + 1] - t[p];
-        counted[variant]++;
+        for (int p = 0; p < phase_count; p++) phases[p].total[variant] += t[p + 1] - t[p];
+        pass_time[variant] += t[phase_count] - t[1];   /* the gather left out, as in the library */
+        if (++counted[variant] % PASS_BATCHES == 0) {
+            if (pass_time[variant] < best_pass[variant]) best_pass[variant] = pass_time[variant];
+            pass_time[variant] = 0;
+        }
     }
 
     double step_time[2] = { 0, 0 };
-    printf("%d steps each, µs per step (means)%s\n", counted[0],
+    printf("batch %ld, widths", batch);
+    for (int l = 0; l <= layers; l++) printf(" %ld", width[l]);
+    printf("; %d steps each, µs per step (means)%s\n", counted[0],
            &nk_variant ? ", nk_variant 0 and 1" : ", no nk_variant: both columns the same code");
-    printf("%-20s %9s %9s\n", "phase", "0", "1");
-    for (int p = 0; p < PHASES; p++) {
-        double a = 1e6 * total[0][p] / counted[0], b = 1e6 * total[1][p] / counted[1];
+    printf("%-28s %9s %9s\n", "phase", "0", "1");
+    for (int p = 0; p < phase_count; p++) {
+        double a = 1e6 * phases[p].total[0] / counted[0], b = 1e6 * phases[p].total[1] / counted[1];
         step_time[0] += a;
         step_time[1] += b;
-        printf("%-20s %9.1f %9.1f\n", phase_names[p], a, b);
+        printf("%-28s %9.1f %9.1f\n", phases[p].name, a, b);
     }
-    printf("%-20s %9.1f %9.1f   speed of 1 over 0: %.3f×; samples/s %.0f, %.0f\n", "step", step_time[0],
-           step_time[1], step_time[0] / step_time[1], 1e6 * BATCH / step_time[0], 1e6 * BATCH / step_time[1]);
+    printf("%-28s %9.1f %9.1f   speed of 1 over 0: %.3f×\n", "step", step_time[0], step_time[1],
+           step_time[0] / step_time[1]);
+    printf("%-28s %9.0f %9.0f\n", "samples/s", 1e6 * batch / step_time[0], 1e6 * batch / step_time[1]);
+    printf("%-28s %9.0f %9.0f\n", "samples/s, gather left out", 1e6 * batch / (step_time[0] - 1e6 * phases[0].total[0] / counted[0]),
+           1e6 * batch / (step_time[1] - 1e6 * phases[0].total[1] / counted[1]));
+    if (counted[0] >= PASS_BATCHES && counted[1] >= PASS_BATCHES)
+        printf("%-28s %9.0f %9.0f\n", "  the same, best pass", PASS_BATCHES * batch / best_pass[0],
+               PASS_BATCHES * batch / best_pass[1]);
     return 0;
 }
