@@ -365,6 +365,26 @@ static void nk_record_balance(const nk_split *s)
                             s->ticks[1] / nk_task_cost(length - s->cut, other));
 }
 
+/* While the calling thread's background job runs (the next batch's gather,
+ * BackgroundWork.swift), a job below this many multiply-adds runs its tasks
+ * on the caller alone, the same tasks as split, so the results are the same.
+ * WHY: a split job first finishes the background job, so the caller copied
+ * the rest of the batch itself instead of computing. At batch 256 the gather
+ * (800 KB from memory, about 100 µs of one core) ended at the output layer's
+ * first product of the backward; the products that follow it (256×128 over
+ * K = 10, 128×10 over K = 256) take about 15 µs each on one thread, time the
+ * worker now spends on the gather. */
+#define NK_BACKGROUND_SMALL_WORK 1000000.0
+
+static void nk_run_tasks(int ntasks, nk_task_fn fn, void *ctx, double work)
+{
+    if (work < NK_BACKGROUND_SMALL_WORK && nk_background_pending()) {
+        for (int t = 0; t < ntasks; t++) fn(ctx, t);
+        return;
+    }
+    nk_pool_run(ntasks, fn, ctx);
+}
+
 /* Runs the job; returns 0 (nothing done) when the partials cannot be
  * allocated (never with one slice). The partials are the calling thread's
  * buffer 2, kept from call to call (no allocation per training step): the
@@ -378,7 +398,8 @@ static int nk_gemm_split(const nk_kernel *kr, const nk_gemm_args *g, int slices,
     if (slices > 1 && !partials) return 0;
     nk_split s = nk_split_of(kr, g, kstep, slices, pm, pn, partials);
     nk_balanced_cut(&s);
-    nk_pool_run(slices * pm * pn, nk_task, &s);
+    double work = (double)g->M * g->N * g->K;
+    nk_run_tasks(slices * pm * pn, nk_task, &s, work);
     if (s.balanced) nk_record_balance(&s);
     if (slices == 1) return 1;
     /* WHY split the sum: each slice's partial is in the cache of the core
@@ -388,7 +409,7 @@ static int nk_gemm_split(const nk_kernel *kr, const nk_gemm_args *g, int slices,
     int tasks = (double)plane * (slices - 1) >= NK_REDUCE_SPLIT_MIN ? nk_thread_count() : 1;
     if (tasks > g->M) tasks = (int)g->M;
     nk_reduction r = { kr, g, partials, slices, (g->M + tasks - 1) / tasks };
-    if (tasks > 1) nk_pool_run(tasks, nk_reduce_task, &r);
+    if (tasks > 1) nk_run_tasks(tasks, nk_reduce_task, &r, work);
     else nk_reduce_task(&r, 0);
     return 1;
 }

@@ -251,6 +251,8 @@ static void nk_run_alone(int ntasks, nk_task_fn fn, void *ctx)
  * it. */
 static _Thread_local struct { int pending; unsigned gen; int ntasks; } background;
 
+int nk_background_pending(void) { return background.pending; }
+
 /* Runs the background job's unclaimed tasks, waits for the running ones;
  * run_lock stays held. Its tasks are short (a batch gather's 64 rows took
  * 12.5–16 µs on the 2-core VM, so a part of 8 rows about 2 µs): the wait

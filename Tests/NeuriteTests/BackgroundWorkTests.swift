@@ -1,10 +1,13 @@
+import Dispatch
+import Foundation
 import Testing
 @testable import Neurite
 
 /// Work started on the pool's workers while the calling thread goes on (``BackgroundWork``): every
 /// part runs exactly once, whether a worker claims it, `finish()` runs it, or a split kernel or
-/// another start on the same thread finishes it first; and a training step's batch gathered that way
-/// (``InputPrefetch``) holds what the synchronous gather gives.
+/// another start on the same thread finishes it first; a product too small to pay for the wait runs
+/// beside it instead, with the bits it has without it; and a training step's batch gathered that
+/// way (``InputPrefetch``) holds what the synchronous gather gives.
 @Suite("Background work", .serialized)
 struct BackgroundWorkTests {
     @Test func everyPartRunsOnceHoweverTheWorkIsFinished() {
@@ -47,6 +50,43 @@ struct BackgroundWorkTests {
             }
         }
         #expect(failures.isEmpty, "\(failures.prefix(3))")
+    }
+
+    /// The batch-256 output layer's input gradient (256×10 · (128×10)ᵀ, 327,680 multiply-adds)
+    /// splits in two, but while a background job of this thread runs it keeps to the calling
+    /// thread: the background part below waits for a signal sent only once the product has
+    /// returned, so a product that waited for it (or ran it) would see it time out.
+    @Test func aSmallProductLeavesTheBackgroundWorkRunning() {
+        KernelInfo.threadCount = 2
+        defer { KernelInfo.threadCount = 0 }
+        let a = Tensor.randomNormal([256, 10], seed: 1), b = Tensor.randomNormal([128, 10], seed: 2)
+        func product() -> [Float] {
+            let c = Tensor(uninitializedShape: [256, 128])
+            Kernels.matrixMultiply(a.storage.base, transposed: false, b.storage.base, transposed: true,
+                                   into: c.storage.base, rows: 256, columns: 128, inner: 10)
+            return c.scalars
+        }
+        let expected = product()
+        var concluded = 0
+        for _ in 0..<5 {
+            let signal = DispatchSemaphore(value: 0), lock = NSLock()
+            var finished = false, timedOut = false
+            let work = BackgroundWork.start(1, parts: 1) { _ in
+                let result = signal.wait(timeout: .now() + 2)
+                lock.withLock { (finished, timedOut) = (true, result == .timedOut) }
+            }
+            // Already run: the pool ran the part before returning (busy, or its policy ran
+            // jobs alone), and it timed out there; nothing to judge this round.
+            let ranAtStart = lock.withLock { finished }
+            let during = product()
+            signal.signal()
+            work.finish()
+            guard !ranAtStart else { continue }
+            concluded += 1
+            #expect(lock.withLock { !timedOut }, "the product waited for the background work")
+            #expect(during == expected)
+        }
+        #expect(concluded > 0, "every round's background work ran when it started")
     }
 
     @Test func aPrefetchedBatchHoldsTheRowsOfTheSynchronousGather() throws {
