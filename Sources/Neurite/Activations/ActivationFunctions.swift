@@ -62,14 +62,14 @@ extension Kernels {
     /// Softmax (or log-softmax) of each slice along the axis of `layout`.
     static func softmax(_ input: Tensor, along layout: AxisLayout, logarithm: Bool) -> Tensor {
         if layout.inner == 1 && layout.length > 0 {  // rows along memory: the vectorized kernel
-            let (probabilities, logSumExp) = softmaxRows(input, rows: layout.outer, columns: layout.length)
-            guard logarithm else { return probabilities }
-            let source = input.storage.base, destination = probabilities.storage.base
+            let softmax = softmaxRows(input, rows: layout.outer, columns: layout.length)
+            guard logarithm else { return softmax.probabilities }
+            let source = input.storage.base, destination = softmax.probabilities.storage.base
             for row in 0..<layout.outer {
-                let start = row * layout.length
-                for k in start..<start + layout.length { destination[k] = source[k] - logSumExp[row] }
+                let start = row * layout.length, logSumExp = softmax.logSumExp(row)
+                for k in start..<start + layout.length { destination[k] = source[k] - logSumExp }
             }
-            return probabilities
+            return softmax.probabilities
         }
         let result = Tensor(uninitializedShape: input.shape)
         let source = input.storage.base, destination = result.storage.base

@@ -52,9 +52,9 @@ extension Kernels {
             if layout.inner == 1 && layout.length > 0 {  // rows along memory (a classifier's argmax): one scan per row
                 for o in 0..<layout.outer {
                     let row = source + o * layout.length
-                    var position = 0
-                    for k in 1..<layout.length where row[k] > row[position] { position = k }
-                    (destination[o], positions[o]) = (row[position], position)
+                    var position = 0, largest = row[0]  // in a register, not reloaded per element
+                    for k in 1..<layout.length where row[k] > largest { (position, largest) = (k, row[k]) }
+                    (destination[o], positions[o]) = (largest, position)
                 }
                 return
             }

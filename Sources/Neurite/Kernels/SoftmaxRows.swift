@@ -2,15 +2,23 @@ import CNeuriteKernels
 import Foundation
 
 extension Kernels {
-    /// The softmax of each row of `input` `[rows, columns]` (contiguous), and each row's
-    /// log-sum-exp, log Σⱼ e^(xⱼ), the normalizer of the row's log-probabilities: log pⱼ = xⱼ − lse.
-    ///
-    /// One vectorized pass per row in C (`nk_softmax_rows`: max, exp and sum, scale), then one
-    /// log per row here; see softmax.c for why.
-    static func softmaxRows(_ input: Tensor, rows: Int, columns: Int) -> (probabilities: Tensor, logSumExp: [Float]) {
+    /// The softmax of each row of a `[rows, columns]` matrix, and what each row's log-sum-exp
+    /// log Σⱼ e^(xⱼ) is made of, the normalizer of its log-probabilities: log pⱼ = xⱼ − lse.
+    struct SoftmaxRows {
+        let probabilities: Tensor
+        fileprivate let largest: [Float], sums: [Float]
+
+        /// Row `row`'s log-sum-exp, m + log Σⱼ e^(xⱼ − m). On demand: a plain softmax needs none,
+        /// and a log per row cost about as much as the softmax of a 10-class output.
+        func logSumExp(_ row: Int) -> Float { largest[row] + Foundation.log(sums[row]) }
+    }
+
+    /// The softmax of each row of `input` `[rows, columns]` (contiguous): one vectorized pass
+    /// per row in C (`nk_softmax_rows`: max, exp and sum, scale); see softmax.c for why.
+    static func softmaxRows(_ input: Tensor, rows: Int, columns: Int) -> SoftmaxRows {
         let probabilities = Tensor(uninitializedShape: input.shape)
         var largest = [Float](repeating: 0, count: rows), sums = [Float](repeating: 0, count: rows)
         nk_softmax_rows(rows, columns, input.storage.base, probabilities.storage.base, &largest, &sums)
-        return (probabilities, Swift.zip(largest, sums).map { $0 + Foundation.log($1) })
+        return SoftmaxRows(probabilities: probabilities, largest: largest, sums: sums)
     }
 }

@@ -28,7 +28,8 @@ public func crossEntropy(logits: Tensor, labels: [Int], labelSmoothing: Float = 
     }
     // −log softmax(z)_c = lse − z_c with lse = log Σⱼ e^(zⱼ): the probabilities, which the
     // gradient needs, and each row's lse come from one pass.
-    let (probabilities, logSumExp) = Kernels.softmaxRows(logits, rows: rows, columns: classes)
+    let softmax = Kernels.softmaxRows(logits, rows: rows, columns: classes)
+    let probabilities = softmax.probabilities, logSumExp = (0..<rows).map(softmax.logSumExp)
     let onLabel = 1 - labelSmoothing, everywhere = labelSmoothing / Float(max(classes, 1))
     let z = logits.storage.base
     var total: Double = 0

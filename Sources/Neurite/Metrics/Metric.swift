@@ -36,7 +36,9 @@ extension Metric {
     /// sample): the probability is on the target's side of 0.5.
     public static let accuracy = Metric(name: "accuracy") { predictions, targets in
         let (predicted, actual) = try ClassPairs.of(predictions, targets)
-        return fraction(zip(predicted, actual).filter { $0 == $1 }.count, of: predicted.count)
+        var correct = 0  // counted, not filtered: an epoch's worth of pairs is not worth an array
+        for (guess, truth) in zip(predicted, actual) where guess == truth { correct += 1 }
+        return fraction(correct, of: predicted.count)
     }
 
     /// The fraction of samples whose target class is among the `k` largest predictions.
