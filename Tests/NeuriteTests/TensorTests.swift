@@ -88,6 +88,17 @@ struct TensorTests {
         #expect(throws: TensorError.self) { try withTensorErrors { matrix.rows([2]) } }
     }
 
+    /// The row argmax (a classifier's prediction, the accuracy's): the first of equal maxima, and
+    /// a NaN never chosen after the first column, where nothing compares greater than it.
+    @Test func rowArgmaxTakesTheFirstMaximumAndSkipsNaN() throws {
+        let rows = try Tensor(rows: [
+            [3, 7, 7, 1], [9, 9, 9, 9], [.nan, 1, 2, 3], [1, .nan, 5, 5], [-2, -1, -1, .nan], [.infinity, 1, .infinity, 0],
+        ])
+        #expect(rows.argmaxIndices(alongAxis: 1) == [1, 0, 0, 2, 1, 0])
+        #expect(rows.max(alongAxis: 1).scalars.dropFirst(3) == [5, -1, .infinity])
+        #expect(rows.max(alongAxis: 1).scalars[2].isNaN)
+    }
+
     @Test func comparisonsAndWhere() throws {
         let values = Tensor([-1, 0, 2])
         #expect((values .> 0).scalars == [0, 0, 1])
