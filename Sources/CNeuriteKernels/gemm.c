@@ -365,24 +365,21 @@ static void nk_record_balance(const nk_split *s)
                             s->ticks[1] / nk_task_cost(length - s->cut, other));
 }
 
-/* While the calling thread's background job runs (the next batch's gather,
- * BackgroundWork.swift), a job below this many multiply-adds runs its tasks
- * on the caller alone, the same tasks as split, so the results are the same.
- * WHY: a split job first finishes the background job, so the caller copied
- * the rest of the batch itself instead of computing. At batch 256 the gather
- * (800 KB from memory, about 100 µs of one core) ended at the output layer's
- * first product of the backward; the products that follow it (256×128 over
- * K = 10, 128×10 over K = 256) take about 15 µs each on one thread, time the
- * worker now spends on the gather. */
+/* A job below this many multiply-adds does not wait for the calling thread's
+ * background job (the next batch's gather, BackgroundWork.swift): it runs on
+ * the caller alone meanwhile (nk_pool_run_small). WHY: a split job first
+ * finishes the background job, so the caller copied the rest of the batch
+ * itself instead of computing. At batch 256 the gather (800 KB from memory,
+ * about 100 µs of one core) ended at the output layer's first product of the
+ * backward; the products that follow it (256×128 over K = 10, 128×10 over
+ * K = 256) take about 15 µs each on one thread, time the worker now spends on
+ * the gather. */
 #define NK_BACKGROUND_SMALL_WORK 1000000.0
 
 static void nk_run_tasks(int ntasks, nk_task_fn fn, void *ctx, double work)
 {
-    if (work < NK_BACKGROUND_SMALL_WORK && nk_background_pending()) {
-        for (int t = 0; t < ntasks; t++) fn(ctx, t);
-        return;
-    }
-    nk_pool_run(ntasks, fn, ctx);
+    if (work < NK_BACKGROUND_SMALL_WORK) nk_pool_run_small(ntasks, fn, ctx);
+    else nk_pool_run(ntasks, fn, ctx);
 }
 
 /* Runs the job; returns 0 (nothing done) when the partials cannot be

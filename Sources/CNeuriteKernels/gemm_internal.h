@@ -112,9 +112,10 @@ void nk_split_balance_record(double caller_ticks_per_unit, double worker_ticks_p
 
 /* thread_pool.c: whether the calling thread is one of the pool's workers. */
 int nk_on_worker_thread(void);
-/* thread_pool.c: whether the calling thread started a background job
- * (nk_parallel_start) that its next split job would first finish. */
-int nk_background_pending(void);
+/* thread_pool.c: nk_pool_run for a job too small to wait for: while the
+ * calling thread's background job (nk_parallel_start) runs, which any other
+ * job would first finish, its tasks run on the caller alone. */
+void nk_pool_run_small(int ntasks, nk_task_fn fn, void *ctx);
 
 /* gemm.c: per-thread buffers (0, 1: packing; 2: the K split's partials),
  * grown on demand, reused. */

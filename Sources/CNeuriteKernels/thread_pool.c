@@ -251,8 +251,6 @@ static void nk_run_alone(int ntasks, nk_task_fn fn, void *ctx)
  * it. */
 static _Thread_local struct { int pending; unsigned gen; int ntasks; } background;
 
-int nk_background_pending(void) { return background.pending; }
-
 /* Runs the background job's unclaimed tasks, waits for the running ones;
  * run_lock stays held. Its tasks are short (a batch gather's 64 rows took
  * 12.5–16 µs on the 2-core VM, so a part of 8 rows about 2 µs): the wait
@@ -336,6 +334,15 @@ void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx)
     double alone = __atomic_load_n(&done.on_caller_cpu, __ATOMIC_RELAXED) ? wall : (double)task_ticks * ntasks;
     nk_pool_policy_record(alone, wall, mine < ntasks, finished);
     pthread_mutex_unlock(&run_lock);
+}
+
+/* A job too small to be worth waiting for: while the calling thread's
+ * background job runs, its tasks run on the caller alone (the same tasks, so
+ * the same results), and the workers go on with the background job. */
+void nk_pool_run_small(int ntasks, nk_task_fn fn, void *ctx)
+{
+    if (background.pending) return nk_run_alone(ntasks, fn, ctx);
+    nk_pool_run(ntasks, fn, ctx);
 }
 
 void nk_parallel_for(int tasks, nk_task_fn fn, void *context)

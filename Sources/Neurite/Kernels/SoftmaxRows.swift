@@ -9,8 +9,8 @@ extension Kernels {
         fileprivate let largest: [Float], sums: [Float]
 
         /// Row `row`'s log-sum-exp, m + log Σⱼ e^(xⱼ − m). On demand: a plain softmax needs none,
-        /// and the logs were a fifth to a third of it for a 10-class output (2,048 rows of an
-        /// epoch's accuracy: 49–50 µs without them, 63–80 µs with, on the 2-core VM).
+        /// and the logs with their array were a fifth to a third of it for a 10-class output
+        /// (2,048 rows of an epoch's accuracy: 49–50 µs without them, 63–80 µs with, 2-core VM).
         func logSumExp(_ row: Int) -> Float { largest[row] + Foundation.log(sums[row]) }
     }
 
