@@ -13,11 +13,17 @@
  *         scripts/step_emulation.c $(find Sources/CNeuriteKernels -name '*.c') \
  *         -o /tmp/step_emulation -lm -ldl
  *     /tmp/step_emulation 2000 128 784 512 512 10     # steps, batch, layer widths
+ *     /tmp/step_emulation --block 32 2000 128 784 512 512 10
  *
  * For an A/B, define `int nk_variant;` in the kernel file under test, take the new branch where
  * it is nonzero, and build as above (never commit the switch): this harness sets it to 0 on even
  * steps and 1 on odd ones, and prints a column for each. Without the symbol both columns run the
- * same code, which shows the noise floor of a run.
+ * same code, which shows the noise floor of a run. With `--block N` the switch flips every N
+ * steps instead: for a change that moves which core's cache holds the weights, whose effect
+ * reaches into the next step (where they are split between the cores, for example), steps
+ * alternated one by one would measure a mix of both. Each block's first step still inherits the
+ * other variant's caches; a block of 32 keeps that to one step in 32, and aligns the blocks with
+ * the 32-step passes of the last line.
  *
  * What it leaves out: Swift's graph and tensors, and the library's background gather of the next
  * batch on the worker (here the calling thread gathers, and the phase is timed apart). The data
@@ -95,9 +101,16 @@ typedef struct { char name[40]; double total[2]; } phase;
 
 int main(int argc, char **argv)
 {
-    if (argc < 5) {
-        fprintf(stderr, "usage: %s STEPS BATCH WIDTH WIDTH [WIDTH...]   e.g. %s 2000 128 784 512 512 10\n",
-                argv[0], argv[0]);
+    const char *program = argv[0];
+    int block = 1;
+    if (argc > 2 && strcmp(argv[1], "--block") == 0) {
+        block = atoi(argv[2]);
+        argc -= 2;
+        argv += 2;
+    }
+    if (argc < 5 || block < 1) {
+        fprintf(stderr, "usage: %s [--block N] STEPS BATCH WIDTH WIDTH [WIDTH...]   e.g. %s 2000 128 784 512 512 10\n",
+                program, program);
         return 2;
     }
     const int steps = atoi(argv[1]), warmup = 20;
@@ -132,8 +145,8 @@ int main(int argc, char **argv)
     snprintf(phases[phase_count++].name, 40, "loss gradient");
     for (int l = layers - 1; l >= 0; l--) {
         if (l < layers - 1) snprintf(phases[phase_count++].name, 40, "  ReLU backward %ld", width[l + 1]);
-        snprintf(phases[phase_count++].name, 40, "  weight gradient %ld×%ld", width[l], width[l + 1]);
         if (l > 0) snprintf(phases[phase_count++].name, 40, "  input gradient %ld←%ld", width[l], width[l + 1]);
+        snprintf(phases[phase_count++].name, 40, "  weight gradient %ld×%ld", width[l], width[l + 1]);
     }
     snprintf(phases[phase_count++].name, 40, "SGD update");
 
@@ -143,7 +156,7 @@ int main(int argc, char **argv)
      * variant, and its best is kept beside the means. */
     double pass_time[2] = { 0, 0 }, best_pass[2] = { 1e30, 1e30 };
     for (int step = 0; step < steps; step++) {
-        const int variant = step & 1;
+        const int variant = (step / block) & 1;
         if (&nk_variant) nk_variant = variant;
         double t[4 * MAX_LAYERS + 5];
         int n = 0;
@@ -176,14 +189,16 @@ int main(int argc, char **argv)
                 nk_parallel_for(2, relu_backward_half, &r);
                 t[n++] = seconds();
             }
-            nk_sgemm(1, 0, width[l], width[l + 1], batch, 1, activation[l], width[l], dz, width[l + 1], 0,
-                     weight[l].gradient, width[l + 1]);
-            t[n++] = seconds();
+            /* The input gradient first, then the weight gradient, in the order of denseForward's
+             * backward (Linear.swift): it decides which operands are still in the caches. */
             if (l > 0) {
                 nk_sgemm(0, 1, batch, width[l], width[l + 1], 1, dz, width[l + 1], weight[l].value, width[l + 1], 0,
                          gradient[l], width[l]);
                 t[n++] = seconds();
             }
+            nk_sgemm(1, 0, width[l], width[l + 1], batch, 1, activation[l], width[l], dz, width[l + 1], 0,
+                     weight[l].gradient, width[l + 1]);
+            t[n++] = seconds();
         }
         for (int l = 0; l < layers; l++) {
             nk_parallel_for(2, update_half, &weight[l]);
@@ -202,8 +217,9 @@ int main(int argc, char **argv)
     double step_time[2] = { 0, 0 };
     printf("batch %ld, widths", batch);
     for (int l = 0; l <= layers; l++) printf(" %ld", width[l]);
-    printf("; %d steps each, µs per step (means)%s\n", counted[0],
-           &nk_variant ? ", nk_variant 0 and 1" : ", no nk_variant: both columns the same code");
+    printf("; %d steps each, µs per step (means)%s, flipped every %d step%s\n", counted[0],
+           &nk_variant ? ", nk_variant 0 and 1" : ", no nk_variant: both columns the same code", block,
+           block == 1 ? "" : "s");
     printf("%-28s %9s %9s\n", "phase", "0", "1");
     for (int p = 0; p < phase_count; p++) {
         double a = 1e6 * phases[p].total[0] / counted[0], b = 1e6 * phases[p].total[1] / counted[1];
