@@ -34,6 +34,20 @@ struct BenchGoalTests {
         #expect(row[3] == "met")
     }
 
+    /// Issue 7's goal for Adam (a step at most 1.10× an SGD-momentum step) is judged on the median
+    /// of the rounds' ratios, unrounded: 1.104× prints as 1.10× and is missed.
+    @Test(arguments: [([1.12, 1.05, 1.13], "1.12×", false), ([1.04, 1.08, 1.20], "1.08×", true), ([1.104], "1.10×", false)])
+    func adamsCostAgainstSGDIsJudgedInItsFootnote(costs: [Double], printed: String, met: Bool) {
+        let adam = Workload.all.first { $0.id == "mlp128-adam-b64" }!
+        var rounds = WorkloadRounds(peers: [], minimumSeconds: 1)
+        for cost in costs {
+            rounds.record(adam, WorkloadResult(samplesPerSecond: 300_000, systemAllocationsPerStep: 0, speedRatioToSGD: 1 / cost))
+        }
+        let note = rounds.footnotes(processes: 3).first { $0.hasPrefix("Adam:") }
+        #expect(note?.contains("costs \(printed) an SGD-momentum step") == true, "\(note ?? "no note")")
+        #expect(note?.hasSuffix("(issue #7's goal: ≤ 1.10×, \(met ? "met" : "missed")).") == true, "\(note ?? "no note")")
+    }
+
     @Test func aRowWithoutFiguresIsNotJudged() {
         let table = WorkloadRounds(peers: [], minimumSeconds: 1).goalTable(bestPeakGFLOPS: 200)
         #expect(table.rows[0][2] == "no figure")
