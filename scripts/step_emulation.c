@@ -113,7 +113,9 @@ int main(int argc, char **argv)
                 program, program);
         return 2;
     }
-    const int steps = atoi(argv[1]), warmup = 20;
+    /* 20 warm-up steps; with blocks, whole pairs of blocks, so that each variant's counted steps
+     * start at the start of one of its blocks and its 32-step passes line up with them. */
+    const int steps = atoi(argv[1]), warmup = block == 1 ? 20 : (20 + 2 * block - 1) / (2 * block) * (2 * block);
     const long batch = atol(argv[2]);
     const int layers = argc - 4;
     long width[MAX_LAYERS + 1];
