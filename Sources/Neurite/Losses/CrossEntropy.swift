@@ -28,18 +28,19 @@ public func crossEntropy(logits: Tensor, labels: [Int], labelSmoothing: Float = 
     }
     // −log softmax(z)_c = lse − z_c with lse = log Σⱼ e^(zⱼ): the probabilities, which the
     // gradient needs, and each row's lse come from one pass.
-    let softmax = Kernels.softmaxRows(logits, rows: rows, columns: classes)
-    let probabilities = softmax.probabilities, logSumExp = (0..<rows).map(softmax.logSumExp)
+    let softmax = Kernels.softmaxRows(logits, rows: rows, columns: classes), probabilities = softmax.probabilities
     let onLabel = 1 - labelSmoothing, everywhere = labelSmoothing / Float(max(classes, 1))
     let z = logits.storage.base
-    var total: Double = 0
-    for (row, label) in labels.enumerated() { total += Double(logSumExp[row]) - Double(z[row * classes + label]) }
-    if labelSmoothing > 0 {  // Σⱼ log pⱼ of a row = Σⱼ zⱼ − classes · lse
-        var sumOfAll: Double = 0
-        for index in 0..<logits.count { sumOfAll += Double(z[index]) }
-        for value in logSumExp { sumOfAll -= Double(classes) * Double(value) }
-        total = Double(onLabel) * total - Double(everywhere) * sumOfAll
+    // With smoothing, Σⱼ log pⱼ of a row = Σⱼ zⱼ − classes · lse: Σ z first, then each row's lse
+    // taken off in the same pass as the loss, so no row's lse is kept in an array.
+    var total: Double = 0, sumOfAll: Double = 0
+    if labelSmoothing > 0 { for index in 0..<logits.count { sumOfAll += Double(z[index]) } }
+    for (row, label) in labels.enumerated() {
+        let logSumExp = softmax.logSumExp(row)
+        total += Double(logSumExp) - Double(z[row * classes + label])
+        if labelSmoothing > 0 { sumOfAll -= Double(classes) * Double(logSumExp) }
     }
+    if labelSmoothing > 0 { total = Double(onLabel) * total - Double(everywhere) * sumOfAll }
     let n = Float(max(rows, 1))
     return Tensor(Float(total) / n).recorded(from: [logits]) { gradient, _ in
         let scale = gradient.scalar / n
