@@ -317,7 +317,10 @@ static int nk_take_pool(int ntasks, int want)
 void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx)
 {
     int want = ntasks < nk_thread_count() ? ntasks : nk_thread_count();
-    if (!nk_take_pool(ntasks, want)) return nk_run_alone(ntasks, fn, ctx);
+    if (!nk_take_pool(ntasks, want)) {
+        nk_run_alone(ntasks, fn, ctx);
+        return;
+    }
     long long started = nk_ticks();
     /* Published with task 0 already claimed: see "WHY the caller runs task 0". */
     unsigned gen = nk_publish(ntasks, want, fn, ctx, 1);
@@ -341,8 +344,8 @@ void nk_pool_run(int ntasks, nk_task_fn fn, void *ctx)
  * the same results), and the workers go on with the background job. */
 void nk_pool_run_small(int ntasks, nk_task_fn fn, void *ctx)
 {
-    if (background.pending) return nk_run_alone(ntasks, fn, ctx);
-    nk_pool_run(ntasks, fn, ctx);
+    if (background.pending) nk_run_alone(ntasks, fn, ctx);
+    else nk_pool_run(ntasks, fn, ctx);
 }
 
 void nk_parallel_for(int tasks, nk_task_fn fn, void *context)
