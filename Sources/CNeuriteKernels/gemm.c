@@ -85,6 +85,23 @@ static void nk_gemm_naive(const nk_gemm_args *g)
         }
 }
 
+/* The last K block's tile of a product with an SGD update (gemm_sgd.c):
+ * the family's fused micro-kernel, or the tile stored and then updated from
+ * C while it is in L1. Returns 1 when every weight written is finite. */
+static int nk_tile_sgd(const nk_kernel *kr, long kc, const float *a, const float *b, float *c, long ldc,
+                       int m, int n, float alpha, float beta, const nk_sgd_fusion *update)
+{
+    long offset = c - update->C;
+    float *weight = update->weight + offset, *velocity = update->velocity ? update->velocity + offset : NULL;
+    if (kr->micro_sgd)
+        return kr->micro_sgd(kc, a, b, c, ldc, m, n, alpha, beta, weight, velocity, &update->step);
+    kr->micro(kc, a, b, c, ldc, m, n, alpha, beta);
+    int finite = 1;
+    for (int i = 0; i < m; i++)
+        finite &= nk_sgd_update(weight + i * ldc, c + i * ldc, velocity ? velocity + i * ldc : NULL, n, &update->step);
+    return finite;
+}
+
 static void nk_gemm_packed(const nk_kernel *kr, const nk_gemm_args *g)
 {
     const long M = g->M, N = g->N, K = g->K, MR = kr->mr, NR = kr->nr;
@@ -96,8 +113,15 @@ static void nk_gemm_packed(const nk_kernel *kr, const nk_gemm_args *g)
     long NC = nk_min(kr->nc, nk_round_up(N, NR));
     float *pa = nk_thread_buffer(0, (size_t)(MC * KC));
     float *pb = nk_thread_buffer(1, (size_t)(NC * KC));
-    if (!pa || !pb) { nk_gemm_naive(g); nk_epilogue_rows(kr, g); return; }
+    if (!pa || !pb) {
+        nk_gemm_naive(g);
+        nk_epilogue_rows(kr, g);
+        if (g->update) nk_sgd_fusion_rows(g);
+        return;
+    }
     const int epi = g->bias != NULL || g->act != NK_ACT_NONE;
+    nk_sgd_fusion *update = g->update;
+    int finite = 1;
 
     for (long jc = 0; jc < N; jc += NC) {
         long nc = nk_min(NC, N - jc);
@@ -120,6 +144,11 @@ static void nk_gemm_packed(const nk_kernel *kr, const nk_gemm_args *g)
                     for (long ir = 0; ir < mc; ir += MR) {
                         int m = (int)nk_min(MR, mc - ir);
                         float *c = g->C + (ic + ir) * g->ldc + jc + jr;
+                        if (last && update) {
+                            finite &= nk_tile_sgd(kr, kc, pa + ir * kc, pb + jr * kc, c, g->ldc,
+                                                  m, n, g->alpha, beta, update);
+                            continue;
+                        }
                         kr->micro(kc, pa + ir * kc, pb + jr * kc, c, g->ldc,
                                   m, n, g->alpha, beta);
                         if (last && epi)   /* tile is still in L1 */
@@ -132,6 +161,7 @@ static void nk_gemm_packed(const nk_kernel *kr, const nk_gemm_args *g)
             }
         }
     }
+    if (!finite) nk_sgd_fusion_report_nonfinite(update);
 }
 
 /* The tall path (gemm_avx512_tall.c) where its tiles keep B in L2 and a row
@@ -187,8 +217,10 @@ static void nk_gemm_block_on(const nk_kernel *kr, const nk_gemm_args *g, int pat
     if (path == NK_PATH_SMALL) {
         kr->small(g);
         nk_epilogue_rows(kr, g);
+        if (g->update) nk_sgd_fusion_rows(g);
     } else if (path == NK_PATH_TALL) {
         kr->tall(g);
+        if (g->update) nk_sgd_fusion_rows(g);
     } else {
         nk_gemm_packed(kr, g);
     }
@@ -248,6 +280,7 @@ static void nk_task(void *ctx, int t)
     if (s->slices > 1) {          /* applied once the partials are added */
         sub.bias = NULL;
         sub.act = NK_ACT_NONE;
+        sub.update = NULL;
     } else if (sub.bias) {
         sub.bias += n0;
     }
@@ -285,6 +318,12 @@ static void nk_reduce_task(void *ctx, int t)
             for (long j = 0; j < g->N; j++) c[j] += p[j];
         }
         if (epi) r->kr->epilogue_row(c, g->N, g->bias, g->act);
+        if (g->update) {
+            nk_gemm_args row = *g;
+            row.C = c;
+            row.M = 1;
+            nk_sgd_fusion_rows(&row);
+        }
     }
 }
 
@@ -501,6 +540,7 @@ static void nk_gemm_dispatch(const nk_kernel *kr, const nk_gemm_args *g)
                 c[j] = g->beta == 0.0f ? 0.0f : g->beta * c[j];
         }
         nk_epilogue_rows(kr, g);
+        if (g->update) nk_sgd_fusion_rows(g);
         return;
     }
     double work = (double)g->M * g->N * g->K;
@@ -591,4 +631,33 @@ void nk_sgemm(int transposeA, int transposeB, long M, long N, long K,
 {
     nk_sgemm_bias_act(transposeA, transposeB, M, N, K, alpha, A, lda, B, ldb,
                       beta, C, ldc, NULL, NK_ACT_NONE);
+}
+
+/* One nk_sgemm_sgd on family `kr`; returns whether every weight written is finite. */
+static int nk_sgemm_sgd_with(const nk_kernel *kr, int transposeA, int transposeB, long M, long N, long K,
+                             const float *A, long lda, const float *B, long ldb, float *scratch,
+                             float *weight, float *velocity, const nk_sgd_step *step)
+{
+    nk_sgd_fusion update = { weight, velocity, scratch, *step, 0 };
+    nk_gemm_args g = { transposeA != 0, transposeB != 0, M, N, K, 1.0f, 0.0f, A, lda, B, ldb,
+                       scratch, N, NULL, NK_ACT_NONE, &update };
+    nk_gemm_dispatch(kr, &g);
+    return !update.nonfinite;
+}
+
+int nk_sgemm_sgd(int transposeA, int transposeB, long M, long N, long K,
+                 const float *A, long lda, const float *B, long ldb, float *scratch,
+                 float *weight, float *velocity, const nk_sgd_step *step)
+{
+    return nk_sgemm_sgd_with(nk_select_kernel(), transposeA, transposeB, M, N, K, A, lda, B, ldb,
+                             scratch, weight, velocity, step);
+}
+
+int nk_sgemm_sgd_on(const char *kernel, int transposeA, int transposeB, long M, long N, long K,
+                    const float *A, long lda, const float *B, long ldb, float *scratch,
+                    float *weight, float *velocity, const nk_sgd_step *step)
+{
+    const nk_kernel *kr = nk_kernel_named(kernel);
+    if (!kr) return -1;
+    return nk_sgemm_sgd_with(kr, transposeA, transposeB, M, N, K, A, lda, B, ldb, scratch, weight, velocity, step);
 }

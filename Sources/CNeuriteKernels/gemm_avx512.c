@@ -29,13 +29,46 @@
     NK_ROW(0, o) NK_ROW(1, o) NK_ROW(2, o) NK_ROW(3, o)                     \
     NK_ROW(4, o) NK_ROW(5, o) NK_ROW(6, o) NK_ROW(7, o)
 
-NK_AVX512 static void micro_8x32(long kc, const float *restrict a,
-                                 const float *restrict b, float *restrict c,
-                                 long ldc, int m, int n, float alpha, float beta)
+/* The tile's update by nk_sgd_update's rule, without FMA (sgd.c), lanes of
+ * mk: the gradient g, the weights w and velocity v (NULL: none). Returns
+ * the lanes whose new weight is NaN or ±∞. */
+static inline NK_AVX512 __mmask16 sgd16(__m512 g, float *w, float *v, const nk_sgd_step *step, __mmask16 mk)
 {
-    for (int i = 0; i < m; i++) {  /* C is touched last; start fetching it now */
-        _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
-        _mm_prefetch((const char *)(c + i * ldc + 16), _MM_HINT_T0);
+    const __m512 weight = _mm512_maskz_loadu_ps(mk, w);
+    const __m512 d = _mm512_add_ps(g, _mm512_mul_ps(_mm512_set1_ps(step->weight_decay), weight));
+    __m512 direction = d;
+    if (v) {
+        const __m512 mu = _mm512_set1_ps(step->momentum);
+        const __m512 velocity = _mm512_add_ps(_mm512_mul_ps(mu, _mm512_maskz_loadu_ps(mk, v)), d);
+        _mm512_mask_storeu_ps(v, mk, velocity);
+        direction = step->nesterov ? _mm512_add_ps(d, _mm512_mul_ps(mu, velocity)) : velocity;
+    }
+    const __m512 updated = _mm512_sub_ps(weight, _mm512_mul_ps(_mm512_set1_ps(step->learning_rate), direction));
+    _mm512_mask_storeu_ps(w, mk, updated);
+    const __m512i exponent = _mm512_set1_epi32(0x7f800000);
+    return _mm512_mask_cmpeq_epi32_mask(mk, _mm512_and_si512(_mm512_castps_si512(updated), exponent), exponent);
+}
+
+/* The micro-kernel, storing the tile (w == NULL) or applying nk_sgemm_sgd's
+ * update to it (gemm_sgd.c): w and v are the tile's weights and velocity,
+ * laid out as C. Returns 0 when an updated weight is not finite, else 1. */
+static inline __attribute__((always_inline)) NK_AVX512 int micro_8x32_body(
+    long kc, const float *restrict a, const float *restrict b, float *restrict c, long ldc,
+    int m, int n, float alpha, float beta, float *restrict w, float *restrict v, const nk_sgd_step *step)
+{
+    for (int i = 0; i < m; i++) {  /* C (or what updates it) is touched last; start fetching it now */
+        if (!w || beta != 0.0f) {
+            _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+            _mm_prefetch((const char *)(c + i * ldc + 16), _MM_HINT_T0);
+        }
+        if (w) {
+            _mm_prefetch((const char *)(w + i * ldc), _MM_HINT_T0);
+            _mm_prefetch((const char *)(w + i * ldc + 16), _MM_HINT_T0);
+        }
+        if (v) {
+            _mm_prefetch((const char *)(v + i * ldc), _MM_HINT_T0);
+            _mm_prefetch((const char *)(v + i * ldc + 16), _MM_HINT_T0);
+        }
     }
     __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00,
            c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00,
@@ -52,10 +85,37 @@ NK_AVX512 static void micro_8x32(long kc, const float *restrict a,
     __m512 acc[2 * MR] = { c00, c01, c10, c11, c20, c21, c30, c31,
                            c40, c41, c50, c51, c60, c61, c70, c71 };
     const __mmask16 m0 = nk_mask16(n), m1 = nk_mask16(n - 16);
+    if (w) {
+        __mmask16 bad = 0;
+        for (int i = 0; i < m; i++)
+            for (int h = 0; h < 2; h++) {
+                const long at = i * ldc + 16 * h;
+                const __mmask16 mk = h ? m1 : m0;
+                __m512 g = _mm512_mul_ps(_mm512_set1_ps(alpha), acc[2 * i + h]);  /* as nk_store16 */
+                if (beta != 0.0f) g = _mm512_fmadd_ps(_mm512_set1_ps(beta), _mm512_maskz_loadu_ps(mk, c + at), g);
+                bad |= sgd16(g, w + at, v ? v + at : NULL, step, mk);
+            }
+        return bad == 0;
+    }
     for (int i = 0; i < m; i++) {  /* masked: C beyond n untouched */
         nk_store16(c + i * ldc, acc[2 * i], alpha, beta, m0);
         nk_store16(c + i * ldc + 16, acc[2 * i + 1], alpha, beta, m1);
     }
+    return 1;
+}
+
+NK_AVX512 static void micro_8x32(long kc, const float *restrict a, const float *restrict b, float *restrict c,
+                                 long ldc, int m, int n, float alpha, float beta)
+{
+    micro_8x32_body(kc, a, b, c, ldc, m, n, alpha, beta, NULL, NULL, NULL);
+}
+
+NK_AVX512 static int micro_8x32_sgd(long kc, const float *a, const float *b, const float *c, long ldc, int m,
+                                    int n, float alpha, float beta, float *weight, float *velocity,
+                                    const nk_sgd_step *step)
+{
+    /* C is only read (beta != 0: the earlier K blocks' sum). */
+    return micro_8x32_body(kc, a, b, (float *)c, ldc, m, n, alpha, beta, weight, velocity, step);
 }
 
 /* Blocking, from the cache sizes (48 KiB L1d, 2 MiB L2 per core on Sapphire
@@ -84,6 +144,7 @@ const nk_kernel nk_kernel_avx512 = {
     .pack_a = nk_avx512_pack_a,
     .pack_b = nk_avx512_pack_b,
     .micro = micro_8x32,
+    .micro_sgd = micro_8x32_sgd,
     .epilogue_row = nk_avx2_epilogue_row,
     .small = nk_avx512_small,
     .small_max_m = NK_AVX512_SMALL_MAX_M,

@@ -8,6 +8,17 @@
 #include <stddef.h>
 #include "NeuriteKernels.h"  /* nk_task_fn */
 
+/* An SGD update that a weight-gradient product applies as it computes the
+ * gradient (nk_sgemm_sgd): the weights and velocity (NULL without momentum)
+ * are laid out as the whole product's C, so a tile's offset from `C` locates
+ * its own. */
+typedef struct {
+    float *weight, *velocity;
+    const float *C;
+    nk_sgd_step step;
+    int nonfinite;              /* set, atomically, when a weight written is NaN or ±∞ */
+} nk_sgd_fusion;
+
 /* One GEMM problem (or a thread's sub-block of one). */
 typedef struct {
     int ta, tb;             /* op(A) = Aᵀ / op(B) = Bᵀ */
@@ -18,6 +29,7 @@ typedef struct {
     float *C; long ldc;
     const float *bias;      /* NULL or length N (already offset for sub-blocks) */
     int act;                /* NK_ACT_* */
+    nk_sgd_fusion *update;  /* NULL, or the update that consumes C (with no bias or activation) */
 } nk_gemm_args;
 
 /* Extra floats allocated after every packing buffer: vector packers may
@@ -43,6 +55,14 @@ typedef struct {
     /* C[m×n] = alpha * (a-panel · b-panel) + beta * C; beta == 0: C not read. */
     void (*micro)(long kc, const float *a, const float *b, float *c, long ldc,
                   int m, int n, float alpha, float beta);
+    /* The micro-kernel with nk_sgemm_sgd's update applied to the m×n tile
+     * of G = alpha * (a-panel · b-panel) + beta * C instead of storing G:
+     * weight and velocity (NULL: none) point at the tile's own elements, laid
+     * out as C. Returns 1 when every weight written is finite. NULL where the
+     * family has none: the tile is stored and updated from C (gemm_sgd.c). */
+    int (*micro_sgd)(long kc, const float *a, const float *b, const float *c, long ldc,
+                     int m, int n, float alpha, float beta, float *weight, float *velocity,
+                     const nk_sgd_step *step);
     /* c[0..n) = act(c + bias); bias may be NULL. */
     void (*epilogue_row)(float *c, long n, const float *bias, int act);
     /* Packing-free path for tiny M (NULL if the family has none). Computes
@@ -116,6 +136,12 @@ int nk_on_worker_thread(void);
  * calling thread's background job (nk_parallel_start) runs, which any other
  * job would first finish, its tasks run on the caller alone. */
 void nk_pool_run_small(int ntasks, nk_task_fn fn, void *ctx);
+
+/* gemm_sgd.c: the update of a block whose gradient the product stored in
+ * C (every path but the packed one's fused micro-kernel), row by row. */
+void nk_sgd_fusion_rows(const nk_gemm_args *g);
+/* gemm_sgd.c: marks the fusion's result as not finite (any thread). */
+void nk_sgd_fusion_report_nonfinite(nk_sgd_fusion *update);
 
 /* gemm.c: per-thread buffers (0, 1: packing; 2: the K split's partials),
  * grown on demand, reused. */

@@ -252,6 +252,23 @@ typedef struct {
 int nk_sgd_update(float *weight, const float *gradient, float *velocity, long count,
                   const nk_sgd_step *step);
 
+/// A dense layer's weight gradient G = op(A)·op(B) (M×N) and the SGD step it
+/// drives, in one product: each tile of G updates its weights (M×N,
+/// row-major) and velocity (NULL: no momentum) as nk_sgd_update would, while
+/// it is still in registers, and where the kernel can, G is never stored.
+/// `scratch` (M×N floats) is where the product keeps the parts of G it does
+/// store. The results are bit for bit those of nk_sgemm into scratch followed
+/// by nk_sgd_update. Returns 1 when every weight written is finite, else 0.
+int nk_sgemm_sgd(int transposeA, int transposeB, long M, long N, long K,
+                 const float *A, long lda, const float *B, long ldb, float *scratch,
+                 float *weight, float *velocity, const nk_sgd_step *step);
+
+/// nk_sgemm_sgd on the kernel family named `kernel` (see nk_sgemm_bias_act_on),
+/// for tests; returns -1, computing nothing, where the CPU cannot run it.
+int nk_sgemm_sgd_on(const char *kernel, int transposeA, int transposeB, long M, long N, long K,
+                    const float *A, long lda, const float *B, long ldb, float *scratch,
+                    float *weight, float *velocity, const nk_sgd_step *step);
+
 /// The per-step constants of one Adam update (see nk_adam_update).
 typedef struct {
     float beta1, keep1;          /* β₁ and 1 − β₁ (formed in double) */

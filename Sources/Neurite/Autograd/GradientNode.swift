@@ -6,24 +6,37 @@
 /// scope, the whole graph is freed, so nothing is retained between training steps.
 final class GradientNode {
     let inputs: [GradientNode]
-    /// Maps ∂loss/∂output to ∂loss/∂input for each entry of `inputs`, in order.
-    let backward: (Tensor) -> [Tensor]
+    /// Maps ∂loss/∂output to ∂loss/∂input for each entry of `inputs`, in order; nil for a leaf
+    /// whose ``fusedStep`` consumed its gradient.
+    let backward: (Tensor) -> [Tensor?]
     /// Set for leaves: the tensor whose gradient the caller asked for.
     let leafIdentifier: Int?
+    /// For leaves: how many recorded operations take the leaf as an input.
+    private(set) var uses = 0
+    /// For a weight's leaf: the optimizer's step that an operation computing the whole gradient
+    /// in one product may apply instead of returning the gradient (``stepConsumingGradient``).
+    var fusedStep: Kernels.FusedSGDStep?
 
     /// The gradient accumulated so far during one backward pass.
     var gradient: Tensor?
 
-    init(inputs: [GradientNode], backward: @escaping (Tensor) -> [Tensor]) {
+    init(inputs: [GradientNode], backward: @escaping (Tensor) -> [Tensor?]) {
         self.inputs = inputs
         self.backward = backward
         self.leafIdentifier = nil
+        for input in inputs where input.leafIdentifier != nil { input.uses += 1 }
     }
 
     init(leafIdentifier: Int) {
         self.inputs = []
         self.backward = { _ in [] }
         self.leafIdentifier = leafIdentifier
+    }
+
+    /// The fused step an operation may apply with this leaf's gradient: only where the operation
+    /// is the leaf's one use, so that its contribution is the whole gradient.
+    var stepConsumingGradient: Kernels.FusedSGDStep? {
+        uses == 1 ? fusedStep : nil
     }
 
     /// Adds `contribution`, so a value used by several operations collects all their gradients.
@@ -72,11 +85,11 @@ func backpropagate(from root: GradientNode, seed: Tensor, leafCompleted: ((Gradi
         guard let gradient = node.gradient, !node.inputs.isEmpty else { continue }
         let inputGradients = node.backward(gradient)
         for (input, inputGradient) in zip(node.inputs, inputGradients) {
-            input.accumulate(inputGradient)
+            if let inputGradient { input.accumulate(inputGradient) }
             guard let leafCompleted, input.leafIdentifier != nil else { continue }
             let remaining = pendingUses[ObjectIdentifier(input), default: 1] - 1
             pendingUses[ObjectIdentifier(input)] = remaining
-            if remaining == 0 { leafCompleted(input) }
+            if remaining == 0 && input.gradient != nil { leafCompleted(input) }
         }
         node.gradient = nil  // interior gradients are not needed again: free them early
     }

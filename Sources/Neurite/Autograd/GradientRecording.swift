@@ -14,7 +14,8 @@ extension Tensor {
     /// recording is on and some input is tracked.
     ///
     /// `backward` receives ∂loss/∂result and which inputs need a gradient, and returns one
-    /// gradient per input, in order (`nil` for those not needed). Skipping unneeded gradients
+    /// gradient per input, in order (`nil` for those not needed, and for a weight whose
+    /// ``GradientNode/stepConsumingGradient`` the operation applied). Skipping unneeded gradients
     /// matters: the first layer's gradient with respect to the data is a whole matrix product
     /// that nobody reads.
     func recorded(from inputs: [Tensor], backward: @escaping (_ gradient: Tensor, _ needed: [Bool]) -> [Tensor?]) -> Tensor {
@@ -23,9 +24,13 @@ extension Tensor {
         let needed = inputs.map { $0.node != nil }
         var result = self
         result.node = GradientNode(inputs: inputs.compactMap(\.node)) { gradient in
-            zip(backward(gradient, needed), needed).compactMap { inputGradient, isNeeded in
-                isNeeded ? inputGradient! : nil
+            // One entry per tracked input; nil only where a fused step took the gradient.
+            var tracked: [Tensor?] = []
+            tracked.reserveCapacity(needed.count)
+            for (inputGradient, isNeeded) in zip(backward(gradient, needed), needed) where isNeeded {
+                tracked.append(inputGradient)
             }
+            return tracked
         }
         return result
     }

@@ -49,7 +49,10 @@ func denseForward(_ input: Tensor, weight weightReference: ParameterReference, b
                 into: inputGradient.storage.base, rows: rows, columns: inputSize, inner: outputSize)
             gradients[0] = inputGradient
         }
-        if needed[1] {
+        if needed[1], let step = weight.node?.stepConsumingGradient {
+            // The optimizer's step applied as the gradient is computed; nothing to return.
+            step.apply(input: input.storage.base, outputGradient: dz, samples: rows, inputSize: inputSize, outputSize: outputSize)
+        } else if needed[1] {
             let weightGradient = Tensor(uninitializedShape: weight.shape)
             Kernels.matrixMultiply(
                 input.storage.base, transposed: true, dz, transposed: false,

@@ -60,6 +60,19 @@ struct OptimizerState {
         slots[key] = slot
     }
 
+    /// The `index`-th buffer of `parameter`, created on its first use, made unique (as for an
+    /// update) and left in place: for an update that runs later, inside the backward pass
+    /// (``Kernels/FusedSGDStep``). The buffer stays valid until the state next changes.
+    mutating func bufferForUpdateInPlace(_ index: Int, of parameter: ParameterReference) -> UnsafeMutablePointer<Float> {
+        let key = ObjectIdentifier(parameter)
+        var slot = slots.removeValue(forKey: key)
+            ?? Slot(step: 0, buffers: buffers.map { Tensor.full(parameter.value.shape, $0.initialValue) })
+        slot.buffers[index].makeUnique()
+        let base = slot.buffers[index].storage.base
+        slots[key] = slot
+        return base
+    }
+
     /// See ``Optimizer/stateTensors(for:)``. The tensors share their buffers with the optimizer
     /// until its next step writes them (copy-on-write), so the snapshot never changes.
     func tensors(for parameters: [(name: String, parameter: ParameterReference)]) -> [String: Tensor] {

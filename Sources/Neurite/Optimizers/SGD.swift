@@ -7,6 +7,11 @@ import CNeuriteKernels
 /// momentum μ the step follows a running sum of past gradients, v ← μ·v + d, w ← w − η·v, which
 /// damps the zig-zag across narrow valleys and speeds progress along them. Nesterov momentum
 /// steps with d + μ·v instead of v: it looks ahead to where the momentum is taking the weights.
+///
+/// In a training loop where nothing reads the gradients before the update (`fit` and `trainEpoch`
+/// without clipping, gradient norms, diagnostics or data parallelism), the update of each dense
+/// layer's weights runs inside the backward pass, tile by tile, as the product that computes their
+/// gradient produces it; the weights and velocities come out bit for bit the same.
 public struct SGD: Optimizer {
     /// The step size η.
     public var learningRate: Float
@@ -16,7 +21,8 @@ public struct SGD: Optimizer {
     public var weightDecay: Float
     /// Whether the step uses Nesterov momentum (needs `momentum > 0`).
     public let nesterov: Bool
-    private var state = OptimizerState(buffers: [("momentum_buffer", 0)], keepsStepCount: false)
+    /// Internal, not private: the steps armed for the backward pass read it (SGDInBackward.swift).
+    var state = OptimizerState(buffers: [("momentum_buffer", 0)], keepsStepCount: false)
 
     /// An SGD optimizer (PyTorch's defaults). `momentum` must be in [0, 1), and positive for
     /// Nesterov; `weightDecay` non-negative.

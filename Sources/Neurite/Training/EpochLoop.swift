@@ -53,6 +53,9 @@ struct EpochLoop {
         var stopped = false
         let distributed = communicator.size > 1
         let buckets = distributed ? GradientBuckets(parameters: parameters, capacity: communicator.bucketCapacity, over: communicator) : nil
+        // SGD's update inside the backward pass, where nothing reads the gradients in between.
+        let readsGradients = clipping != nil || recordingGradientNorms || diagnostics != nil || distributed
+        let fusedSteps = readsGradients ? nil : optimizer.makeFusedSteps(for: parameters)
         var samples: [Int] = [], datasetCount = 0
         // One step ahead, so that each step can start gathering the next one's inputs.
         var upcoming = steps.makeIterator(), next = upcoming.next(), index = -1
@@ -64,6 +67,7 @@ struct EpochLoop {
             // Ranks learn of a stop together, through the step's allreduce, below.
             if !distributed && StopRequest.isRequested { step.inputs?.cancel(); stopped = true; break }
             if let rate = learningRate(index) { optimizer.learningRate = rate }
+            if let fusedSteps { optimizer.arm(fusedSteps, for: parameters) }
             var outputs = Tensor.zeros([0])
             var (value, gradients) = (Tensor(0), Gradients([]))
             buckets?.beginStep(localCount: step.localCount, globalCount: step.count, stopRequested: StopRequest.isRequested)
@@ -81,7 +85,7 @@ struct EpochLoop {
                     outputs = output.detached
                     buckets?.setLoss(loss.scalar)
                     return loss
-                }, whenComplete: buckets.map { buckets in buckets.gradientCompleted }) }
+                }, whenComplete: buckets.map { buckets in buckets.gradientCompleted }, fusedSteps: fusedSteps) }
             }
             var lossValue = value.scalar
             if let buckets { (gradients, lossValue, stopped) = try buckets.finishStep() }
@@ -94,6 +98,9 @@ struct EpochLoop {
             }
             diagnostics?.prepare(model, gradients: gradients, loss: lossValue)
             optimizer.update(&model, along: clipping?.apply(to: gradients) ?? gradients)
+            for (entry, step) in zip(parameters, fusedSteps ?? []) where step?.isApplied == true {
+                entry.parameter.isKnownFinite = step!.wroteFiniteWeights
+            }
             try diagnostics?.record(model)
             // The built-in optimizers check each weight as they write it; others get a pass here.
             if let bad = parameters.first(where: { !$0.parameter.isKnownFinite && !Kernels.isFinite($0.parameter.value) }) {
