@@ -14,8 +14,8 @@
  * from 160–167 µs to 3–4 µs (the biases'), the two weight gradients took 60–67
  * µs more, and the step ran 1.057× and 1.062× as fast (1.080× at batch 64 and
  * 1.027× at 256 for the 784-128-10 MLP); without the prefetch the weight
- * gradients took 114 µs more (1.020×). Built so before, with no prefetch and
- * the update read from the stored tile, it had read 0.984×.
+ * gradients took 114 µs more (1.020×). Tried before without the prefetch,
+ * the fusion had read 0.984× (README, "not kept").
  *
  * Where a path stores G anyway (the packing-free paths, a K split, a K too
  * long for one block's final tile, kernel families without a fused
