@@ -6,18 +6,19 @@ extension Kernels {
     /// gradient product while the tile is in registers, and the gradient is never stored.
     ///
     /// WHY: as a pass of its own the update reads the gradient, the velocity and the weights
-    /// back from memory after the backward (a sixth of the 784-512-512-10 MLP's step at batch
-    /// 128); fused, those reads overlap the product's arithmetic (`gemm_sgd.c` has the figures).
+    /// back from memory after the backward (160 µs of the 784-512-512-10 MLP's 1,950 µs step at
+    /// batch 128); fused, those reads overlap the product's arithmetic (`gemm_sgd.c` has the
+    /// figures).
     ///
-    /// The training loop arms one per weight before each step (``SGD``); a dense layer whose
-    /// weight is used once in the step's graph then computes its gradient through
-    /// ``apply(input:outputGradient:samples:inputSize:outputSize:)``. A step that is armed but not applied (the
-    /// weight used twice, or by an operation that does not fuse) leaves the gradient to the
-    /// optimizer as usual.
+    /// The training loop arms one per weight before each step (SGDInBackward.swift); a dense
+    /// layer whose weight is used once in the step's graph then computes its gradient through
+    /// ``apply(input:outputGradient:samples:inputSize:outputSize:)``. A step that is armed but
+    /// not applied (the weight used twice, or by an operation that does not fuse) leaves the
+    /// gradient to the optimizer as usual.
     final class FusedSGDStep {
-        var constants = nk_sgd_step()
-        var weight: UnsafeMutablePointer<Float>?
-        var velocity: UnsafeMutablePointer<Float>?
+        private var constants = nk_sgd_step()
+        private var weight: UnsafeMutablePointer<Float>?
+        private var velocity: UnsafeMutablePointer<Float>?
         /// Whether a backward pass applied the step since it was last armed.
         private(set) var isApplied = false
         /// Whether every weight the applied step wrote is finite.

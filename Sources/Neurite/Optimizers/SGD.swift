@@ -35,8 +35,13 @@ public struct SGD: Optimizer {
         self.nesterov = nesterov
     }
 
+    /// The kernel's constants for a step at the current learning rate.
+    var constants: nk_sgd_step {
+        nk_sgd_step(learning_rate: learningRate, momentum: momentum, weight_decay: weightDecay, nesterov: nesterov ? 1 : 0)
+    }
+
     public mutating func step(_ parameter: ParameterReference, gradient: Tensor) {
-        let constants = nk_sgd_step(learning_rate: learningRate, momentum: momentum, weight_decay: weightDecay, nesterov: nesterov ? 1 : 0)
+        let constants = constants
         if momentum == 0 {
             // No velocity to keep: update the weights directly, with no state at all.
             precondition(parameter.value.shape == gradient.shape, "gradient shape \(gradient.shape) ≠ parameter shape \(parameter.value.shape)")

@@ -26,7 +26,7 @@ extension Optimizer {
 
 extension SGD {
     fileprivate mutating func arm(_ steps: [Kernels.FusedSGDStep?], for parameters: [(name: String, parameter: ParameterReference)]) {
-        let constants = nk_sgd_step(learning_rate: learningRate, momentum: momentum, weight_decay: weightDecay, nesterov: nesterov ? 1 : 0)
+        let constants = constants
         for (step, entry) in zip(steps, parameters) {
             guard let step else { continue }
             let velocity = momentum == 0 ? nil : state.bufferForUpdateInPlace(0, of: entry.parameter)
