@@ -91,15 +91,13 @@ static void nk_gemm_naive(const nk_gemm_args *g)
 static int nk_tile_sgd(const nk_kernel *kr, long kc, const float *a, const float *b, float *c, long ldc,
                        int m, int n, float alpha, float beta, const nk_sgd_fusion *update)
 {
+    if (!kr->micro_sgd) {
+        kr->micro(kc, a, b, c, ldc, m, n, alpha, beta);
+        return nk_sgd_fusion_block(update, c, ldc, m, n);
+    }
     long offset = c - update->C;
-    float *weight = update->weight + offset, *velocity = update->velocity ? update->velocity + offset : NULL;
-    if (kr->micro_sgd)
-        return kr->micro_sgd(kc, a, b, c, ldc, m, n, alpha, beta, weight, velocity, &update->step);
-    kr->micro(kc, a, b, c, ldc, m, n, alpha, beta);
-    int finite = 1;
-    for (int i = 0; i < m; i++)
-        finite &= nk_sgd_update(weight + i * ldc, c + i * ldc, velocity ? velocity + i * ldc : NULL, n, &update->step);
-    return finite;
+    return kr->micro_sgd(kc, a, b, c, ldc, m, n, alpha, beta, update->weight + offset,
+                         update->velocity ? update->velocity + offset : NULL, &update->step);
 }
 
 static void nk_gemm_packed(const nk_kernel *kr, const nk_gemm_args *g)
@@ -318,12 +316,8 @@ static void nk_reduce_task(void *ctx, int t)
             for (long j = 0; j < g->N; j++) c[j] += p[j];
         }
         if (epi) r->kr->epilogue_row(c, g->N, g->bias, g->act);
-        if (g->update) {
-            nk_gemm_args row = *g;
-            row.C = c;
-            row.M = 1;
-            nk_sgd_fusion_rows(&row);
-        }
+        if (g->update && !nk_sgd_fusion_block(g->update, c, g->ldc, 1, g->N))
+            nk_sgd_fusion_report_nonfinite(g->update);
     }
 }
 

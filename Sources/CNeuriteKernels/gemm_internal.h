@@ -137,8 +137,12 @@ int nk_on_worker_thread(void);
  * job would first finish, its tasks run on the caller alone. */
 void nk_pool_run_small(int ntasks, nk_task_fn fn, void *ctx);
 
-/* gemm_sgd.c: the update of a block whose gradient the product stored in
- * C (every path but the packed one's fused micro-kernel), row by row. */
+/* gemm_sgd.c: the update of rows × columns of the gradient that the product
+ * stored at c (every path but the packed one's fused micro-kernel), row by
+ * row; returns 1 when every weight written is finite. */
+int nk_sgd_fusion_block(const nk_sgd_fusion *update, const float *c, long ldc, long rows, long columns);
+/* gemm_sgd.c: nk_sgd_fusion_block for a whole block's C, a non-finite
+ * weight reported in the fusion. */
 void nk_sgd_fusion_rows(const nk_gemm_args *g);
 /* gemm_sgd.c: marks the fusion's result as not finite (any thread). */
 void nk_sgd_fusion_report_nonfinite(nk_sgd_fusion *update);

@@ -6,10 +6,10 @@
  * WHY: as a pass of its own, after the backward, the update reads the
  * gradient, velocity and weights and writes the last two: 20 bytes per weight
  * that come from L3 (a 784-512-512-10 MLP's 670k weights do not fit the two
- * cores' L2), 160 µs of a 1,950 µs step at batch 128 on the 2-core VM. Fused,
- * the gradient is never written or read again, and the velocity's and
- * weights' reads, prefetched when the tile starts (gemm_avx512.c), overlap
- * its arithmetic. In the C twin of the training step
+ * cores' L2), 160–167 µs of a 1,927–1,992 µs step at batch 128 on the 2-core
+ * VM (the twin's means, below). Fused, the gradient is never written or read
+ * again, and the velocity's and weights' reads, prefetched when the tile
+ * starts (gemm_avx512.c), overlap its arithmetic. In the C twin of the training step
  * (scripts/step_emulation.c, blocks of 32 steps alternated): the update went
  * from 160–167 µs to 3–4 µs (the biases'), the two weight gradients took 60–67
  * µs more, and the step ran 1.057× and 1.062× as fast (1.080× at batch 64 and
@@ -30,14 +30,19 @@ void nk_sgd_fusion_report_nonfinite(nk_sgd_fusion *update)
     __atomic_store_n(&update->nonfinite, 1, __ATOMIC_RELAXED);
 }
 
+int nk_sgd_fusion_block(const nk_sgd_fusion *update, const float *c, long ldc, long rows, long columns)
+{
+    int finite = 1;
+    for (long i = 0; i < rows; i++) {
+        const float *row = c + i * ldc;
+        long offset = row - update->C;
+        finite &= nk_sgd_update(update->weight + offset, row, update->velocity ? update->velocity + offset : NULL,
+                                columns, &update->step);
+    }
+    return finite;
+}
+
 void nk_sgd_fusion_rows(const nk_gemm_args *g)
 {
-    nk_sgd_fusion *u = g->update;
-    int finite = 1;
-    for (long i = 0; i < g->M; i++) {
-        const float *row = g->C + i * g->ldc;
-        long offset = row - u->C;
-        finite &= nk_sgd_update(u->weight + offset, row, u->velocity ? u->velocity + offset : NULL, g->N, &u->step);
-    }
-    if (!finite) nk_sgd_fusion_report_nonfinite(u);
+    if (!nk_sgd_fusion_block(g->update, g->C, g->ldc, g->M, g->N)) nk_sgd_fusion_report_nonfinite(g->update);
 }

@@ -6,9 +6,9 @@ extension Kernels {
     /// gradient product while the tile is in registers, and the gradient is never stored.
     ///
     /// WHY: as a pass of its own the update reads the gradient, the velocity and the weights
-    /// back from memory after the backward (160 µs of the 784-512-512-10 MLP's 1,950 µs step at
-    /// batch 128); fused, those reads overlap the product's arithmetic (`gemm_sgd.c` has the
-    /// figures).
+    /// back from memory after the backward (160–167 µs of the 784-512-512-10 MLP's 1,927–1,992
+    /// µs step at batch 128, in the C twin); fused, those reads overlap the product's arithmetic
+    /// (`gemm_sgd.c` has the figures).
     ///
     /// The training loop arms one per weight before each step (SGDInBackward.swift); a dense
     /// layer whose weight is used once in the step's graph then computes its gradient through
