@@ -54,8 +54,6 @@ typedef struct {
     long per_group;                /* scratch floats of one group */
 } nk_direct_sizes;
 
-static long nk_round_up(long n, long m) { return (n + m - 1) / m * m; }
-
 static nk_direct_sizes nk_direct_sizes_of(const nk_conv_shape *g, long out_channels, long samples)
 {
     nk_direct_sizes z = { g, out_channels, samples, samples < NK_MAX_GROUPS ? samples : NK_MAX_GROUPS };

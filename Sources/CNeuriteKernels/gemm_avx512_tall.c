@@ -1,6 +1,6 @@
 /*
  * AVX-512 packing-free path for tall products: op(A) = A with many rows,
- * op(B) = B small enough to stay in L2 (gemm.c's nk_use_tall), i.e. a dense
+ * op(B) = B small enough to stay in L2 (gemm_block.c's nk_use_tall), i.e. a dense
  * layer's forward pass on a large batch, such as MNIST inference at batch
  * 1000: 1000×784 · 784×128, then 1000×128 · 128×10.
  *

@@ -39,7 +39,7 @@ typedef struct {
 /*
  * A kernel family. The packed (Goto/BLIS) path works for every shape; the
  * optional `small` path is packing-free and used for tiny M or few columns
- * (see gemm.c).
+ * (see gemm_block.c).
  *
  * Packed layouts: pack_a writes ceil(mc/mr) panels of kc×mr floats
  * (element (i,k) of a panel at k*mr+i); pack_b writes ceil(nc/nr) panels of
@@ -72,7 +72,7 @@ typedef struct {
     long small_max_m;       /* use `small` when M <= this */
     long small_max_n;       /* and for any M when N <= this and op(B) = B (0: never) */
     /* Packing-free path for tall products, op(A) = A and op(B) = B with B
-     * small enough to stay in L2 (NULL if the family has none; gemm.c's
+     * small enough to stay in L2 (NULL if the family has none; gemm_block.c's
      * nk_use_tall says when). Computes act(alpha*A·B + beta*C + bias), the
      * epilogue included. */
     void (*tall)(const nk_gemm_args *g);
@@ -147,8 +147,33 @@ void nk_sgd_fusion_rows(const nk_gemm_args *g);
 /* gemm_sgd.c: marks the fusion's result as not finite (any thread). */
 void nk_sgd_fusion_report_nonfinite(nk_sgd_fusion *update);
 
-/* gemm.c: per-thread buffers (0, 1: packing; 2: the K split's partials),
+static inline long nk_min(long a, long b) { return a < b ? a : b; }
+static inline long nk_round_up(long x, long m) { return (x + m - 1) / m * m; }
+
+/* gemm_block.c: per-thread buffers (0, 1: packing; 2: the K split's partials),
  * grown on demand, reused. */
 float *nk_thread_buffer(int which, size_t floats);
+/* gemm_block.c: one thread's product on one of three paths. They round
+ * differently (the packed path adds K in blocks of kc, the tall one in one
+ * chain), so a job that may cut its blocks anywhere picks one path for all
+ * of them (see nk_balanced_cut in gemm_split.c). */
+enum { NK_PATH_SMALL, NK_PATH_TALL, NK_PATH_PACKED };
+int nk_block_path(const nk_kernel *kr, const nk_gemm_args *g);
+/* Whether the product takes the packing-free path: tiny M, or (where the
+ * family says) few columns, unless the tall path takes it. */
+int nk_use_small(const nk_kernel *kr, const nk_gemm_args *g);
+void nk_gemm_block_on(const nk_kernel *kr, const nk_gemm_args *g, int path);
+/* nk_gemm_block_on on the product's own path. */
+void nk_gemm_block(const nk_kernel *kr, const nk_gemm_args *g);
+/* C = act(C + bias), row by row; nothing without bias or activation. */
+void nk_epilogue_rows(const nk_kernel *kr, const nk_gemm_args *g);
+
+/* gemm_split.c: runs the product as `slices` slices of K, each a pm×pn grid
+ * of tasks on the pool; returns 0 (nothing done) when the partial sums
+ * cannot be allocated (never with one slice). */
+int nk_gemm_split(const nk_kernel *kr, const nk_gemm_args *g, int slices, int pm, int pn);
+/* gemm_split.c: the pm×pn task grid, on at most p tasks, with the shortest
+ * critical path. */
+void nk_choose_grid(const nk_kernel *kr, const nk_gemm_args *g, int p, int *pm, int *pn);
 
 #endif /* NK_GEMM_INTERNAL_H */
