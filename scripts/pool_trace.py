@@ -3,7 +3,7 @@
 
 A development tool, not part of the build. How issue 11's stop 21 used it:
 
-    git apply scripts/pool_trace.patch          # instruments thread_pool.c and gemm.c
+    git apply scripts/pool_trace.patch          # instruments thread_pool.c and gemm_split.c
     swift build -c release && cp .build/release/neurite /tmp/neurite-trace
     git checkout Sources/CNeuriteKernels        # never commit the instrumented files
     NK_TRACE=/tmp/trace.bin /tmp/neurite-trace bench --workloads-only
