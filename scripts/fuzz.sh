@@ -10,7 +10,11 @@ target=${1:?usage: scripts/fuzz.sh TARGET SECONDS}
 seconds=${2:?usage: scripts/fuzz.sh TARGET SECONDS}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root/Fuzz"
-swift build --product "$target" -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library
+# --disable-build-manifest-caching: with the cached build plan, a source file added to (or
+# removed from) Neurite since Fuzz/ was last built stayed out of (or in) the plan, and the build
+# failed (a Swift type or a C file missing; ld.gold crashing on the undefined symbols), at times
+# on a retry as well; the root package and Benchmarks/ noticed the change.
+swift build --product "$target" -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library --disable-build-manifest-caching
 binary=$(swift build --product "$target" -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library --show-bin-path)/$target
 mkdir -p "Corpus/$target"
 # SWIFT_BACKTRACE=enable=no: let libFuzzer, not Swift's backtracer, catch a trap and save the input.
