@@ -159,8 +159,6 @@ float *nk_thread_buffer(int which, size_t floats);
  * of them (see nk_balanced_cut in gemm_split.c). */
 enum { NK_PATH_SMALL, NK_PATH_TALL, NK_PATH_PACKED };
 int nk_block_path(const nk_kernel *kr, const nk_gemm_args *g);
-/* Whether the product takes the packing-free path: tiny M, or (where the
- * family says) few columns, unless the tall path takes it. */
 int nk_use_small(const nk_kernel *kr, const nk_gemm_args *g);
 void nk_gemm_block_on(const nk_kernel *kr, const nk_gemm_args *g, int path);
 /* nk_gemm_block_on on the product's own path. */
