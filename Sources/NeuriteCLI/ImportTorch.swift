@@ -25,7 +25,7 @@ struct ImportTorch: ParsableCommand {
     var output: String
 
     func run() throws {
-        let architecture = try SavedModel.architecture(model)
+        let architecture = try ArchitectureArgument.parse(model)
         let shape = try SavedModel.shape(inputShape)
         let network = try architecture.build(inputShape: shape, seed: 0)
         let (tensors, _) = try Safetensors.read(from: URL(fileURLWithPath: stateDict))

@@ -33,18 +33,4 @@ enum OutputProbe {
         let saved = output.map { "; saved the model as it was after the last whole step to \($0)" } ?? ""
         throw CommandLineError(subject: "training", message: "expected \(epochs) epochs, stopped by \(reason) during epoch \(epoch)\(saved)")
     }
-
-    /// The architecture text of `--model`: the text itself, or the contents of the file it names.
-    /// A value that looks like a path (a `/`, or a file extension without parentheses) but names
-    /// no file is refused as such, rather than parsed as an architecture.
-    static func architectureText(_ value: String) throws -> String {
-        if FileManager.default.fileExists(atPath: value) {
-            do { return try String(contentsOfFile: value, encoding: .utf8) } catch {
-                throw CommandLineError(subject: value, message: "expected a readable architecture file, found \(describeFileError(error))")
-            }
-        }
-        let looksLikePath = value.contains("/") || (!value.contains("(") && value.range(of: #"\.[A-Za-z]+$"#, options: .regularExpression) != nil)
-        if looksLikePath { throw CommandLineError(subject: "--model", message: "expected an architecture or a file, found no such file \(value)") }
-        return value
-    }
 }

@@ -88,11 +88,4 @@ struct SavedModel {
         }
         return sizes
     }
-
-    /// An architecture given on the command line: `lenet`, the name of a file holding one, or the text itself.
-    static func architecture(_ argument: String) throws -> Architecture {
-        if argument.lowercased() == "lenet" { return try Architecture(Architecture.leNet5) }
-        let isFile = FileManager.default.fileExists(atPath: argument)
-        return try Architecture(isFile ? try String(contentsOfFile: argument, encoding: .utf8) : argument)
-    }
 }

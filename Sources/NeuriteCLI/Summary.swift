@@ -13,7 +13,7 @@ struct Summary: ParsableCommand {
     var inputShape: String?
 
     func validate() throws {
-        if let inputShape { _ = try Self.parseShape(inputShape) }
+        if let inputShape { _ = try SavedModel.shape(inputShape) }
     }
 
     func run() throws {
@@ -23,12 +23,10 @@ struct Summary: ParsableCommand {
         let saved = model.hasSuffix(".safetensors") ? try SavedModel(path: model) : isFile ? try? SavedModel(path: model) : nil
         if let saved {
             architecture = saved.architecture
-            shape = try inputShape.map(Self.parseShape) ?? saved.inputShape
+            shape = try inputShape.map(SavedModel.shape) ?? saved.inputShape
         } else {
-            let text = model.lowercased() == "lenet" ? Architecture.leNet5
-                : isFile ? try String(contentsOfFile: model, encoding: .utf8) : model
-            architecture = try Architecture(text)
-            shape = try inputShape.map(Self.parseShape) ?? [784]
+            architecture = try ArchitectureArgument.parse(model)
+            shape = try inputShape.map(SavedModel.shape) ?? [784]
         }
         let summary = try architecture.summary(inputShape: shape)
         print("model: \(architecture)")
@@ -36,13 +34,5 @@ struct Summary: ParsableCommand {
             print("task: \(task.rawValue); features: \(try saved.names(SavedModel.Key.features).joined(separator: ", ")); targets: \(try saved.names(SavedModel.Key.targets).joined(separator: ", "))")
         }
         print(summary)
-    }
-
-    static func parseShape(_ text: String) throws -> [Int] {
-        let sizes = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) > 0 }) else {
-            throw ValidationError("--input-shape '\(text)' is not a list of positive sizes such as 784 or 1,28,28")
-        }
-        return sizes.map { $0! }
     }
 }

@@ -113,7 +113,7 @@ struct TrainCSV: ParsableCommand {
     /// The hidden part of the network: --model as written, or ReLU layers of the --hidden sizes.
     private func hiddenLayers() throws -> String {
         guard let model else { return hidden.map { "dense(\($0), relu)" }.joined(separator: " ") }
-        return try OutputProbe.architectureText(model)
+        return try ArchitectureArgument.text(model)
     }
 }
 

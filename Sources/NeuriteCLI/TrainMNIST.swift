@@ -117,8 +117,7 @@ struct TrainMNIST: ParsableCommand {
 
     private func architectureDescription() throws -> Architecture {
         if let model {
-            if model.lowercased() == "lenet" { return try Architecture(Architecture.leNet5) }
-            return try Architecture(OutputProbe.architectureText(model))
+            return try ArchitectureArgument.parse(model)
         }
         let initializerWord = initializer.map { ", \($0.rawValue)" } ?? ""
         let hiddenLayers = hidden.map { "dense(\($0), \(activation.rawValue)\(initializerWord))" }

@@ -55,6 +55,25 @@ struct CommandFailureTests {
     }
 
     /// The real executable, stdout redirected to a file, interrupted by SIGINT after its first
+
+    /// A file that is neither a saved model nor text: summary and import-torch name it and say
+    /// why, instead of passing on Foundation's "The file isn't in the correct format"; a file too
+    /// large to be an architecture is not read, and a pipe, which could block forever, not opened.
+    @Test func aBinaryArchitectureFileIsNamed() throws {
+        let binary = Self.data.appendingPathComponent("binary.bin")
+        try Data([0xFF, 0xFE, 0x00, 0xC3, 0x28, 0x80, 0x81]).write(to: binary)
+        let expected = "error: \(binary.path): expected a readable architecture file, found not UTF-8 text"
+        #expect(failure(["summary", binary.path]) == expected)
+        #expect(failure(["import-torch", binary.path, "--model", binary.path, "--output", "/tmp/unused.safetensors"]) == expected)
+        #expect(failure(["summary", "dense(10)", "--input-shape", "100000,100000"])?.contains("at most 2²⁶ values") == true)
+        let large = Self.data.appendingPathComponent("large.txt")
+        try Data(repeating: 0x20, count: ArchitectureArgument.largestFileBytes + 1).write(to: large)
+        #expect(failure(["summary", large.path]) == "error: \(large.path): expected a readable architecture file, found a file of more than 1048576 bytes")
+        #expect(failure(["summary", Self.data.path]) == "error: \(Self.data.path): expected a readable architecture file, found a folder")
+        let pipe = Self.data.appendingPathComponent("pipe")
+        #expect(mkfifo(pipe.path, 0o600) == 0)
+        #expect(failure(["summary", pipe.path]) == "error: \(pipe.path): expected a readable architecture file, found something that is not a regular file")
+    }
     /// epoch: it says so, saves the model, exits 1, and the log holds the epoch lines printed.
     @Test func sigintStopsBetweenStepsSavesAndKeepsTheLog() throws {
         let executable = try #require(Self.neuriteExecutable(), "the neurite executable was not built next to the tests")
