@@ -23,6 +23,19 @@ struct TextModelTests {
         #expect(throws: DataError.self) { try TextCorpus(contentsOf: URL(fileURLWithPath: "/nonexistent/corpus.txt")) }
     }
 
+    /// A text file whose corpus cannot fit under ``SizeLimit`` is refused before it is read: a
+    /// sparse file claims the size without taking the disk.
+    @Test func refusesATextTooLargeForMemoryBeforeReadingIt() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-large-\(UUID().uuidString).txt")
+        #expect(FileManager.default.createFile(atPath: url.path, contents: nil))
+        defer { try? FileManager.default.removeItem(at: url) }
+        let file = try FileHandle(forWritingTo: url)
+        try file.truncate(atOffset: UInt64(SizeLimit.maximumBytes / 8))
+        try file.close()
+        let error = try #require(throws: DataError.self) { try TextCorpus(contentsOf: url) }
+        #expect("\(error)".contains("more than the limit"), "\(error)")
+    }
+
     @Test func learnsARepeatedPhraseAndSavesAndReloads() throws {
         let corpus = try TextCorpus(String(repeating: "hello world\n", count: 24))
         let windows = try corpus.windows(batchSize: 4, sequenceLength: 8)

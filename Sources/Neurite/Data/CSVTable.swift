@@ -30,7 +30,8 @@ public struct CSVTable: Sendable {
         guard size <= ProcessInfo.processInfo.physicalMemory / 4 else {
             throw CSVError.unreadable(url, reason: "\(size) bytes is more than a quarter of this machine's memory")
         }
-        guard let data = try? Data(contentsOf: url) else { throw CSVError.unreadable(url, reason: "read failed") }
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch { throw CSVError.unreadable(url, reason: describeFileError(error)) }
         guard let text = String(data: data, encoding: .utf8) else { throw CSVError.unreadable(url, reason: "not UTF-8 text") }
         try self.init(text: text, url: url)
     }
