@@ -53,4 +53,18 @@ struct InteropCommandTests {
         var badShape = try NeuriteCommand.parseAsRoot(["import-torch", "x", "--model", "lenet", "--input-shape", "0,2", "--output", "y"])
         #expect { try badShape.run() } throws: { "\($0)".contains("'0,2' is not a shape") }
     }
+
+    /// ONNX export writes through ``AtomicFile``: a missing folder is a typed error naming it, and
+    /// an export that fails leaves the file already there.
+    @Test func anONNXExportThatCannotBeWrittenSaysWhyAndKeepsTheOldFile() throws {
+        let network = try Architecture(Architecture.leNet5).build(inputShape: [784], seed: 0)
+        #expect { try network.writeONNX(sampleShape: [784], to: URL(fileURLWithPath: "/no/such/folder/lenet.onnx")) } throws: {
+            ($0 as? SerializationError).map { "\($0)" } == "/no/such/folder/lenet.onnx: cannot be written, expected an existing folder, found no folder /no/such/folder"
+        }
+        let kept = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-\(UUID().uuidString).onnx")
+        try Data("old".utf8).write(to: kept)
+        defer { try? FileManager.default.removeItem(at: kept) }
+        #expect(throws: (any Error).self) { try network.writeONNX(sampleShape: [3, 3], to: kept) }
+        #expect(try Data(contentsOf: kept) == Data("old".utf8))
+    }
 }

@@ -72,9 +72,12 @@ extension Sequential {
         return model.encoded()
     }
 
-    /// Writes ``onnxModel(sampleShape:)`` to `url`, atomically.
+    /// Writes ``onnxModel(sampleShape:)`` to `url` with ``AtomicFile``: an interrupted or failed
+    /// export leaves the file that was there.
+    /// - Throws: what ``onnxModel(sampleShape:)`` throws; ``SerializationError/unwritable(_:reason:)``
+    ///   naming the file when it cannot be written.
     public func writeONNX(sampleShape: [Int], to url: URL) throws {
-        try Data(try onnxModel(sampleShape: sampleShape)).write(to: url, options: .atomic)
+        try AtomicFile.write(Data(try onnxModel(sampleShape: sampleShape)), to: url)
     }
 }
 
