@@ -13,16 +13,21 @@ struct Evaluate: ParsableCommand {
     var dataDir: String?
 
     func run() throws {
-        let url = URL(fileURLWithPath: model)
-        let (_, metadata) = try Safetensors.read(from: url)
-        guard let text = metadata["neurite.architecture"],
-              let shape = metadata["neurite.input-shape"]?.split(separator: ",").compactMap({ Int($0) })
-        else { throw ValidationError("\(model) has no Neurite architecture metadata; was it saved by 'neurite train'?") }
-        let network = try Architecture(text).build(inputShape: shape, seed: 0)
-        try network.load(from: url)
+        let saved = try SavedModel(path: model)
+        if let task = try saved.task() {
+            throw CommandLineError(subject: model, message: "expected an MNIST classifier, found a model of a CSV table (task \(task.rawValue)); run it with 'neurite predict \(model) TABLE.csv'")
+        }
+        guard saved.inputShape.reduce(1, *) == 784 else {
+            throw CommandLineError(subject: model, message: "expected an MNIST classifier of 784 inputs (28×28 pixels), found input shape \(saved.inputShape)")
+        }
+        let network = try saved.network()
+        let text = saved.architecture.description
         let test = try MNIST.load(from: dataDir.map { URL(fileURLWithPath: $0, isDirectory: true) }).test
 
         let logits = try network.predict(test.inputs)
+        guard logits.shape == [test.count, 10] else {
+            throw CommandLineError(subject: model, message: "expected an MNIST classifier of 10 outputs, found outputs of shape \(Array(logits.shape.dropFirst()))")
+        }
         let loss = try crossEntropy(logits: logits, labels: test.labels).scalar
         let predicted = logits.argmaxIndices(alongAxis: -1)
         var correct = Array(repeating: 0, count: 10), total = Array(repeating: 0, count: 10)

@@ -54,6 +54,20 @@ struct CommandFailureTests {
         #expect(failure(["evaluate", broken.path])?.contains("fewer than the 8-byte header length") == true)
     }
 
+    /// A model that is not an MNIST classifier is named as what it is, before any image is run.
+    @Test func evaluateRefusesAModelThatIsNotAnMNISTClassifier() throws {
+        let sevenOutputs = Self.data.appendingPathComponent("seven.safetensors")
+        let architecture = try Architecture("dense(7)")
+        try SavedModel.save(try architecture.build(inputShape: [784], seed: 0), architecture: architecture, inputShape: [784], to: sevenOutputs.path)
+        #expect(failure(["evaluate", sevenOutputs.path, "--data-dir", Self.data.path]) == "error: \(sevenOutputs.path): expected an MNIST classifier of 10 outputs, found outputs of shape [7]")
+        let table = Self.data.appendingPathComponent("table.safetensors")
+        let tableArchitecture = try Architecture("dense(1)")
+        try tableArchitecture.build(inputShape: [3], seed: 0).save(to: table, metadata: [
+            SavedModel.Key.architecture: tableArchitecture.description, SavedModel.Key.inputShape: "3", SavedModel.Key.task: "regression",
+        ])
+        #expect(failure(["evaluate", table.path])?.hasPrefix("error: \(table.path): expected an MNIST classifier, found a model of a CSV table (task regression)") == true)
+    }
+
     /// The real executable, stdout redirected to a file, interrupted by SIGINT after its first
 
     /// A file that is neither a saved model nor text: summary and import-torch name it and say
