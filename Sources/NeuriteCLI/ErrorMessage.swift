@@ -8,14 +8,19 @@ private struct ParserMessages: ParsableArguments {}
 extension NeuriteCommand {
     /// The one line printed for `error`: `error: <file or option>: <what was expected>, <what was
     /// found>`. Library errors already start with the file they concern; architecture errors
-    /// concern `--model`; command-line errors are reworded from ArgumentParser's, with the value
-    /// given (looked up in `arguments`) when the check does not say it.
+    /// concern `--model`; tensor errors are headed by the command that stopped (`train mnist`,
+    /// `predict`); command-line errors are reworded from ArgumentParser's, with the value given
+    /// (looked up in `arguments`) when the check does not say it.
     static func message(for error: any Error, arguments: [String] = []) -> String {
         switch error {
         case let error as DataError: return "error: \(error)"
         case let error as SerializationError: return "error: \(error)"
         case let error as ArchitectureError: return "error: --model: " + "\(error)".replacingOccurrences(of: "architecture: ", with: "")
-        case let error as TensorError: return "error: training: \(error)"
+        case let error as TensorError:
+            // A shape or value error concerns no one file or option: name the command it stopped.
+            let words = arguments.prefix { !$0.hasPrefix("-") }
+            let command = words.prefix(words.first == "train" ? 2 : 1).joined(separator: " ")
+            return command.isEmpty ? "error: \(error)" : "error: \(command): \(error)"
         case let error as CommandLineError: return "error: \(error.subject): \(error.message)"
         case is ExitCode: return ""
         default:

@@ -68,6 +68,14 @@ struct TextCommandTests {
         }
     }
 
+    /// A tensor error names no file or option: the command that stopped heads it.
+    @Test func aTensorErrorIsHeadedByItsCommand() {
+        let error = TensorError.nonFinite("the loss became NaN at step 3")
+        #expect(NeuriteCommand.message(for: error, arguments: ["train", "text", "x.txt", "--epochs", "2"]) == "error: train text: the loss became NaN at step 3")
+        #expect(NeuriteCommand.message(for: error, arguments: ["predict", "m.safetensors", "rows.csv"]) == "error: predict: the loss became NaN at step 3")
+        #expect(NeuriteCommand.message(for: error) == "error: the loss became NaN at step 3")
+    }
+
     @Test func missingFileNamesIt() throws {
         var train = try NeuriteCommand.parseAsRoot(["train", "text", "/nonexistent/corpus.txt"])
         #expect { try train.run() } throws: { "\($0)".contains("/nonexistent/corpus.txt") }
