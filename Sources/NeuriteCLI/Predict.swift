@@ -90,10 +90,16 @@ struct Predict: ParsableCommand {
     }
 
     /// The pixel mean and standard deviation the model was trained with: stored in the model
-    /// by 'train mnist', or, for a model saved without them, those of the bundled MNIST copy.
+    /// by 'train mnist', or, for a model saved without them (import-torch), those of the bundled
+    /// MNIST copy. Stored values that are not a finite mean and a positive deviation are refused:
+    /// they would turn every image into NaN.
     private func pixelStatistics(_ saved: SavedModel) throws -> (Float, Float) {
-        if let mean = saved.metadata[SavedModel.Key.pixelMean].flatMap(Float.init),
-           let deviation = saved.metadata[SavedModel.Key.pixelStandardDeviation].flatMap(Float.init), deviation > 0 {
+        let meanText = saved.metadata[SavedModel.Key.pixelMean], deviationText = saved.metadata[SavedModel.Key.pixelStandardDeviation]
+        if meanText != nil || deviationText != nil {
+            guard let mean = meanText.flatMap(Float.init), let deviation = deviationText.flatMap(Float.init),
+                  mean.isFinite, deviation.isFinite, deviation > 0 else {
+                throw SerializationError.mismatch(saved.url, reason: "expected a finite pixel mean and a positive standard deviation, found '\(meanText ?? "none")' and '\(deviationText ?? "none")'")
+            }
             return (mean, deviation)
         }
         let bundled = try MNIST.load()

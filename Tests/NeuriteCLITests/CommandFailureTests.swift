@@ -68,6 +68,19 @@ struct CommandFailureTests {
         #expect(failure(["evaluate", table.path])?.hasPrefix("error: \(table.path): expected an MNIST classifier, found a model of a CSV table (task regression)") == true)
     }
 
+    /// Pixel statistics stored in a model that would turn every image into NaN are refused by
+    /// predict, rather than printing NaN probabilities.
+    @Test func predictRefusesPixelStatisticsThatAreNotFinite() throws {
+        let model = Self.data.appendingPathComponent("nan-mean.safetensors")
+        let architecture = try Architecture("dense(10)")
+        try architecture.build(inputShape: [784], seed: 0).save(to: model, metadata: [
+            SavedModel.Key.architecture: architecture.description, SavedModel.Key.inputShape: "784",
+            SavedModel.Key.pixelMean: "nan", SavedModel.Key.pixelStandardDeviation: "0.3",
+        ])
+        let images = Self.data.appendingPathComponent("t10k-images-idx3-ubyte")
+        #expect(failure(["predict", model.path, images.path]) == "error: \(model.path): does not fit the model, expected a finite pixel mean and a positive standard deviation, found 'nan' and '0.3'")
+    }
+
     /// The real executable, stdout redirected to a file, interrupted by SIGINT after its first
 
     /// A file that is neither a saved model nor text: summary and import-torch name it and say
