@@ -64,4 +64,26 @@ struct TextModelTests {
         #expect(try reloaded.sample(length: 30, prime: "wor", temperature: 1, seed: 9) == model.sample(length: 30, prime: "wor", temperature: 1, seed: 9))
         #expect(throws: TensorError.self) { try model.sample(length: 3, prime: "xyz", temperature: 1, seed: 1) }
     }
+
+    /// The metadata's hidden size decides what is allocated before the weights are compared with
+    /// the file: a size the file's weights do not fill is refused first (a hidden size of 10⁸
+    /// asked for 160 PB and aborted the process).
+    @Test func refusesAHiddenSizeTheFileDoesNotHold() throws {
+        for cell in RecurrentCell.allCases {
+            let model = CharacterLanguageModel(vocabulary: Array("abc"), cell: cell, hiddenSize: 5, seed: 1)
+            #expect(CharacterLanguageModel.parameterCount(vocabularySize: 3, cell: cell, hiddenSize: 5) == model.parameterCount)
+        }
+        #expect(CharacterLanguageModel.parameterCount(vocabularySize: 3, cell: .lstm, hiddenSize: 1 << 31) == nil)
+        #expect(CharacterLanguageModel.parameterCount(vocabularySize: 3, cell: .lstm, hiddenSize: .max) == nil)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-char-\(UInt64.random(in: 0 ... .max)).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try CharacterLanguageModel(vocabulary: Array("abc"), cell: .lstm, hiddenSize: 5, seed: 1).save(to: url)
+        let (tensors, metadata) = try Safetensors.read(from: url)
+        for hidden in ["100000000", "6", "\(Int.max)"] {
+            var changed = metadata
+            changed["neurite.hidden"] = hidden
+            try Safetensors.write(tensors.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, metadata: changed, to: url)
+            #expect(throws: SerializationError.self, "hidden \(hidden)") { try CharacterLanguageModel.load(from: url) }
+        }
+    }
 }
