@@ -65,6 +65,34 @@ struct TextModelTests {
         #expect(throws: TensorError.self) { try model.sample(length: 3, prime: "xyz", temperature: 1, seed: 1) }
     }
 
+    /// The epoch's accuracy counts each position's predicted character (the steps hand over
+    /// classes, not logits): with updates too small to change a weight, it is the accuracy that
+    /// ``CharacterLanguageModel/evaluate(on:)`` measures on the same windows, read the same way.
+    @Test func trainingAccuracyCountsPredictedCharacters() throws {
+        let corpus = try TextCorpus(String(repeating: "abcabd", count: 40))
+        let windows = try corpus.windows(batchSize: 4, sequenceLength: 6)
+        var model = CharacterLanguageModel(vocabulary: corpus.vocabulary, cell: .lstm, hiddenSize: 8, seed: 2)
+        let before = try model.evaluate(on: windows)
+        var optimizer = SGD(learningRate: .leastNonzeroMagnitude)
+        let summary = try trainEpoch(&model, optimizer: &optimizer, on: windows)
+        #expect(summary.accuracy == before.metrics["accuracy"])
+        #expect(summary.accuracy > 0 && summary.accuracy < 1)
+        #expect(abs(summary.loss - before.loss) < 1e-6)
+    }
+
+    /// A window too large for memory is refused before its one-hot is allocated (1024 × 1024
+    /// characters over 20,000 asked for 84 GB and aborted the process); a small one trains.
+    @Test func refusesAStepThatCannotFitInMemory() throws {
+        let vocabulary = (0..<20_000).map { Character(UnicodeScalar(0x4E00 + $0)!) }
+        let model = CharacterLanguageModel(vocabulary: vocabulary, cell: .lstm, hiddenSize: 4, seed: 1)
+        let large = TextWindow(inputs: Array(repeating: Array(repeating: 0, count: 1024), count: 1024), targets: Array(repeating: 1, count: 1024 * 1024))
+        let error = try #require(throws: TensorError.self) { try model.fit([large], optimizer: SGD(learningRate: 0.1), epochs: 1) }
+        #expect("\(error)".hasPrefix("a step of 1024 × 1024 characters over a vocabulary of 20000 needs"), "\(error)")
+        #expect(throws: TensorError.self) { try model.evaluate(on: [large]) }
+        let small = TextWindow(inputs: [[0, 1], [2, 3]], targets: [1, 2, 3, 4])
+        #expect(try model.fit([small], optimizer: SGD(learningRate: 0.1), epochs: 1).epochs.count == 1)
+    }
+
     /// The metadata's hidden size decides what is allocated before the weights are compared with
     /// the file: a size the file's weights do not fill is refused first (a hidden size of 10⁸
     /// asked for 160 PB and aborted the process).

@@ -64,7 +64,7 @@ public func trainEpoch<Method: Optimizer>(
     clipping: GradientClipping? = nil, recordingGradientNorms: Bool = false, diagnostics: TrainingDiagnostics? = nil,
     learningRate: (Int) -> Float? = { _ in nil }, progress: (Int) -> Void = { _ in }
 ) throws -> EpochSummary {
-    let loop = EpochLoop(loss: .crossEntropy, metrics: [.accuracy], clipping: clipping, recordingGradientNorms: recordingGradientNorms, epoch: nil, diagnostics: diagnostics)
+    let loop = EpochLoop.text(clipping: clipping, recordingGradientNorms: recordingGradientNorms, diagnostics: diagnostics)
     let charactersPerWindow = windows.first?.targets.count ?? 1
     let outcome = try loop.run(
         model, optimizer: &optimizer, steps: TrainingStep.textWindows(windows), learningRate: learningRate,

@@ -30,9 +30,8 @@ extension CharacterLanguageModel {
         diagnostics: TrainingDiagnostics? = nil, resumingFrom checkpoint: URL? = nil
     ) throws -> History {
         guard epochs > 0, let first = windows.first else { throw TensorError.invalidArgument("fit needs epochs > 0 and at least one window") }
-        let loop = EpochLoop(
-            loss: .crossEntropy, metrics: [.accuracy], clipping: clipping, recordingGradientNorms: recordingGradientNorms, epoch: nil,
-            diagnostics: diagnostics)
+        try checkFits(first)
+        let loop = EpochLoop.text(clipping: clipping, recordingGradientNorms: recordingGradientNorms, diagnostics: diagnostics)
         return try trainEpochs(
             loop, optimizer: optimizer, epochs: epochs, samplesPerEpoch: windows.count * first.targets.count, stepsPerEpoch: windows.count,
             batchSize: first.inputs.count, callbacks: callbacks, seed: seed, schedule: schedule, resumingFrom: checkpoint,
@@ -43,7 +42,8 @@ extension CharacterLanguageModel {
     /// The mean cross-entropy per character and the next-character accuracy (`"accuracy"`) on
     /// `windows` read in order with the state carried across them, without gradients.
     public func evaluate(on windows: [TextWindow]) throws -> (loss: Double, metrics: [String: Double]) {
-        try withoutGradient {
+        if let first = windows.first { try checkFits(first) }
+        return try withoutGradient {
             var state: RecurrentState?, total: Double = 0, correct = 0, count = 0
             for window in windows {
                 let result = try logits(oneHot(window.inputs), from: state)
@@ -54,5 +54,20 @@ extension CharacterLanguageModel {
             }
             return (total / Double(max(count, 1)), ["accuracy": Double(correct) / Double(max(count, 1))])
         }
+    }
+
+    /// Refuses a window whose step cannot fit in memory before any of it is allocated. The batch,
+    /// the window's length and the vocabulary all come from outside (options, the text), and a
+    /// step holds several `[batch · time, vocabulary]` tensors (the one-hot input, the logits,
+    /// their softmax and its gradient) and several `[batch · time, gates · hidden]` ones: 1024
+    /// windows of 1024 characters over 20,000 characters asked for 84 GB at the first one-hot.
+    private func checkFits(_ window: TextWindow) throws {
+        let positions = window.inputs.count.multipliedReportingOverflow(by: window.inputs.first?.count ?? 0)
+        let width = 4 * vocabulary.count + 4 * cell.gateCount * recurrent.hiddenSize
+        let floats = positions.partialValue.multipliedReportingOverflow(by: width)
+        let bytes = floats.partialValue.multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
+        let what = "a step of \(window.inputs.count) × \(window.inputs.first?.count ?? 0) characters over a vocabulary of \(vocabulary.count)"
+        let overflow = positions.overflow || floats.overflow || bytes.overflow
+        if let problem = SizeLimit.problem(bytes: (bytes.partialValue, overflow), what: what) { throw TensorError.invalidArgument(problem) }
     }
 }

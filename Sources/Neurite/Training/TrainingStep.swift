@@ -52,15 +52,38 @@ extension TrainingStep where Model == CharacterLanguageModel {
     /// character, and its state after the last step starts the next window, detached, so the
     /// gradient flows back through one window only while the model reads each stream in order.
     /// The state starts from zeros at the first window. Single process only.
+    ///
+    /// Each step hands the loop the predicted character of every position (`[batch · time]`
+    /// ids), not its logits: the loop keeps a pass's outputs for the metrics, and a row of logits
+    /// per character of the text is the whole corpus times its vocabulary (88 GB for 1.1 million
+    /// characters over 20,000, which aborted the process). Run them with ``EpochLoop/text(clipping:recordingGradientNorms:diagnostics:)``.
     static func textWindows(_ windows: [TextWindow]) -> LazyMapSequence<[TextWindow], TrainingStep> {
         let carried = CarriedState()
         return windows.lazy.map { window in
             TrainingStep(count: window.targets.count, localCount: window.targets.count, targets: Tensor(window.targets.map(Float.init))) { model in
                 let result = try model.logits(model.oneHot(window.inputs), from: carried.state)
                 carried.state = result.state.detached
-                return (result.logits, try crossEntropy(logits: result.logits, labels: window.targets))
+                let predicted = Tensor(result.logits.detached.argmaxIndices(alongAxis: -1).map(Float.init))
+                return (predicted, try crossEntropy(logits: result.logits, labels: window.targets))
             }
         }
+    }
+}
+
+extension EpochLoop {
+    /// The loop for ``TrainingStep/textWindows(_:)``: its steps' outputs are already the
+    /// predicted classes, so the link leaves them as they are and the accuracy compares them
+    /// with the targets (the argmax of the softmax is the argmax of the logits).
+    static func text(clipping: GradientClipping?, recordingGradientNorms: Bool, diagnostics: TrainingDiagnostics?) -> EpochLoop {
+        let predictedClasses = Loss(name: Loss.crossEntropy.name, value: Loss.crossEntropy.callAsFunction)
+        let accuracy = Metric(name: Metric.accuracy.name) { predicted, targets in
+            var correct = 0
+            for (guess, truth) in zip(predicted.scalars, targets.scalars) where guess == truth { correct += 1 }
+            return fraction(correct, of: predicted.count)
+        }
+        return EpochLoop(
+            loss: predictedClasses, metrics: [accuracy], clipping: clipping, recordingGradientNorms: recordingGradientNorms, epoch: nil,
+            diagnostics: diagnostics)
     }
 }
 
