@@ -31,11 +31,41 @@ struct PlaygroundCommand: AsyncParsableCommand {
 
     func run() async throws {
         let server = PlaygroundServer(host: host, port: port, maximumSessions: maxSessions, idleTimeout: .seconds(idleTimeout))
-        let host = host
+        let host = host, listening = ListeningFlag()
         let application = try server.application { port in
+            listening.set()
             // Written at once, unbuffered: scripts wait for this line through a pipe.
             FileHandle.standardOutput.write(Data("Neurite Playground: http://\(host):\(port)\n".utf8))
         }
-        try await application.runService()
+        do { try await application.runService() } catch where !listening.isSet {
+            throw ListenError(host: host, port: port, underlying: error)
+        }
     }
+}
+
+/// The server could not start listening: names the options to change and why, in place of
+/// SwiftNIO's "bind(descriptor:ptr:bytes:): Address already in use) (errno: 98)".
+struct ListenError: Error, CustomStringConvertible {
+    let host: String, port: Int, underlying: any Error
+
+    var description: String {
+        let text = "\(underlying)"
+        let reason: String
+        if let match = text.firstMatch(of: /errno: (\d+)/), let code = Int32(match.1) {
+            reason = String(cString: strerror(code)).lowercased()
+        } else if text.contains("UnknownHost") {
+            reason = "no such host"
+        } else {
+            reason = text
+        }
+        return "--host \(host) --port \(port): cannot listen there, \(reason)"
+    }
+}
+
+/// Whether the server reached the point of listening, set from SwiftNIO's thread.
+private final class ListeningFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }
