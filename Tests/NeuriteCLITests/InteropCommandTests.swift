@@ -54,8 +54,9 @@ struct InteropCommandTests {
         #expect { try badShape.run() } throws: { "\($0)".contains("'0,2' is not a shape") }
     }
 
-    /// ONNX export writes through ``AtomicFile``: a missing folder is a typed error naming it, and
-    /// an export that fails leaves the file already there.
+    /// ONNX export writes through ``AtomicFile``: a missing folder is a typed error naming it. An
+    /// export refused for its shape leaves the file already there (it fails before any write, so
+    /// this guards the order, not the atomic rename).
     @Test func anONNXExportThatCannotBeWrittenSaysWhyAndKeepsTheOldFile() throws {
         let network = try Architecture(Architecture.leNet5).build(inputShape: [784], seed: 0)
         #expect { try network.writeONNX(sampleShape: [784], to: URL(fileURLWithPath: "/no/such/folder/lenet.onnx")) } throws: {

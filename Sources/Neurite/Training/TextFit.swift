@@ -62,11 +62,12 @@ extension CharacterLanguageModel {
     /// their softmax and its gradient) and several `[batch · time, gates · hidden]` ones: 1024
     /// windows of 1024 characters over 20,000 characters asked for 84 GB at the first one-hot.
     private func checkFits(_ window: TextWindow) throws {
-        let positions = window.inputs.count.multipliedReportingOverflow(by: window.inputs.first?.count ?? 0)
+        let batch = window.inputs.count, time = window.inputs.first?.count ?? 0
+        let positions = batch.multipliedReportingOverflow(by: time)
         let width = 4 * vocabulary.count + 4 * cell.gateCount * recurrent.hiddenSize
         let floats = positions.partialValue.multipliedReportingOverflow(by: width)
         let bytes = floats.partialValue.multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
-        let what = "a step of \(window.inputs.count) × \(window.inputs.first?.count ?? 0) characters over a vocabulary of \(vocabulary.count)"
+        let what = "a step of \(batch) × \(time) characters over a vocabulary of \(vocabulary.count)"
         let overflow = positions.overflow || floats.overflow || bytes.overflow
         if let problem = SizeLimit.problem(bytes: (bytes.partialValue, overflow), what: what) { throw TensorError.invalidArgument(problem) }
     }

@@ -63,7 +63,7 @@ extension TrainingStep where Model == CharacterLanguageModel {
             TrainingStep(count: window.targets.count, localCount: window.targets.count, targets: Tensor(window.targets.map(Float.init))) { model in
                 let result = try model.logits(model.oneHot(window.inputs), from: carried.state)
                 carried.state = result.state.detached
-                let predicted = Tensor(result.logits.detached.argmaxIndices(alongAxis: -1).map(Float.init))
+                let predicted = Tensor(result.logits.argmaxIndices(alongAxis: -1).map(Float.init))
                 return (predicted, try crossEntropy(logits: result.logits, labels: window.targets))
             }
         }
