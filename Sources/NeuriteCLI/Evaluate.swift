@@ -20,7 +20,7 @@ struct Evaluate: ParsableCommand {
         guard saved.inputShape.reduce(1, *) == 784 else {
             throw CommandLineError(subject: model, message: "expected an MNIST classifier of 784 inputs (28×28 pixels), found input shape \(saved.inputShape)")
         }
-        let network = try saved.network()
+        let network = try saved.network(batchSize: inferenceBatchSize)
         let text = saved.architecture.description
         let test = try MNIST.load(from: dataDir.map { URL(fileURLWithPath: $0, isDirectory: true) }).test
 

@@ -56,7 +56,7 @@ struct Predict: ParsableCommand {
         guard batch.rank >= 1, Array(batch.shape.dropFirst()) == saved.inputShape else {
             throw ValidationError("'\(tensor)' has shape \(batch.shape); the model takes [samples, \(saved.inputShape.map(String.init).joined(separator: ", "))]")
         }
-        let outputs = try saved.network().predict(batch)
+        let outputs = try saved.network(batchSize: inferenceBatchSize).predict(batch)
         try Safetensors.write([("outputs", outputs)], to: URL(fileURLWithPath: output))
         print("wrote \(output): outputs \(outputs.shape)")
     }
@@ -64,7 +64,7 @@ struct Predict: ParsableCommand {
     /// The model's predictions for the input's rows or images.
     func predictions() throws -> PredictionRows {
         let saved = try SavedModel(path: model)
-        let network = try saved.network()
+        let network = try saved.network(batchSize: inferenceBatchSize)
         let url = URL(fileURLWithPath: input)
         if let task = try saved.task() {
             let features = try saved.names(SavedModel.Key.features), targets = try saved.names(SavedModel.Key.targets)

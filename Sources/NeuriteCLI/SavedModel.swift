@@ -37,9 +37,10 @@ struct SavedModel {
         inputShape = shape
     }
 
-    /// The network with the file's weights.
-    func network() throws -> Sequential {
-        let network = try architecture.build(inputShape: inputShape, seed: 0)
+    /// The network with the file's weights, refused when a batch of `batchSize` samples would not
+    /// fit in memory (the file's architecture and input shape can ask for any size).
+    func network(batchSize: Int = 1) throws -> Sequential {
+        let network = try architecture.build(inputShape: inputShape, seed: 0, batchSize: batchSize)
         try network.load(from: url)
         return network
     }

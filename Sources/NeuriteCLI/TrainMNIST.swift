@@ -51,7 +51,10 @@ struct TrainMNIST: ParsableCommand {
         let description = try architectureDescription()
         try OutputProbe.check(training.output)
         let data = try MNIST.load(from: dataDir.map { URL(fileURLWithPath: $0, isDirectory: true) })
-        let network = try description.buildClassifier(inputShape: data.train.sampleShape, classes: MNIST.classCount, seed: training.seed)
+        // Each epoch's evaluation runs batches of inferenceBatchSize: the model must fit those too.
+        let network = try description.buildClassifier(
+            inputShape: data.train.sampleShape, classes: MNIST.classCount, seed: training.seed,
+            batchSize: max(training.batchSize, inferenceBatchSize))
         let optimizer = optimization.makeOptimizer()
         print("model: \(description)  (\(network.parameterCount) parameters)")
         print("data: \(data.train.count) training and \(data.test.count) test samples; batch \(training.batchSize), \(optimization.summary), seed \(training.seed)")

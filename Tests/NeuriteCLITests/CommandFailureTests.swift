@@ -26,6 +26,8 @@ struct CommandFailureTests {
         (["--model", "relu"], "found shape [784]"),
         (["--model", "batchnorm(epsilon: inf) dense(10)"], "positive, finite epsilon"),
         (["--model", "conv(1000000000,5)"], "error: --model: conv: needs [channels, height, width] samples"),
+        (["--model", "reshape(1,28,28) conv(100000, 1) globalavgpool dense(10)"],
+         "error: --model: a batch of 256 samples through the model up to conv(100000, 1) needs"),
         (["--output", "/no/such/folder/model.safetensors"], "error: --output: /no/such/folder/model.safetensors: cannot be written, expected an existing folder, found no folder /no/such/folder"),
         (["--output", "/tmp"], "error: --output: /tmp: cannot be written, expected a file name, found a folder"),
         (["--data-dir", "/no/such/data"], "error: /no/such/data/train-images-idx3-ubyte: no such file"),
@@ -81,7 +83,20 @@ struct CommandFailureTests {
         #expect(failure(["predict", model.path, images.path]) == "error: \(model.path): does not fit the model, expected a finite pixel mean and a positive standard deviation, found 'nan' and '0.3'")
     }
 
-    /// The real executable, stdout redirected to a file, interrupted by SIGINT after its first
+    /// A model with few parameters whose activations cannot fit (`conv(100000, 1)`: 313 MB of
+    /// output per image) is refused by evaluate and predict for the batches of 256 they run,
+    /// before any image is read or run, as train refuses it.
+    @Test func aModelWhoseBatchCannotFitIsRefusedBeforeRunning() throws {
+        let model = Self.data.appendingPathComponent("wide.safetensors")
+        let architecture = try Architecture("reshape(1,28,28) conv(100000, 1) globalavgpool dense(10)")
+        try SavedModel.save(try architecture.build(inputShape: [784], seed: 0), architecture: architecture, inputShape: [784], to: model.path)
+        let expected = "a batch of 256 samples through the model up to conv(100000, 1) needs"
+        #expect(failure(["evaluate", model.path, "--data-dir", Self.data.path])?.contains(expected) == true)
+        let images = Self.data.appendingPathComponent("t10k-images-idx3-ubyte")
+        #expect(failure(["predict", model.path, images.path])?.contains(expected) == true)
+        #expect(failure(["train", "mnist", "--data-dir", Self.data.path, "--epochs", "1", "--batch-size", "1000", "--model", architecture.description])?
+            .contains("error: --model: a batch of 1000 samples through the model up to conv(100000, 1) needs") == true)
+    }
 
     /// A file that is neither a saved model nor text: summary and import-torch name it and say
     /// why, instead of passing on Foundation's "The file isn't in the correct format"; a file too
@@ -101,12 +116,14 @@ struct CommandFailureTests {
         #expect(mkfifo(pipe.path, 0o600) == 0)
         #expect(failure(["summary", pipe.path]) == "error: \(pipe.path): expected a readable architecture file, found something that is not a regular file")
     }
+
+    /// The real executable, stdout redirected to a file, interrupted by SIGINT after its first
     /// epoch: it says so, saves the model, exits 1, and the log holds the epoch lines printed.
     @Test func sigintStopsBetweenStepsSavesAndKeepsTheLog() throws {
         let executable = try #require(Self.neuriteExecutable(), "the neurite executable was not built next to the tests")
         let folder = Self.data
         let log = folder.appendingPathComponent("log.txt"), model = folder.appendingPathComponent("stopped.safetensors")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: log.path, contents: nil))
         let process = Process()
         process.executableURL = executable
         process.arguments = ["train", "mnist", "--data-dir", folder.path, "--epochs", "100000", "--hidden", "8", "--output", model.path]

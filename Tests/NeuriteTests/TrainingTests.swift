@@ -23,6 +23,19 @@ struct TrainingTests {
         #expect(probabilities[1] > 0.9 && probabilities[2] > 0.9)
     }
 
+    /// predict checks the whole output after its first batch: 2²¹ samples of one number through
+    /// Dense(1, 2²¹) would be 2⁴² floats (17.6 TB), refused after the first sample's 8 MB.
+    @Test func predictRefusesOutputsTooLargeForMemory() throws {
+        let widening = Dense(1, 1 << 21, seed: 1)
+        let inputs = Tensor.zeros([1 << 21, 1])
+        #expect {
+            try widening.predict(inputs, batchSize: 1)
+        } throws: { error in
+            "\(error)".contains("the outputs of 2097152 samples: shape [2097152, 2097152] needs 17.6 TB")
+        }
+        #expect(try widening.predict(Tensor.zeros([3, 1]), batchSize: 1).shape == [3, 1 << 21])
+    }
+
     @Test func linearRegressionRecoversItsCoefficients() throws {
         // y = 3·x₁ − 2·x₂ + 0.5 plus small noise.
         let inputs = Tensor.randomNormal([256, 2], seed: 8)

@@ -83,6 +83,14 @@ public struct Conv2D: Layer {
         return [outChannels, g.outputHeight, g.outputWidth]
     }
 
+    /// The floats the convolution of a batch of `samples` samples of `shape` allocates besides its
+    /// output and its input's gradient (the unfolded patches; see ``convolutionScratch``), or `nil`
+    /// when the image does not fit the kernel.
+    func scratch(forSample shape: [Int], samples: Int) -> Int? {
+        guard shape.count == 3, let g = geometry(height: shape[1], width: shape[2]) else { return nil }
+        return convolutionScratch(geometry: g, outputChannels: outChannels, samples: samples)
+    }
+
     public func callAsFunction(_ input: Tensor) throws -> Tensor {
         convolution2D(input, weight: weight, bias: bias?.value, geometry: try geometry(of: input), activation: Kernels.FusedActivation(activation))
     }

@@ -91,16 +91,20 @@ public struct Architecture: Sendable, CustomStringConvertible {
     /// element-wise passes over the largest tensors of the network disappear: for LeNet-5 at batch
     /// 64 that is 0.4 M floats mapped forward and zipped backward per step. The description is
     /// unchanged, so a saved model still records the text the user gave.
+    /// - Parameter batchSize: the most samples the model will be run on at once (training
+    ///   batches, and the batches of 256 that ``Layer/predict(_:batchSize:)`` and evaluation use).
     /// - Throws: ``ArchitectureError`` when a layer cannot take the shape its predecessor
-    ///   produces, or when a sample or the model's parameters would exceed ``SizeLimit`` (checked
-    ///   before each layer is allocated).
-    public func build(inputShape: [Int], seed: UInt64) throws -> Sequential {
-        try buildWithOutputShape(inputShape: inputShape, seed: seed).model
+    ///   produces, or when a sample, the model's parameters or a training step of `batchSize`
+    ///   samples would exceed ``SizeLimit`` (checked before each layer is allocated; the step as
+    ///   ``StepFootprint`` estimates it).
+    public func build(inputShape: [Int], seed: UInt64, batchSize: Int = 1) throws -> Sequential {
+        try buildWithOutputShape(inputShape: inputShape, seed: seed, batchSize: batchSize).model
     }
 
     /// The model and the shape of its output for one sample.
-    func buildWithOutputShape(inputShape: [Int], seed: UInt64) throws -> (model: Sequential, output: [Int]) {
+    func buildWithOutputShape(inputShape: [Int], seed: UInt64, batchSize: Int) throws -> (model: Sequential, output: [Int]) {
         try Architecture.checkSample(inputShape, after: "the input")
+        var footprint = try StepFootprint(batchSize: batchSize, inputShape: inputShape)
         var shape = inputShape
         var parameterBytes = 0
         var built: [any Layer] = []
@@ -118,15 +122,17 @@ public struct Architecture: Sendable, CustomStringConvertible {
             let next = index + 1 < layers.count ? Activation(rawValue: layers[index + 1].name) : nil
             if layer.name == "conv", let next, let fused = try Architecture.convolution(layer, shape, layerSeed, fusing: next) {
                 built.append(fused.layer)
+                try Architecture.checkSample(fused.output, after: layer.description)
+                try footprint.add(fused.layer, input: shape, output: fused.output, named: layer.description)
                 shape = fused.output
-                try Architecture.checkSample(shape, after: layer.description)
                 absorbedNext = true
                 continue
             }
             let (made, output) = try Architecture.builders[layer.name]!(layer, shape, layerSeed)
             built.append(made)
+            try Architecture.checkSample(output, after: layer.description)
+            try footprint.add(made, input: shape, output: output, named: layer.description)
             shape = output
-            try Architecture.checkSample(shape, after: layer.description)
         }
         return (Sequential(built), shape)
     }

@@ -6,12 +6,13 @@ extension Architecture {
     public static let largestArgument = 1 << 31
 
     /// A model for classifying samples of `inputShape` into `classes` classes: built as
-    /// ``build(inputShape:seed:)`` does, then checked to produce one logit per class and to
+    /// ``build(inputShape:seed:batchSize:)`` does, then checked to produce one logit per class and to
     /// have something to train.
     /// - Throws: ``ArchitectureError/unsuitable(_:)`` when the last layer's output is not
-    ///   `[classes]` (e.g. `dense(128, relu)` with no output layer) or the model has no parameters.
-    public func buildClassifier(inputShape: [Int], classes: Int, seed: UInt64) throws -> Sequential {
-        let (model, output) = try buildWithOutputShape(inputShape: inputShape, seed: seed)
+    ///   `[classes]` (e.g. `dense(128, relu)` with no output layer) or the model has no parameters,
+    ///   and what ``build(inputShape:seed:batchSize:)`` throws.
+    public func buildClassifier(inputShape: [Int], classes: Int, seed: UInt64, batchSize: Int = 1) throws -> Sequential {
+        let (model, output) = try buildWithOutputShape(inputShape: inputShape, seed: seed, batchSize: batchSize)
         guard output == [classes] else {
             throw ArchitectureError.unsuitable(
                 "expected the last layer to output \(classes) values (one per class), found shape \(output); end with e.g. dense(\(classes))")

@@ -52,7 +52,7 @@ extension Architecture {
 
 extension Architecture {
     /// The `conv` layer of `layer` for `input` samples. With `fusing`, the activation of the layer
-    /// that follows is applied by the convolution itself (see ``build(inputShape:seed:)``); that
+    /// that follows is applied by the convolution itself (see ``build(inputShape:seed:batchSize:)``); that
     /// returns `nil` when it cannot be: the conv has an activation of its own, or `fusing` is
     /// softmax or linear. The initial weights always follow the written activation.
     static func convolution(

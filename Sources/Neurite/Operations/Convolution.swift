@@ -35,6 +35,20 @@
 /// one GEMM per layer; evaluation batches of 1000 run in a few chunks.
 let columnBudget = 1 << 22
 
+/// The floats ``convolution2D(_:weight:bias:geometry:activation:)`` allocates besides its output
+/// and the gradients of its inputs, for `samples` samples: the unfolded patches of a chunk, their
+/// gradient and the chunk's channel-major product (its gradient, in the backward pass), all at
+/// once at worst; none for the direct kernels. For ``StepFootprint``.
+func convolutionScratch(geometry g: ConvolutionGeometry, outputChannels: Int, samples: Int) -> Int {
+    if g.allowsDirectConvolution(outputChannels: outputChannels) { return 0 }
+    // Sizes from outside can make these products overflow; the result then saturates, which is
+    // refused as too large all the same.
+    let (perSample, overflow) = g.patchSize.multipliedReportingOverflow(by: g.outputPlane)
+    let chunk = overflow ? 1 : max(1, min(samples, columnBudget / max(perSample, 1)))
+    let (floats, tooMany) = (chunk * g.outputPlane).multipliedReportingOverflow(by: 2 * g.patchSize + outputChannels)
+    return tooMany ? .max : floats
+}
+
 /// g(W ∗ x + b) for `input` `[n, c_in, h, w]`, `weight` `[c_out, c_in, kh, kw]`, `bias` `[c_out]`.
 func convolution2D(
     _ input: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry,

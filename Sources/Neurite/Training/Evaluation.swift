@@ -1,18 +1,30 @@
+/// The batch of ``Layer/predict(_:batchSize:)``, ``Layer/accuracy(on:batchSize:)`` and the
+/// evaluations of `fit`: large enough for full-speed matrix products, small enough that a
+/// convolutional network's activations stay small (LeNet-5's first layer unfolds 78 KB of
+/// patches per image, 78 MB for a batch of 1,000, and the buffer pool keeps freed buffers).
+public let inferenceBatchSize = 256
+
 extension Layer {
     /// The model's outputs for `inputs`, computed in batches without recording gradients, in
     /// evaluation mode (dropout off, batch normalisation on its running statistics).
-    ///
-    /// 256 samples per batch: large enough for full-speed matrix products, small enough that a
-    /// convolutional network's activations stay small (LeNet-5's first layer unfolds 78 KB of
-    /// patches per image, 78 MB for a batch of 1,000, and the buffer pool keeps freed buffers).
-    public func predict(_ inputs: Tensor, batchSize: Int = 256) throws -> Tensor {
+    /// - Throws: what the layers throw, and ``TensorError/invalidArgument(_:)`` when the outputs
+    ///   of all the samples would exceed ``SizeLimit`` (checked after the first batch, before
+    ///   the rest are computed).
+    public func predict(_ inputs: Tensor, batchSize: Int = inferenceBatchSize) throws -> Tensor {
         try inference {
             guard inputs.rank >= 1, inputs.shape[0] > batchSize else { return try self(inputs) }
             var parts: [Float] = []
             var outputShape: [Int] = []
             for start in stride(from: 0, to: inputs.shape[0], by: batchSize) {
                 let output = try self(inputs.rows(start..<min(start + batchSize, inputs.shape[0])))
-                outputShape = Array(output.shape.dropFirst())
+                if start == 0 {
+                    // A model may give far more per sample than it takes (a wide convolution).
+                    outputShape = Array(output.shape.dropFirst())
+                    if let problem = SizeLimit.problem(shape: [inputs.shape[0]] + outputShape) {
+                        throw TensorError.invalidArgument("the outputs of \(inputs.shape[0]) samples: \(problem)")
+                    }
+                    parts.reserveCapacity(inputs.shape[0] * outputShape.reduce(1, *))
+                }
                 parts += output.scalars
             }
             return try Tensor(shape: [inputs.shape[0]] + outputShape, scalars: parts)
@@ -20,8 +32,8 @@ extension Layer {
     }
 
     /// The fraction of samples whose largest output is at their label, in evaluation mode, in
-    /// batches of `batchSize` (256, for the reason given at ``predict(_:batchSize:)``).
-    public func accuracy(on dataset: Dataset, batchSize: Int = 256) throws -> Double {
+    /// batches of `batchSize` (``inferenceBatchSize``).
+    public func accuracy(on dataset: Dataset, batchSize: Int = inferenceBatchSize) throws -> Double {
         guard dataset.count > 0 else { return 0 }
         var correct = 0
         try inference {

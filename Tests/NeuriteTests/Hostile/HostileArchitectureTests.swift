@@ -70,4 +70,43 @@ struct HostileArchitectureTests {
             return "\(error)".contains(expected)
         }
     }
+
+    /// Few parameters, large activations: `conv(10000, 1)` has 20,000 weights and 31 MB of output
+    /// per 28×28 image. It builds for the batches it can run and is refused, naming the batch and
+    /// the layer, for one it cannot (a batch of 512 of `conv(10000, 1)` aborted the process at
+    /// 16 GB before this check).
+    @Test func aBatchTooLargeForMemoryIsRefusedBeforeItRuns() throws {
+        let wide = try Architecture("reshape(1,28,28) conv(10000, 1) globalavgpool dense(10)")
+        #expect(try wide.buildClassifier(inputShape: [784], classes: 10, seed: 1, batchSize: 1).parameterCount == 120_010)
+        #expect {
+            try wide.buildClassifier(inputShape: [784], classes: 10, seed: 1, batchSize: 1 << 20)
+        } throws: { error in
+            "\(error)".contains("a batch of 1048576 samples through the model up to conv(10000, 1) needs")
+        }
+        #expect { try wide.build(inputShape: [784], seed: 1, batchSize: 0) } throws: { "\($0)".contains("at least one sample") }
+    }
+
+    /// The estimate, against the sizes counted by hand: per sample the input and three of each
+    /// output (kept, its gradient, one more), a recurrent layer's gates and states per step;
+    /// per batch the largest convolution's unfolded patches, their gradient and its product.
+    @Test func theStepFootprintCountsWhatAStepHolds() throws {
+        var dense = try StepFootprint(batchSize: 2, inputShape: [784])
+        try dense.add(Dense(784, 10, seed: 1), input: [784], output: [10], named: "dense(10)")
+        #expect(dense.bytes == 2 * (784 + 3 * 10) * 4)
+
+        // 32 output channels take im2col: patches of 1·3·3 at 6·6 places, both samples in one chunk.
+        var im2col = try StepFootprint(batchSize: 2, inputShape: [1, 8, 8])
+        try im2col.add(Conv2D(1, 32, kernelSize: 3, seed: 1), input: [1, 8, 8], output: [32, 6, 6], named: "conv(32, 3)")
+        #expect(im2col.bytes == (2 * (64 + 3 * 32 * 36) + 2 * 36 * (2 * 9 + 32)) * 4)
+
+        // Six take the direct kernels, which unfold nothing.
+        var direct = try StepFootprint(batchSize: 2, inputShape: [1, 8, 8])
+        try direct.add(Conv2D(1, 6, kernelSize: 3, seed: 1), input: [1, 8, 8], output: [6, 6, 6], named: "conv(6, 3)")
+        #expect(direct.bytes == 2 * (64 + 3 * 6 * 36) * 4)
+
+        // An LSTM of 8 over 5 steps: 32 gates, 8 hidden and 8 cell values per step.
+        var lstm = try StepFootprint(batchSize: 1, inputShape: [5, 3])
+        try lstm.add(LSTM(3, 8, seed: 1), input: [5, 3], output: [5, 8], named: "lstm(8)")
+        #expect(lstm.bytes == (15 + 3 * 40 + 5 * (2 * 32 + 2 * 8)) * 4)
+    }
 }
