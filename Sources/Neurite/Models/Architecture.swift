@@ -91,8 +91,8 @@ public struct Architecture: Sendable, CustomStringConvertible {
     /// element-wise passes over the largest tensors of the network disappear: for LeNet-5 at batch
     /// 64 that is 0.4 M floats mapped forward and zipped backward per step. The description is
     /// unchanged, so a saved model still records the text the user gave.
-    /// - Parameter batchSize: the most samples the model will be run on at once (training
-    ///   batches, and the batches of 256 that ``Layer/predict(_:batchSize:)`` and evaluation use).
+    /// - Parameter batchSize: the most samples the model will be run on at once: training
+    ///   batches, and the ``inferenceBatchSize`` of ``Layer/predict(_:batchSize:)`` and evaluation.
     /// - Throws: ``ArchitectureError`` when a layer cannot take the shape its predecessor
     ///   produces, or when a sample, the model's parameters or a training step of `batchSize`
     ///   samples would exceed ``SizeLimit`` (checked before each layer is allocated; the step as

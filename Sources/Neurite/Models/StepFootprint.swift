@@ -6,12 +6,14 @@
 /// is the rest, which grows with the batch and can dwarf them: `conv(10000, 1)` on a 28×28 image
 /// has 20,000 parameters and 31 MB of output per sample, and training it at batch 512 asked for
 /// 16 GB in one allocation; `neurite summary "conv(64, 5)" --input-shape 1,8000,8000` ran one
-/// image through it and was killed by the kernel at 24 GB. Per sample, a step keeps every layer's output for the backward pass,
-/// that output's gradient and, for some layers, one more of its size (a dropout mask, batch
-/// normalisation's normalised values, pooling's chosen positions); a recurrent layer keeps its
-/// gates and states at every step. On top of the batch's share comes the largest scratch of one
-/// layer (a convolution's unfolded patches). The estimate errs high: inference holds two
-/// layers' outputs at a time, not all of them.
+/// image through it and was killed by the kernel at 24 GB.
+///
+/// Per sample, a step keeps every layer's output for the backward pass, that output's gradient
+/// and, for some layers, one more of its size (a dropout mask, batch normalisation's normalised
+/// values, pooling's chosen positions); a recurrent layer keeps its gates and states at every
+/// step. On top of the batch's share comes the largest scratch of one layer (a convolution's
+/// unfolded patches). The estimate errs high: inference holds two layers' outputs at a time,
+/// not all of them.
 struct StepFootprint {
     let batchSize: Int
     /// Floats per sample so far: the input, and three of each layer's output.
