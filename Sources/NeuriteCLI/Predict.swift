@@ -56,9 +56,23 @@ struct Predict: ParsableCommand {
         guard batch.rank >= 1, Array(batch.shape.dropFirst()) == saved.inputShape else {
             throw ValidationError("'\(tensor)' has shape \(batch.shape); the model takes [samples, \(saved.inputShape.map(String.init).joined(separator: ", "))]")
         }
+        // NaN in would be NaN out, which the writer refuses as if the model had diverged: name the input.
+        if let sample = firstNonFiniteSample(batch) {
+            throw CommandLineError(subject: input, message: "expected finite inputs, found NaN or infinity in '\(tensor)' at sample \(sample)")
+        }
         let outputs = try saved.network(batchSize: inferenceBatchSize).predict(batch)
+        if let sample = firstNonFiniteSample(outputs) {
+            throw CommandLineError(subject: model, message: "the outputs for sample \(sample) are NaN or infinite (its inputs are finite); nothing was written")
+        }
         try Safetensors.write([("outputs", outputs)], to: URL(fileURLWithPath: output))
         print("wrote \(output): outputs \(outputs.shape)")
+    }
+
+    /// The 1-based sample of `batch` (`[samples, …]`) holding the first NaN or infinity, if any.
+    private func firstNonFiniteSample(_ batch: Tensor) -> Int? {
+        guard !batch.isFinite else { return nil }
+        let index = batch.scalars.firstIndex { !$0.isFinite } ?? 0
+        return index / max(batch.count / max(batch.shape[0], 1), 1) + 1
     }
 
     /// The model's predictions for the input's rows or images.

@@ -42,6 +42,41 @@ struct InteropCommandTests {
         #expect(try Data(contentsOf: onnx).count > 4 * 61706)  // the weights, as raw floats
     }
 
+    /// NaN or infinity in a safetensors batch is named as the input's, with its sample, before
+    /// the model runs; finite inputs that overflow the model are named as the model's outputs.
+    /// (Both used to reach the writer, which refused "finite weights" as if training had diverged.)
+    @Test func predictNamesInputsAndOutputsThatAreNotFinite() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-predict-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let model = directory.appendingPathComponent("mlp.safetensors"), outputs = directory.appendingPathComponent("out.safetensors")
+        var importing = try NeuriteCommand.parseAsRoot([
+            "import-torch", Self.fixtures.appendingPathComponent("mlp.safetensors").path, "--model", "dense(128, relu) dense(10)", "--output", model.path,
+        ])
+        try importing.run()
+        func predict(_ values: [Float]) throws -> String? {
+            // Written by hand: Safetensors.write refuses NaN and infinity.
+            let batch = directory.appendingPathComponent("batch.safetensors")
+            var header = Data(#"{"images":{"data_offsets":[0,9408],"dtype":"F32","shape":[3,784]}}"#.utf8)
+            while header.count % 8 != 0 { header.append(0x20) }
+            var file = withUnsafeBytes(of: UInt64(header.count).littleEndian) { Data($0) } + header
+            values.withUnsafeBufferPointer { file.append(Data(buffer: $0)) }
+            try file.write(to: batch)
+            do {
+                var command = try NeuriteCommand.parseAsRoot(["predict", model.path, batch.path, "--output", outputs.path])
+                try command.run()
+                return nil
+            } catch { return "\(error)" }
+        }
+        var values = [Float](repeating: 0.5, count: 3 * 784)
+        #expect(try predict(values) == nil)
+        values[784 + 5] = .nan
+        #expect(try predict(values)?.hasSuffix("batch.safetensors: expected finite inputs, found NaN or infinity in 'images' at sample 2") == true)
+        values[784 + 5] = 0.5
+        for index in 2 * 784..<3 * 784 { values[index] = 3e38 }
+        #expect(try predict(values) == "\(model.path): the outputs for sample 3 are NaN or infinite (its inputs are finite); nothing was written")
+    }
+
     @Test func aStateDictThatDoesNotFitFailsNamingBothShapes() throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-\(UUID().uuidString).safetensors")
         var command = try NeuriteCommand.parseAsRoot([
