@@ -29,7 +29,9 @@ struct ImportTorch: ParsableCommand {
         let shape = try SavedModel.shape(inputShape)
         let network = try architecture.build(inputShape: shape, seed: 0)
         let (tensors, _) = try Safetensors.read(from: URL(fileURLWithPath: stateDict))
-        try network.loadPyTorchStateDict(tensors)
+        do { try network.loadPyTorchStateDict(tensors) } catch let error as InteropError {
+            throw CommandLineError(subject: stateDict, message: "\(error)")
+        }
         try SavedModel.save(network, architecture: architecture, inputShape: shape, to: output)
         print("model: \(architecture)  (\(network.parameterCount) parameters) from \(tensors.count) PyTorch tensors")
         print("saved \(output)")

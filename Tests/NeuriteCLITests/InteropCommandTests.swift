@@ -83,7 +83,7 @@ struct InteropCommandTests {
             "import-torch", Self.fixtures.appendingPathComponent("mlp.safetensors").path,
             "--model", "dense(64, relu) dense(10)", "--output", output.path,
         ])
-        #expect { try command.run() } throws: { "\($0)".contains("0.weight has shape [128, 784]") && "\($0)".contains("needs [64, 784]") }
+        #expect { try command.run() } throws: { "\($0)".hasSuffix("mlp.safetensors: 0.weight has shape [128, 784], but Neurite layer 1 with parameters (Dense 784→64, PyTorch's Linear) needs [64, 784]") }
         #expect(!FileManager.default.fileExists(atPath: output.path))
         var badShape = try NeuriteCommand.parseAsRoot(["import-torch", "x", "--model", "lenet", "--input-shape", "0,2", "--output", "y"])
         #expect { try badShape.run() } throws: { "\($0)".contains("'0,2' is not a shape") }

@@ -98,6 +98,9 @@ struct PyTorchInteropTests {
         state["3.weight"] = nil
         state["2.scale"] = .zeros([2])
         #expect(throws: InteropError.extraTensors(["2.scale"])) { try model.loadPyTorchStateDict(state) }
+        state["2.scale"] = nil
+        state["0.bias"] = try Tensor(shape: [4], scalars: [0, .infinity, 0, 0])
+        #expect(throws: InteropError.nonFinite("0.bias")) { try model.loadPyTorchStateDict(state) }
         for (name, tensor) in model.state { #expect(tensor.scalars == before[name]!.scalars) }  // unchanged after errors
     }
 

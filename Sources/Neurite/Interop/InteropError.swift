@@ -8,6 +8,8 @@ public enum InteropError: Error, Equatable, CustomStringConvertible {
     case extraTensors([String])
     /// A tensor of the file has another shape than the Neurite layer needs (both in the file's layout).
     case shapeMismatch(String, found: [Int], expected: [Int], forLayer: String)
+    /// A tensor of the file holds NaN or infinity, which no saved Neurite model may.
+    case nonFinite(String)
 
     public var description: String {
         switch self {
@@ -19,6 +21,8 @@ public enum InteropError: Error, Equatable, CustomStringConvertible {
             return "the state_dict has tensors the architecture has no layer for: \(names.joined(separator: ", "))"
         case let .shapeMismatch(name, found, expected, layer):
             return "\(name) has shape \(found), but \(layer) needs \(expected)"
+        case let .nonFinite(name):
+            return "the state_dict's \(name) holds NaN or infinity"
         }
     }
 }

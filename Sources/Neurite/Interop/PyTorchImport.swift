@@ -18,8 +18,8 @@ extension Sequential {
     /// let model = try Architecture("dense(128, relu) dense(10)").build(inputShape: [784], seed: 0)
     /// try model.loadPyTorchStateDict(Safetensors.read(from: url).tensors)
     /// ```
-    /// - Throws: ``InteropError`` naming the tensor that is missing, left over, or of another
-    ///   shape (both shapes given); the model is left unchanged then.
+    /// - Throws: ``InteropError`` naming the tensor that is missing, left over, of another shape
+    ///   (both shapes given) or not finite; the model is left unchanged then.
     public func loadPyTorchStateDict(_ stateDict: [String: Tensor]) throws {
         var modules: [String: [String: Tensor]] = [:]
         for (name, tensor) in stateDict {
@@ -43,6 +43,7 @@ extension Sequential {
                 guard tensor.shape == expected.shape else {
                     throw InteropError.shapeMismatch(name, found: tensor.shape, expected: expected.shape, forLayer: layerName)
                 }
+                guard tensor.isFinite else { throw InteropError.nonFinite(name) }
                 assignments.append((expected.parameter, try expected.toNeurite(tensor)))
             }
             let extra = Set(tensors.keys).subtracting(wanted.map(\.key))
