@@ -49,28 +49,7 @@ public enum PlaygroundMessage: Equatable, Sendable {
         do {
             return try decoder.decode(Message.self, from: bytes)
         } catch let error as DecodingError {
-            throw PlaygroundError(.badConfig, Self.explain(error))
-        }
-    }
-
-    /// One line naming the field and the problem.
-    static func explain(_ error: DecodingError) -> String {
-        func path(_ codingPath: [any CodingKey]) -> String {
-            let names = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            return names.isEmpty ? "message" : String(names.dropFirst())
-        }
-        switch error {
-        case let .typeMismatch(expected, context):
-            return "\(path(context.codingPath)): expected \(expected)"
-        case let .valueNotFound(expected, context):
-            return "\(path(context.codingPath)): expected \(expected), got null"
-        case let .keyNotFound(key, context):
-            return "\(path(context.codingPath + [key])): missing"
-        case let .dataCorrupted(context):
-            // Unknown names of an enumeration land here (e.g. "activation": "swish").
-            return "\(path(context.codingPath)): \(context.debugDescription.prefix(120))"
-        @unknown default:
-            return "the message does not fit the protocol"
+            throw PlaygroundError(.badConfig, error.explanation(document: "message"))
         }
     }
 

@@ -47,4 +47,29 @@ struct CheckpointingTests {
         let saved = try Checkpoint.read(from: directory)
         #expect(saved.epoch == 1 && saved.modelState.values.allSatisfy(\.isFinite))
     }
+
+    /// A manifest that cannot be resumed says which field is wrong and how, and never names a
+    /// file outside its folder to be read.
+    @Test func aManifestThatCannotBeResumedSaysWhy() throws {
+        let directory = Self.directory()
+        _ = try Self.committedEpochs(Checkpointing(directory: directory), epochs: 1)
+        let manifest = directory.appendingPathComponent(Checkpoint.manifestName)
+        let original = try String(contentsOf: manifest, encoding: .utf8)
+        for (from, to, reason) in [
+            (#""epoch" : 1"#, #""epoch" : -3"#, "epoch -3"),
+            (#""epoch" : 1"#, #""epoch" : 2"#, "a history of 1 epochs for epoch 2"),
+            (#""format" : 1"#, #""format" : 2"#, "format 2 (this version reads format 1)"),
+            (#""model" : "epoch-1-model.safetensors""#, #""model" : "..\/..\/etc\/passwd""#,
+             "file name '../../etc/passwd', expected a file in the checkpoint folder"),
+            (#""seed" : 1"#, #""seed" : "x""#, "seed: expected UInt64"),
+            (#""seed" : 1"#, #""seed" : -1"#, "the manifest: not valid JSON, or a number that does not fit its field"),
+            (#""loss" : "#, #""loss" : null, "was" : "#, "history.epochs[0].loss: expected Double, got null"),
+        ] {
+            #expect(original.contains(from), "\(from)")
+            try original.replacingOccurrences(of: from, with: to).write(to: manifest, atomically: true, encoding: .utf8)
+            #expect { try Checkpoint.read(from: directory) } throws: { error in
+                "\(error)".hasPrefix("\(manifest.path): not a checkpoint this version can resume, \(reason)")
+            }
+        }
+    }
 }

@@ -10,6 +10,9 @@ public enum SerializationError: Error, Equatable, CustomStringConvertible {
     case nonFinite(URL, tensor: String)
     /// The file or its folder cannot be written; nothing was replaced.
     case unwritable(URL, reason: String)
+    /// A checkpoint's manifest that cannot be resumed from: not this version's format, a field
+    /// missing or out of range, or its parts disagreeing.
+    case invalidCheckpoint(URL, reason: String)
 
     public var description: String {
         switch self {
@@ -19,6 +22,7 @@ public enum SerializationError: Error, Equatable, CustomStringConvertible {
         case let .nonFinite(url, tensor):
             return "\(url.path): expected finite weights, found NaN or infinity in \(tensor) (training diverged? try a lower learning rate)"
         case let .unwritable(url, reason): return "\(url.path): cannot be written, \(reason)"
+        case let .invalidCheckpoint(url, reason): return "\(url.path): not a checkpoint this version can resume, \(reason)"
         }
     }
 }

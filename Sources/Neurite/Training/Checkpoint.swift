@@ -42,6 +42,19 @@ public struct Checkpoint: Sendable {
         let model: String, optimizer: String
         let randomState: [String: [UInt64]]
         let history: History
+
+        /// What makes the manifest unusable, if anything. The file names must be plain names:
+        /// a manifest from elsewhere must not make the run read outside its checkpoint folder.
+        var problem: String? {
+            if format != 1 { return "format \(format) (this version reads format 1)" }
+            if epoch < 0 { return "epoch \(epoch)" }
+            if batchSize <= 0 { return "batch size \(batchSize)" }
+            if history.epochs.count != epoch { return "a history of \(history.epochs.count) epochs for epoch \(epoch)" }
+            for name in [model, optimizer] where name.contains("/") || name.hasPrefix(".") || name.isEmpty {
+                return "file name '\(name.prefix(120))', expected a file in the checkpoint folder"
+            }
+            return nil
+        }
     }
 
     /// Writes this checkpoint into `directory` (created if needed) as described above.
@@ -71,11 +84,10 @@ public struct Checkpoint: Sendable {
         guard let data = try? Data(contentsOf: manifestURL) else { throw SerializationError.unreadable(manifestURL, reason: "no checkpoint manifest there") }
         let manifest: Manifest
         do { manifest = try JSONDecoder().decode(Manifest.self, from: data) } catch {
-            throw SerializationError.malformed(manifestURL, reason: "not a Neurite checkpoint manifest (\(error))")
+            let reason = (error as? DecodingError)?.explanation(document: "the manifest") ?? "the manifest: \(error)"
+            throw SerializationError.invalidCheckpoint(manifestURL, reason: reason)
         }
-        guard manifest.format == 1, manifest.epoch >= 0, manifest.batchSize > 0, manifest.history.epochs.count == manifest.epoch,
-              !manifest.model.contains("/"), !manifest.optimizer.contains("/")
-        else { throw SerializationError.malformed(manifestURL, reason: "inconsistent checkpoint manifest") }
+        if let problem = manifest.problem { throw SerializationError.invalidCheckpoint(manifestURL, reason: problem) }
         return Checkpoint(
             epoch: manifest.epoch, seed: manifest.seed, batchSize: manifest.batchSize, history: manifest.history,
             modelState: try Safetensors.read(from: directory.appendingPathComponent(manifest.model)).tensors,
