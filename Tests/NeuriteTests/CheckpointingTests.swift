@@ -48,9 +48,9 @@ struct CheckpointingTests {
         #expect(saved.epoch == 1 && saved.modelState.values.allSatisfy(\.isFinite))
     }
 
-    /// A manifest that cannot be resumed says which field is wrong and how, and never names a
-    /// file outside its folder to be read.
-    @Test func aManifestThatCannotBeResumedSaysWhy() throws {
+    /// A checkpoint that cannot be resumed says why: the manifest's field that is wrong and how
+    /// (never naming a file outside its folder to be read), or the file and tensor that is not finite.
+    @Test func aCheckpointThatCannotBeResumedSaysWhy() throws {
         let directory = Self.directory()
         _ = try Self.committedEpochs(Checkpointing(directory: directory), epochs: 1)
         let manifest = directory.appendingPathComponent(Checkpoint.manifestName)
@@ -71,5 +71,20 @@ struct CheckpointingTests {
                 "\(error)".hasPrefix("\(manifest.path): not a checkpoint this version can resume, \(reason)")
             }
         }
+        // A weight damaged to NaN is named with its file, not found a step later as a NaN loss.
+        try original.write(to: manifest, atomically: true, encoding: .utf8)
+        let weights = directory.appendingPathComponent("epoch-1-model.safetensors")
+        var state = try Safetensors.read(from: weights).tensors
+        #expect(try Checkpoint.read(from: directory).epoch == 1)
+        // The writer refuses NaN: write a marker value and overwrite its bytes.
+        let marker: Float = 12345.678
+        state["layers.1.bias"] = Tensor([marker])
+        try Safetensors.write(state.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, to: weights)
+        var bytes = try Data(contentsOf: weights)
+        let markerBytes = withUnsafeBytes(of: marker.bitPattern.littleEndian) { Data($0) }
+        let at = try #require(bytes.range(of: markerBytes))
+        bytes.replaceSubrange(at, with: withUnsafeBytes(of: Float.nan.bitPattern.littleEndian) { Data($0) })
+        try bytes.write(to: weights)
+        #expect(throws: SerializationError.nonFinite(weights, tensor: "layers.1.bias")) { try Checkpoint.read(from: directory) }
     }
 }

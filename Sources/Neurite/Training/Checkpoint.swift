@@ -90,8 +90,16 @@ public struct Checkpoint: Sendable {
         if let problem = manifest.problem { throw SerializationError.invalidCheckpoint(manifestURL, reason: problem) }
         return Checkpoint(
             epoch: manifest.epoch, seed: manifest.seed, batchSize: manifest.batchSize, history: manifest.history,
-            modelState: try Safetensors.read(from: directory.appendingPathComponent(manifest.model)).tensors,
-            optimizerState: try Safetensors.read(from: directory.appendingPathComponent(manifest.optimizer)).tensors,
+            modelState: try finiteTensors(in: directory.appendingPathComponent(manifest.model)),
+            optimizerState: try finiteTensors(in: directory.appendingPathComponent(manifest.optimizer)),
             randomState: manifest.randomState)
+    }
+
+    /// The tensors of a checkpoint's file, refused when one is not finite: saves refuse NaN, so
+    /// one here is damage, and resuming from it would report a diverged loss one step later.
+    private static func finiteTensors(in url: URL) throws -> [String: Tensor] {
+        let tensors = try Safetensors.read(from: url).tensors
+        if let bad = tensors.keys.sorted().first(where: { !tensors[$0]!.isFinite }) { throw SerializationError.nonFinite(url, tensor: bad) }
+        return tensors
     }
 }
