@@ -28,6 +28,9 @@ struct SavedModel {
         url = URL(fileURLWithPath: path)
         (tensors, metadata) = try Safetensors.read(from: url)
         guard let text = metadata[Key.architecture], let shapeText = metadata[Key.inputShape] else {
+            if metadata["neurite.model"] == "character-language-model" {
+                throw CommandLineError(subject: path, message: "a character language model (neurite train text): 'neurite sample' writes text with it; this command reads models of train mnist and train csv")
+            }
             throw SerializationError.mismatch(url, reason: "no Neurite architecture metadata; was it saved by 'neurite train'?")
         }
         guard let shape = try? Self.shape(shapeText) else {

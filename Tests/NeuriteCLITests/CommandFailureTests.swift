@@ -70,6 +70,18 @@ struct CommandFailureTests {
         #expect(failure(["evaluate", table.path])?.hasPrefix("error: \(table.path): expected an MNIST classifier, found a model of a CSV table (task regression)") == true)
     }
 
+    /// A character model given to a command of image and table models is named as what it is,
+    /// with the command that reads it (it used to be "no Neurite architecture metadata; was it
+    /// saved by 'neurite train'?", which it was).
+    @Test func aCharacterModelIsNamedWithTheCommandForIt() throws {
+        let model = Self.data.appendingPathComponent("names.safetensors")
+        try Safetensors.write([("decoder.bias", Tensor([0]))], metadata: ["neurite.model": "character-language-model"], to: model)
+        let expected = "error: \(model.path): a character language model (neurite train text): 'neurite sample' writes text with it; this command reads models of train mnist and train csv"
+        #expect(failure(["summary", model.path]) == expected)
+        #expect(failure(["evaluate", model.path]) == expected)
+        #expect(failure(["export-onnx", model.path, "/tmp/unused.onnx"]) == expected)
+    }
+
     /// Pixel statistics stored in a model that would turn every image into NaN are refused by
     /// predict, rather than printing NaN probabilities.
     @Test func predictRefusesPixelStatisticsThatAreNotFinite() throws {
