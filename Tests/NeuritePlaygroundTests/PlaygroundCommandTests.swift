@@ -16,7 +16,7 @@ struct PlaygroundCommandTests {
     @Test func aPortInUseIsNamedWithItsReason() async throws {
         let (socketDescriptor, port) = try Self.listeningSocket()
         defer { close(socketDescriptor) }
-        var command = try PlaygroundCommand.parse(["--port", "\(port)"])
+        let command = try PlaygroundCommand.parse(["--port", "\(port)"])
         await #expect { try await command.run() } throws: {
             "\($0)" == "--host 127.0.0.1 --port \(port): cannot listen there, address already in use"
         }
