@@ -22,6 +22,26 @@ struct FitTests {
         #expect(last.metrics["R²"]! > 0.95 && last.validationLoss! < history.validationLosses[0] / 10)
     }
 
+    /// fit asks the optimizer how many buffers it keeps and refuses, before the first step, a run
+    /// that cannot hold them (an optimizer claiming `Int.max` buffers per parameter stands in for
+    /// a model too large to train; `checkTrainingFits` itself is tested with the optimizers).
+    @Test func fitChecksThatTrainingFitsBeforeTheFirstStep() throws {
+        struct Hoarding: Optimizer {
+            var sgd = SGD(learningRate: 0.05)
+            var learningRate: Float { get { sgd.learningRate } set { sgd.learningRate = newValue } }
+            var buffersPerParameter: Int { .max }
+            mutating func step(_ parameter: ParameterReference, gradient: Tensor) { sgd.step(parameter, gradient: gradient) }
+            func stateTensors(for parameters: [(name: String, parameter: ParameterReference)]) -> [String: Tensor] { [:] }
+            mutating func loadStateTensors(_ state: [String: Tensor], for parameters: [(name: String, parameter: ParameterReference)]) throws {}
+        }
+        let model = Sequential { Dense(1, 500, activation: .tanh, seed: 1); Dense(500, 1, seed: 2) }
+        let before = model.state
+        #expect {
+            try model.fit(Self.wave, loss: .meanSquaredError, optimizer: Hoarding(), epochs: 1, seed: 1)
+        } throws: { "\($0)".contains("training 1501 parameters (with their gradients and 4294967296 optimizer buffers each) needs 25.8 TB") }
+        for (name, tensor) in model.state { #expect(tensor.scalars == before[name]!.scalars) }
+    }
+
     @Test func earlyStoppingStopsOnAPlateauAndRestoresTheBestWeights() throws {
         // No later epoch can beat the first by minDelta = 100: a plateau from epoch 2 on.
         let model = Sequential { Dense(1, 8, activation: .tanh, seed: 1); Dense(8, 1, seed: 2) }

@@ -27,6 +27,29 @@ struct OptimizerTests {
 
     /// Adam's kernel runs 8 lanes at a time where the CPU has AVX2 and the tail element by element:
     /// the same numbers must come out of both, bit for bit (no fused multiply-adds anywhere).
+    /// The buffers an optimizer says it keeps per parameter (for training's memory check) are
+    /// the ones its checkpoint state holds after a step, besides the step count.
+    @Test(arguments: OptimizerCase.all)
+    func buffersPerParameterAreTheStateItKeeps(_ testCase: OptimizerCase) {
+        var optimizer = testCase.make()
+        let parameter = ParameterReference(Tensor(Problem.start.map(Float.init)))
+        optimizer.step(parameter, gradient: Tensor(Problem.gradient(Problem.start).map(Float.init)))
+        let buffers = optimizer.stateTensors(for: [("w", parameter)]).filter { $0.key != "w.step" }
+        #expect(buffers.values.allSatisfy { $0.count == Problem.start.count })
+        #expect(buffers.count == optimizer.buffersPerParameter, "\(testCase.name): \(buffers.keys.sorted())")
+    }
+
+    /// Training refuses a model whose parameters, gradients and optimizer buffers cannot fit.
+    @Test func trainingThatCannotFitIsRefusedBeforeTheFirstStep() throws {
+        #expect(throws: Never.self) { try Sequential.checkTrainingFits(parameterCount: 101_770, buffersPerParameter: 2) }
+        #expect {
+            try Sequential.checkTrainingFits(parameterCount: 1 << 40, buffersPerParameter: 1)
+        } throws: { "\($0)".contains("training 1099511627776 parameters (with their gradients and 1 optimizer buffer each) needs 13.2 TB") }
+        #expect {
+            try Sequential.checkTrainingFits(parameterCount: 1 << 60, buffersPerParameter: 2)
+        } throws: { "\($0)".contains("needs more bytes than a 64-bit count can hold") }
+    }
+
     @Test func adamVectorAndTailRoundIdentically() {
         let pattern: [Float] = [0.3, -0.8, 1.2, -0.4], repeats = 5  // 16 elements in vectors, 4 in the tail
         let parameter = ParameterReference(Tensor(Array((0..<repeats).map { _ in pattern }.joined())))

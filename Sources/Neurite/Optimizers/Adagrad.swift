@@ -60,4 +60,6 @@ public struct Adagrad: Optimizer {
     public mutating func loadStateTensors(_ state: [String: Tensor], for parameters: [(name: String, parameter: ParameterReference)]) throws {
         try self.state.load(state, for: parameters, optimizer: "Adagrad")
     }
+
+    public var buffersPerParameter: Int { state.buffers.count }
 }

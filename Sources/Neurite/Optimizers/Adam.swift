@@ -80,4 +80,6 @@ public struct Adam: Optimizer {
     public mutating func loadStateTensors(_ state: [String: Tensor], for parameters: [(name: String, parameter: ParameterReference)]) throws {
         try self.state.load(state, for: parameters, optimizer: decouplesWeightDecay ? "AdamW" : "Adam")
     }
+
+    public var buffersPerParameter: Int { state.buffers.count }
 }

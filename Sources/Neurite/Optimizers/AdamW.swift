@@ -42,4 +42,6 @@ public struct AdamW: Optimizer {
     public mutating func loadStateTensors(_ state: [String: Tensor], for parameters: [(name: String, parameter: ParameterReference)]) throws {
         try adam.loadStateTensors(state, for: parameters)
     }
+
+    public var buffersPerParameter: Int { adam.buffersPerParameter }
 }

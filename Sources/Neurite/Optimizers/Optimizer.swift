@@ -32,6 +32,15 @@ public protocol Optimizer {
     ///   `state` holds keys this optimizer does not keep (another optimizer's state); the optimizer
     ///   is left unchanged then.
     mutating func loadStateTensors(_ state: [String: Tensor], for parameters: [(name: String, parameter: ParameterReference)]) throws
+
+    /// How many buffers the size of a parameter the optimizer keeps for each (momentum, moment
+    /// estimates): training checks that the parameters, their gradients and these fit in memory
+    /// before the first step. 2 (Adam's) for an optimizer that does not say.
+    var buffersPerParameter: Int { get }
+}
+
+extension Optimizer {
+    public var buffersPerParameter: Int { 2 }
 }
 
 extension Optimizer {

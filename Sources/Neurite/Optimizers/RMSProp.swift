@@ -81,4 +81,6 @@ public struct RMSProp: Optimizer {
     public mutating func loadStateTensors(_ state: [String: Tensor], for parameters: [(name: String, parameter: ParameterReference)]) throws {
         try self.state.load(state, for: parameters, optimizer: "RMSProp")
     }
+
+    public var buffersPerParameter: Int { state.buffers.count }
 }

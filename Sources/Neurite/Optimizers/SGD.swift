@@ -74,4 +74,6 @@ public struct SGD: Optimizer {
     public mutating func loadStateTensors(_ state: [String: Tensor], for parameters: [(name: String, parameter: ParameterReference)]) throws {
         try self.state.load(state, for: parameters, optimizer: "SGD")
     }
+
+    public var buffersPerParameter: Int { momentum == 0 ? 0 : 1 }
 }
