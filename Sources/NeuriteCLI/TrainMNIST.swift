@@ -51,11 +51,9 @@ struct TrainMNIST: ParsableCommand {
         let description = try architectureDescription()
         try OutputProbe.check(training.output)
         let data = try MNIST.load(from: dataDir.map { URL(fileURLWithPath: $0, isDirectory: true) })
-        // Batches hold at most the training set; each epoch's evaluation runs batches of
-        // inferenceBatchSize: the model must fit both.
         let network = try description.buildClassifier(
             inputShape: data.train.sampleShape, classes: MNIST.classCount, seed: training.seed,
-            batchSize: max(min(training.batchSize, data.train.count), inferenceBatchSize))
+            batchSize: training.largestBatch(trainingOn: data.train.count))
         let optimizer = optimization.makeOptimizer()
         print("model: \(description)  (\(network.parameterCount) parameters)")
         print("data: \(data.train.count) training and \(data.test.count) test samples; batch \(training.batchSize), \(optimization.summary), seed \(training.seed)")

@@ -33,6 +33,13 @@ struct TrainingOptions: ParsableArguments {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
     }
 
+    /// The most samples the model runs at once when trained on `samples` samples: a batch holds at
+    /// most the training set, and each epoch's evaluation runs batches of `inferenceBatchSize`.
+    /// The model is built for it, so that one that cannot fit is refused before training.
+    func largestBatch(trainingOn samples: Int) -> Int {
+        max(min(batchSize, samples), inferenceBatchSize)
+    }
+
     /// --validation-split, see ``RunOptions``.
     var validationSplit: Double? { run.validationSplit }
     /// --resume, see ``RunOptions``.
