@@ -69,8 +69,9 @@ struct TrainCSV: ParsableCommand {
         validation = try Dataset(inputs: standardization.apply(to: validation.inputs), targets: validation.targets)
 
         let architecture = try Architecture(try hiddenLayers() + " " + task.head(outputs: outputs))
-        let network = try architecture.build(
-            inputShape: [featureNames.count], seed: training.seed, batchSize: training.largestBatch(trainingOn: train.count))
+        let network = try training.buildModel(trainingOn: train.count) {
+            try architecture.build(inputShape: [featureNames.count], seed: training.seed, batchSize: $0)
+        }
         if let bias = try task.startingBias(for: train.targets), let head = network.layers.last as? Dense { head.bias?.value = bias }
         print("model: \(architecture)  (\(network.parameterCount) parameters)")
         print("data: \(train.count) training and \(validation.count) validation rows, \(featureNames.count) features; task \(task.rawValue), target \(target.joined(separator: ", ")); batch \(training.batchSize), \(optimization.summary), seed \(training.seed)")

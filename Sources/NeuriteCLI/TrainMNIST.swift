@@ -51,9 +51,9 @@ struct TrainMNIST: ParsableCommand {
         let description = try architectureDescription()
         try OutputProbe.check(training.output)
         let data = try MNIST.load(from: dataDir.map { URL(fileURLWithPath: $0, isDirectory: true) })
-        let network = try description.buildClassifier(
-            inputShape: data.train.sampleShape, classes: MNIST.classCount, seed: training.seed,
-            batchSize: training.largestBatch(trainingOn: data.train.count))
+        let network = try training.buildModel(trainingOn: data.train.count) {
+            try description.buildClassifier(inputShape: data.train.sampleShape, classes: MNIST.classCount, seed: training.seed, batchSize: $0)
+        }
         let optimizer = optimization.makeOptimizer()
         print("model: \(description)  (\(network.parameterCount) parameters)")
         print("data: \(data.train.count) training and \(data.test.count) test samples; batch \(training.batchSize), \(optimization.summary), seed \(training.seed)")

@@ -35,9 +35,21 @@ struct TrainingOptions: ParsableArguments {
 
     /// The most samples the model runs at once when trained on `samples` samples: a batch holds at
     /// most the training set, and each epoch's evaluation runs batches of `inferenceBatchSize`.
-    /// The model is built for it, so that one that cannot fit is refused before training.
-    func largestBatch(trainingOn samples: Int) -> Int {
+    private func largestBatch(trainingOn samples: Int) -> Int {
         max(min(batchSize, samples), inferenceBatchSize)
+    }
+
+    /// `build(largestBatch(trainingOn: samples))`, so that a model that cannot fit is refused
+    /// before training. When evaluation's batches are the larger, a refusal says so: "a batch of
+    /// 256 samples … needs 321 GB" after `--batch-size 64` names a batch the user never asked for.
+    func buildModel<Model>(trainingOn samples: Int, _ build: (_ batchSize: Int) throws -> Model) throws -> Model {
+        let largest = largestBatch(trainingOn: samples)
+        do {
+            return try build(largest)
+        } catch ArchitectureError.unsuitable(let problem)
+                    where largest > min(batchSize, samples) && problem.hasPrefix("a batch of \(largest) samples") {
+            throw ArchitectureError.unsuitable(problem + "; each epoch is evaluated in batches of \(inferenceBatchSize), whatever --batch-size")
+        }
     }
 
     /// --validation-split, see ``RunOptions``.
