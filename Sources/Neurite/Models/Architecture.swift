@@ -106,7 +106,7 @@ public struct Architecture: Sendable, CustomStringConvertible {
         try Architecture.checkSample(inputShape, after: "the input")
         var footprint = try StepFootprint(batchSize: batchSize, inputShape: inputShape)
         var shape = inputShape
-        var parameterBytes = 0
+        var parameterCount = 0
         var built: [any Layer] = []
         var absorbedNext = false
         for (index, layer) in layers.enumerated() {
@@ -117,7 +117,7 @@ public struct Architecture: Sendable, CustomStringConvertible {
                 absorbedNext = false
                 continue
             }
-            parameterBytes = try Architecture.checkParameters(of: layer, input: shape, total: parameterBytes)
+            parameterCount = try Architecture.checkParameters(of: layer, input: shape, total: parameterCount)
             let layerSeed = seed &+ UInt64(index) &* 7919
             let next = index + 1 < layers.count ? Activation(rawValue: layers[index + 1].name) : nil
             if layer.name == "conv", let next, let fused = try Architecture.convolution(layer, shape, layerSeed, fusing: next) {

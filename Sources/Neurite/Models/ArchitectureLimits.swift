@@ -33,7 +33,7 @@ extension Architecture {
         }
     }
 
-    /// The model's parameter bytes once `layer` is added to `total`, refused before the layer
+    /// The model's parameter count once `layer` is added to `total`, refused before the layer
     /// allocates them when they overflow or exceed ``SizeLimit``. Only dense, conv, embedding and
     /// recurrent layers have weights whose count grows with the product of written sizes (their
     /// biases are small beside the weights and left out).
@@ -52,11 +52,10 @@ extension Architecture {
         guard let count = SizeLimit.elementCount(weightShape) else {
             throw ArchitectureError.invalidArgument(layer.name, "\(layer) needs more parameters than a 64-bit count can hold")
         }
-        let bytes = count.multipliedReportingOverflow(by: MemoryLayout<Float>.size)
-        let sum = total.addingReportingOverflow(bytes.partialValue)
-        if let problem = SizeLimit.problem(bytes: (sum.partialValue, bytes.overflow || sum.overflow), what: "the model up to \(layer)") {
+        let (sum, overflow) = total.addingReportingOverflow(count)
+        if let problem = SizeLimit.problem(floats: overflow ? nil : sum, what: "the model up to \(layer)") {
             throw ArchitectureError.unsuitable(problem)
         }
-        return sum.partialValue
+        return sum
     }
 }

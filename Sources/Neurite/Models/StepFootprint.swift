@@ -31,28 +31,24 @@ struct StepFootprint {
     /// - Throws: ``ArchitectureError/unsuitable(_:)`` naming the layer once a step of the batch
     ///   would exceed ``SizeLimit``.
     mutating func add(_ layer: any Layer, input: [Int], output: [Int], named name: String) throws {
-        var floats = SizeLimit.elementCount([3] + output)
+        var outputs = SizeLimit.elementCount([3] + output)
         if let recurrent = layer as? any RecurrentLayer, input.count == 2 {
             // Every step's gate pre-activations and activations, its hidden state and (LSTM) cell state.
             let gates = recurrent.weight_hh.shape[0], hidden = recurrent.weight_hh.shape[1]
-            floats = sum(floats, SizeLimit.elementCount([input[0], 2 * gates + 2 * hidden]))
+            outputs = sum(outputs, SizeLimit.elementCount([input[0], 2 * gates + 2 * hidden]))
         }
         if let convolution = layer as? Conv2D {
             scratch = max(scratch, convolution.scratch(forSample: input, samples: batchSize) ?? .max)
         }
-        perSample = sum(perSample, floats) ?? .max
+        perSample = sum(perSample, outputs) ?? .max
         let samples = batchSize == 1 ? "1 sample" : "\(batchSize) samples"
-        if let problem = SizeLimit.problem(bytes: (bytes ?? .max, bytes == nil), what: "a batch of \(samples) through the model up to \(name)") {
+        if let problem = SizeLimit.problem(floats: floats, what: "a batch of \(samples) through the model up to \(name)") {
             throw ArchitectureError.unsuitable(problem)
         }
     }
 
-    /// The step's bytes so far, or `nil` when they overflow `Int`.
-    var bytes: Int? {
-        guard let floats = sum(SizeLimit.elementCount([batchSize, perSample]), scratch) else { return nil }
-        let (bytes, overflow) = floats.multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
-        return overflow ? nil : bytes
-    }
+    /// The step's floats so far, or `nil` when they overflow `Int`.
+    var floats: Int? { sum(SizeLimit.elementCount([batchSize, perSample]), scratch) }
 
     /// `a + b`, or `nil` when either is missing or the sum overflows.
     private func sum(_ a: Int?, _ b: Int?) -> Int? {

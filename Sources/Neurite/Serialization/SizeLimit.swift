@@ -37,6 +37,12 @@ public enum SizeLimit {
         return problem(bytes: count.multipliedReportingOverflow(by: bytesPerElement), what: "shape \(shape)")
     }
 
+    /// Why `floats` single-precision values cannot be allocated, or `nil` when they can; a
+    /// `nil` count stands for one that overflowed `Int` on the way.
+    static func problem(floats: Int?, what: String) -> String? {
+        problem(bytes: floats.map { $0.multipliedReportingOverflow(by: MemoryLayout<Float>.stride) } ?? (0, true), what: what)
+    }
+
     /// Why `bytes` (with its overflow flag) cannot be allocated, or `nil` when it can.
     static func problem(bytes: (partialValue: Int, overflow: Bool), what: String) -> String? {
         if bytes.overflow { return "\(what) needs more bytes than a 64-bit count can hold" }

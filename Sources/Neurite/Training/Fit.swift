@@ -155,9 +155,8 @@ extension Layer {
     static func checkTrainingFits(parameterCount floats: Int, buffersPerParameter: Int) throws {
         // The values and their gradients, then the buffers (clamped: a custom optimizer could say anything).
         let copies = 2 + min(max(buffersPerParameter, 0), 1 << 32)
-        let bytes = floats.multipliedReportingOverflow(by: copies * MemoryLayout<Float>.stride)
         let buffers = copies == 3 ? "1 optimizer buffer" : "\(copies - 2) optimizer buffers"
         let what = "training \(floats) parameters (with their gradients and \(buffers) each)"
-        if let problem = SizeLimit.problem(bytes: bytes, what: what) { throw TensorError.invalidArgument(problem) }
+        if let problem = SizeLimit.problem(floats: SizeLimit.elementCount([floats, copies]), what: what) { throw TensorError.invalidArgument(problem) }
     }
 }

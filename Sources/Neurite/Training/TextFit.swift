@@ -63,12 +63,8 @@ extension CharacterLanguageModel {
     /// windows of 1024 characters over 20,000 characters asked for 84 GB at the first one-hot.
     private func checkFits(_ window: TextWindow) throws {
         let batch = window.inputs.count, time = window.inputs.first?.count ?? 0
-        let positions = batch.multipliedReportingOverflow(by: time)
         let width = 4 * vocabulary.count + 4 * cell.gateCount * recurrent.hiddenSize
-        let floats = positions.partialValue.multipliedReportingOverflow(by: width)
-        let bytes = floats.partialValue.multipliedReportingOverflow(by: MemoryLayout<Float>.stride)
         let what = "a step of \(batch) × \(time) characters over a vocabulary of \(vocabulary.count)"
-        let overflow = positions.overflow || floats.overflow || bytes.overflow
-        if let problem = SizeLimit.problem(bytes: (bytes.partialValue, overflow), what: what) { throw TensorError.invalidArgument(problem) }
+        if let problem = SizeLimit.problem(floats: SizeLimit.elementCount([batch, time, width]), what: what) { throw TensorError.invalidArgument(problem) }
     }
 }

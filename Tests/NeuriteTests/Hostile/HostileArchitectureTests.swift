@@ -92,21 +92,21 @@ struct HostileArchitectureTests {
     @Test func theStepFootprintCountsWhatAStepHolds() throws {
         var dense = try StepFootprint(batchSize: 2, inputShape: [784])
         try dense.add(Dense(784, 10, seed: 1), input: [784], output: [10], named: "dense(10)")
-        #expect(dense.bytes == 2 * (784 + 3 * 10) * 4)
+        #expect(dense.floats == 2 * (784 + 3 * 10))
 
         // 32 output channels take im2col: patches of 1·3·3 at 6·6 places, both samples in one chunk.
         var im2col = try StepFootprint(batchSize: 2, inputShape: [1, 8, 8])
         try im2col.add(Conv2D(1, 32, kernelSize: 3, seed: 1), input: [1, 8, 8], output: [32, 6, 6], named: "conv(32, 3)")
-        #expect(im2col.bytes == (2 * (64 + 3 * 32 * 36) + 2 * 36 * (2 * 9 + 32)) * 4)
+        #expect(im2col.floats == 2 * (64 + 3 * 32 * 36) + 2 * 36 * (2 * 9 + 32))
 
         // Six take the direct kernels, which unfold nothing.
         var direct = try StepFootprint(batchSize: 2, inputShape: [1, 8, 8])
         try direct.add(Conv2D(1, 6, kernelSize: 3, seed: 1), input: [1, 8, 8], output: [6, 6, 6], named: "conv(6, 3)")
-        #expect(direct.bytes == 2 * (64 + 3 * 6 * 36) * 4)
+        #expect(direct.floats == 2 * (64 + 3 * 6 * 36))
 
         // An LSTM of 8 over 5 steps: 32 gates, 8 hidden and 8 cell values per step.
         var lstm = try StepFootprint(batchSize: 1, inputShape: [5, 3])
         try lstm.add(LSTM(3, 8, seed: 1), input: [5, 3], output: [5, 8], named: "lstm(8)")
-        #expect(lstm.bytes == (15 + 3 * 40 + 5 * (2 * 32 + 2 * 8)) * 4)
+        #expect(lstm.floats == 15 + 3 * 40 + 5 * (2 * 32 + 2 * 8))
     }
 }
