@@ -31,7 +31,10 @@ public enum Activation: String, CaseIterable, Sendable, Codable {
         case .sigmoid: return Neurite.sigmoid(z)
         case .tanh: return Neurite.tanh(z)
         case .relu: return Neurite.relu(z)
-        case .softmax: return Neurite.softmax(z)
+        case .softmax:
+            // Over the last axis, which a scalar lacks; a layer's input is outside input, so thrown.
+            guard z.rank >= 1 else { throw TensorError.layerInput(layer: "softmax", expected: "at least one axis", got: z.shape) }
+            return Neurite.softmax(z)
         }
     }
 

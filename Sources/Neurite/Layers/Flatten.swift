@@ -5,7 +5,8 @@ public struct Flatten: Layer {
     public init() {}
 
     public func callAsFunction(_ input: Tensor) throws -> Tensor {
-        input.flattenedBatch()
+        guard input.rank >= 1 else { throw TensorError.layerInput(layer: "Flatten", expected: "[batch, …]", got: input.shape) }
+        return input.flattenedBatch()
     }
 }
 

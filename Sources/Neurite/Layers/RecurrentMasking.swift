@@ -41,5 +41,5 @@ public func crossEntropy(logits: Tensor, labels: [Int], mask: SequenceMask) thro
         throw TensorError.shapeMismatch(operation: "masked crossEntropy", lhs: logits.shape, rhs: [mask.batch, mask.steps])
     }
     let real = mask.realPositions
-    return try crossEntropy(logits: logits.reshaped([rows, -1]).rows(real), labels: real.map { labels[$0] })
+    return try crossEntropy(logits: logits.reshaped([rows, logits.shape[logits.rank - 1]]).rows(real), labels: real.map { labels[$0] })
 }
