@@ -47,6 +47,11 @@ public struct Architecture: Sendable, CustomStringConvertible {
     /// - Throws: ``ArchitectureError`` for unbalanced parentheses, an empty description or an
     ///   unknown layer name.
     public init(_ text: String) throws {
+        // A NUL ends the text strtof sees: `dropout(0.5\0zz)` read as dropout(0.5), and no other
+        // control character has a use in a description either.
+        if let control = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control && !"\t\n\r".unicodeScalars.contains($0) }) {
+            throw ArchitectureError.syntax("unexpected control character U+\(String(format: "%04X", control.value)) in the description")
+        }
         var layers: [LayerSpecification] = []
         var rest = Substring(text)
         while true {

@@ -10,6 +10,9 @@ struct HostileArchitectureTests {
     static let cases: [(String, [Int], String)] = [
         ("", [784], "no layers"),
         ("dense(10", [784], "missing ')'"),
+        ("dropout(0.5\u{0}zz) dense(10)", [784], "unexpected control character U+0000"),  // was dropout(0.5)
+        ("batchnorm(epsilon: 0.1\u{0}x) dense(10)", [784], "unexpected control character U+0000"),
+        ("dense(10)\u{7}", [784], "unexpected control character U+0007"),
         ("blob(3)", [784], "unknown layer 'blob'"),
         ("(dense)", [784], "unexpected '('"),
         ("./mymodel.txt", [784], "unexpected '.'"),
