@@ -35,6 +35,8 @@ struct CSVTableTests {
             ("a,b\n1,nan\n", .nonFinite(url, line: 2, column: "b", text: "nan")),
             ("a,b\n-inf,1\n", .nonFinite(url, line: 2, column: "a", text: "-inf")),
             ("a,b\n1,1e39\n", .nonFinite(url, line: 2, column: "b", text: "1e39")),
+            ("a,b\n1,2\u{0}7\n", .notANumber(url, line: 2, column: "b", text: "2\u{0}7")),  // Float("2\0 7") is 2
+            ("a,b\n1,\u{A0}3\u{A0}\n4,x\n", .notANumber(url, line: 3, column: "b", text: "x")),  // no-break spaces trimmed
         ]
         for (text, expected) in numeric {
             let table = try CSVTable(text: text, url: url)
@@ -53,12 +55,13 @@ struct CSVTableTests {
         defer { try? FileManager.default.removeItem(at: binary) }
         #expect(throws: CSVError.unreadable(binary, reason: "not UTF-8 text")) { try CSVTable(contentsOf: binary) }
 
-        // A sparse file larger than a quarter of the memory: refused from its size, before reading.
+        // A sparse file larger than half the memory (with its cells copied out, more than all of
+        // it): refused from its size, before reading.
         let huge = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-\(UUID().uuidString).csv")
         #expect(FileManager.default.createFile(atPath: huge.path, contents: Data("a\n".utf8)))
         defer { try? FileManager.default.removeItem(at: huge) }
         let handle = try FileHandle(forWritingTo: huge)
-        try handle.truncate(atOffset: ProcessInfo.processInfo.physicalMemory / 4 + 1)
+        try handle.truncate(atOffset: ProcessInfo.processInfo.physicalMemory / 2 + 1)
         try handle.close()
         #expect(throws: CSVError.self) { try CSVTable(contentsOf: huge) }
     }
@@ -78,5 +81,51 @@ struct CSVTableTests {
         #expect(try Standardization(namedTensors: [:]) == nil)
         #expect(throws: TensorError.self) { try Standardization(mean: Tensor([0]), standardDeviation: Tensor([0])) }
         #expect(throws: TensorError.self) { try standardization.apply(to: Tensor.zeros([1, 3])) }
+    }
+}
+
+/// Random CSV texts over the bytes that matter (commas, quotes, line breaks, spaces, digits, a
+/// NUL, a multi-byte character): each parses into rows of the header's width or throws a
+/// ``CSVError``, and its numbers are finite or a ``CSVError``. A table of plain cells (no quotes,
+/// no blank lines) must read back exactly as written.
+@Suite("CSV tables: random texts")
+struct CSVRandomTextTests {
+    let url = URL(fileURLWithPath: "/data/random.csv")
+
+    @Test func randomTextsParseOrThrow() throws {
+        var generator = RandomGenerator(seed: 21)
+        let alphabet = [",", ",", "\"", "\n", "\n", "\r\n", " ", "1", "1", "2.5", "3", "-", "e", "x", "\u{0}", "é", "nan", "1e40", "\t"]
+        var (parsed, refused) = (0, 0)
+        for _ in 0..<3000 {
+            let text = (0..<Int.random(in: 0...30, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }.joined()
+            do {
+                let table = try CSVTable(text: text, url: url)
+                #expect(table.rows.allSatisfy { $0.count == table.columns.count })
+                #expect(table.lineNumbers.count == table.count && table.lineNumbers == table.lineNumbers.sorted())
+                parsed += 1
+                do {
+                    let numbers = try table.numbers(columns: table.columns)
+                    #expect(numbers.shape == [table.count, table.columns.count] && numbers.scalars.allSatisfy(\.isFinite))
+                } catch { #expect(error is CSVError, "\(text.debugDescription): \(error)") }
+            } catch {
+                #expect(error is CSVError, "\(text.debugDescription): \(error)")
+                refused += 1
+            }
+        }
+        #expect(parsed > 200 && refused > 300, "\(parsed) parsed, \(refused) refused")
+    }
+
+    @Test func plainCellsReadBackAsWritten() throws {
+        var generator = RandomGenerator(seed: 22)
+        for _ in 0..<200 {
+            let width = Int.random(in: 1...5, using: &generator), height = Int.random(in: 1...6, using: &generator)
+            let header = (0..<width).map { "c\($0)" }
+            let rows = (0..<height).map { _ in (0..<width).map { _ in String(Float(Int.random(in: -999...999, using: &generator)) / 8) } }
+            let lineBreak = Bool.random(using: &generator) ? "\n" : "\r\n"
+            let text = ([header] + rows).map { $0.joined(separator: ",") }.joined(separator: lineBreak)
+            let table = try CSVTable(text: text, url: url)
+            #expect(table.columns == header && table.rows == rows && table.lineNumbers == Array(2...(height + 1)))
+            #expect(try table.numbers(columns: header).scalars == rows.flatMap { $0.map { Float($0)! } })
+        }
     }
 }

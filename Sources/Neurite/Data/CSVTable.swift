@@ -15,46 +15,72 @@ public struct CSVTable: Sendable {
     public let url: URL
     /// The header's column names, in file order.
     public let columns: [String]
-    /// The data rows, each with one cell per column.
-    public let rows: [[String]]
     /// The line of the file each row starts on (1-based), for error messages.
     public let lineNumbers: [Int]
+    /// The header's cells, then each row's.
+    private let cells: CSVCells
 
     /// Reads and parses `url`.
-    /// - Throws: ``CSVError`` naming the file (and line) when it is missing, larger than this
-    ///   machine's memory, not UTF-8, has no header or data rows, a misplaced or unclosed quote,
+    /// - Throws: ``CSVError`` naming the file (and line) when it is missing, cannot fit in memory
+    ///   once parsed, is not UTF-8, has no header or data rows, a misplaced or unclosed quote,
     ///   a row whose cell count differs from the header's, or a column name twice.
     public init(contentsOf url: URL) throws {
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.uint64Value
         guard let size else { throw CSVError.unreadable(url, reason: "no such file") }
-        guard size <= ProcessInfo.processInfo.physicalMemory / 4 else {
-            throw CSVError.unreadable(url, reason: "\(size) bytes is more than a quarter of this machine's memory")
+        // The file, and its cells copied out of it: refused before reading when those alone cannot fit.
+        if let problem = SizeLimit.problem(bytes: Int(clamping: size).multipliedReportingOverflow(by: 2), what: "a file of \(size) bytes") {
+            throw CSVError.unreadable(url, reason: problem)
         }
         let data: Data
         do { data = try Data(contentsOf: url) } catch { throw CSVError.unreadable(url, reason: describeFileError(error)) }
-        guard let text = String(data: data, encoding: .utf8) else { throw CSVError.unreadable(url, reason: "not UTF-8 text") }
-        try self.init(text: text, url: url)
+        self = try data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            // Then per cell an end offset, and a Float when ``numbers(columns:)`` converts it.
+            let cells = csvCellEstimate(bytes)
+            let perCell = MemoryLayout<Int>.stride + MemoryLayout<Float>.stride
+            let total = SizeLimit.elementCount([cells, perCell]).flatMap { $0.addingReportingOverflow(2 * bytes.count).overflow ? nil : $0 + 2 * bytes.count }
+            if let problem = SizeLimit.problem(bytes: (total ?? 0, total == nil), what: "a table of \(cells) cells in \(bytes.count) bytes") {
+                throw CSVError.unreadable(url, reason: problem)
+            }
+            guard isUTF8(bytes) else { throw CSVError.unreadable(url, reason: "not UTF-8 text") }
+            return try CSVTable(bytes: bytes, url: url)
+        }
     }
 
     /// Parses `text` as CSV; `url` is the name errors give.
     public init(text: String, url: URL) throws {
-        var records = try parseCSVRecords(text, url: url)
-        guard !records.isEmpty else { throw CSVError.empty(url, reason: "the file is empty; expected a header row") }
-        let header = records.removeFirst().cells.map { $0.trimmingCharacters(in: .whitespaces) }
+        var text = text
+        self = try text.withUTF8 { try CSVTable(bytes: $0, url: url) }
+    }
+
+    private init(bytes: UnsafeBufferPointer<UInt8>, url: URL) throws {
+        let records = try parseCSVRecords(bytes, url: url)
+        guard !records.starts.isEmpty else { throw CSVError.empty(url, reason: "the file is empty; expected a header row") }
+        let header = (0..<records.cellCount(0)).map { records.cells.trimmedText($0) }
         var seen = Set<String>()
         for name in header where !seen.insert(name).inserted { throw CSVError.duplicateColumn(url, name: name) }
-        guard !records.isEmpty else { throw CSVError.empty(url, reason: "the file has a header row but no data rows") }
-        for record in records where record.cells.count != header.count {
-            throw CSVError.raggedRow(url, line: record.line, cells: record.cells.count, expected: header.count)
+        guard records.starts.count > 1 else { throw CSVError.empty(url, reason: "the file has a header row but no data rows") }
+        for record in 1..<records.starts.count where records.cellCount(record) != header.count {
+            throw CSVError.raggedRow(url, line: records.lines[record], cells: records.cellCount(record), expected: header.count)
         }
         self.url = url
         columns = header
-        rows = records.map(\.cells)
-        lineNumbers = records.map(\.line)
+        cells = records.cells
+        lineNumbers = Array(records.lines.dropFirst())
     }
 
     /// The number of data rows.
-    public var count: Int { rows.count }
+    public var count: Int { lineNumbers.count }
+
+    /// The data rows' cells as text, row by row. Every cell becomes a `String`, which for a large
+    /// numeric table takes many times the memory of the table itself: ``numbers(columns:)``
+    /// reads the cells without.
+    public var rows: [[String]] {
+        (0..<count).map { row in columns.indices.map { cells.text(cell(row: row, column: $0)) } }
+    }
+
+    /// The index in `cells` of a data row's cell; the header's come first.
+    private func cell(row: Int, column: Int) -> Int { (row + 1) * columns.count + column }
 
     /// The position of each named column.
     /// - Throws: ``CSVError/missingColumn(_:name:available:)`` for a name not in the header.
@@ -71,18 +97,31 @@ public struct CSVTable: Sendable {
     ///   infinity), and for a name not in the header.
     public func numbers(columns names: [String]) throws -> Tensor {
         let positions = try indices(of: names)
-        let (total, overflow) = rows.count.multipliedReportingOverflow(by: positions.count)
-        guard !overflow else { throw CSVError.unreadable(url, reason: "\(rows.count) rows × \(positions.count) columns overflows") }
+        let (total, overflow) = count.multipliedReportingOverflow(by: positions.count)
+        guard !overflow else { throw CSVError.unreadable(url, reason: "\(count) rows × \(positions.count) columns overflows") }
         var scalars: [Float] = []
         scalars.reserveCapacity(total)
-        for (row, line) in zip(rows, lineNumbers) {
+        for (row, line) in lineNumbers.enumerated() {
             for (name, position) in zip(names, positions) {
-                let text = row[position].trimmingCharacters(in: .whitespaces)
-                guard let value = Float(text) else { throw CSVError.notANumber(url, line: line, column: name, text: text) }
-                guard value.isFinite else { throw CSVError.nonFinite(url, line: line, column: name, text: text) }
+                let cell = cell(row: row, column: position)
+                guard let value = cells.number(cell) else { throw CSVError.notANumber(url, line: line, column: name, text: cells.trimmedText(cell)) }
+                guard value.isFinite else { throw CSVError.nonFinite(url, line: line, column: name, text: cells.trimmedText(cell)) }
                 scalars.append(value)
             }
         }
-        return try Tensor(shape: [rows.count, positions.count], scalars: scalars)
+        return try Tensor(shape: [count, positions.count], scalars: scalars)
     }
+}
+
+/// Whether `bytes` is valid UTF-8, checked 64 KiB at a time (cut after an ASCII byte, which is
+/// never inside a character), so that no copy of the whole file is made to check it.
+private func isUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var start = 0
+    while start < bytes.count {
+        var end = min(start + 65536, bytes.count)
+        while end < bytes.count, bytes[end - 1] >= 0x80 { end += 1 }
+        guard String(validating: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) != nil else { return false }
+        start = end
+    }
+    return true
 }
