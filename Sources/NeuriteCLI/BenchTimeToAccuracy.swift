@@ -96,7 +96,7 @@ struct TimeToAccuracyReport {
             case nil: return ["not run", ""]
             case let .failure(error)?: return ["— (\(error))", ""]
             case let .success(run)?:
-                let time = run.seconds.map { String(format: "%.1f s (%d ep.)", $0, run.epochs) }
+                let time = run.seconds.map { String(format: "%.1f s (%ld ep.)", $0, run.epochs) }
                     ?? String(format: "not reached (%.2f%%)", 100 * run.accuracy)
                 return [time, run.peakResidentBytes.map { "\($0 / 1_000_000) MB" } ?? "n/a"]
             }

@@ -29,7 +29,7 @@ enum DistributedRun {
     static func reportCommunication(of communicator: Communicator, _ counter: StepCounter) {
         guard communicator.size > 1 else { return }
         let seconds = communicator.secondsInCollectives
-        print(String(format: "communication: %.2f s waiting in collectives, %.3f ms per step (%d steps)",
+        print(String(format: "communication: %.2f s waiting in collectives, %.3f ms per step (%ld steps)",
                      seconds, 1000 * seconds / Double(max(counter.steps, 1)), counter.steps))
     }
 

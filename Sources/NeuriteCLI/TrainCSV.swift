@@ -77,7 +77,7 @@ struct TrainCSV: ParsableCommand {
         print("data: \(train.count) training and \(validation.count) validation rows, \(featureNames.count) features; task \(task.rawValue), target \(target.joined(separator: ", ")); batch \(training.batchSize), \(optimization.summary), seed \(training.seed)")
 
         let report = EpochEndCallback { record, run in
-            var line = String(format: "epoch %d/%d  loss %.4f", record.epoch, run.epochs, record.loss)
+            var line = String(format: "epoch %ld/%ld  loss %.4f", record.epoch, run.epochs, record.loss)
             for metric in task.metrics { line += "  \(metric.name) " + String(format: "%.4f", record.metrics[metric.name] ?? .nan) }
             if let validationLoss = record.validationLoss {
                 line += String(format: "  val loss %.4f", validationLoss)

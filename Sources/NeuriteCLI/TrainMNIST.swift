@@ -76,7 +76,7 @@ struct TrainMNIST: ParsableCommand {
                 String(format: "  val loss %.4f  val %.2f%%", $0, 100 * (record.validationMetrics["accuracy"] ?? 0))
             } ?? ""
             print(
-                String(format: "epoch %d/%d  lr %.4f  loss %.4f  train %.2f%%", record.epoch, run.epochs, record.learningRate,
+                String(format: "epoch %ld/%ld  lr %.4f  loss %.4f  train %.2f%%", record.epoch, run.epochs, record.learningRate,
                        record.loss, 100 * (record.metrics["accuracy"] ?? 0)) + validation
                 + String(format: "  test %.2f%%  %.2fs  (%.0f samples/s)", 100 * testAccuracy, record.seconds,
                          Double(run.samplesPerEpoch) / record.seconds))

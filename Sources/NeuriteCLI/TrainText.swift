@@ -89,7 +89,7 @@ struct TrainText: ParsableCommand {
         let parameterNames = model.namedParameters.map(\.name)
         let report = EpochEndCallback { record, run in
             print(String(
-                format: "epoch %d/%d  loss %.4f  (%.3f bits/character)  next-character accuracy %.2f%%  %.2fs  (%.0f characters/s)",
+                format: "epoch %ld/%ld  loss %.4f  (%.3f bits/character)  next-character accuracy %.2f%%  %.2fs  (%.0f characters/s)",
                 record.epoch, run.epochs, record.loss, record.loss / log(2), 100 * (record.metrics["accuracy"] ?? 0), record.seconds,
                 Double(run.samplesPerEpoch) / record.seconds))
             if let loss = record.validationLoss {

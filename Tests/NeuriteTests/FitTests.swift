@@ -42,6 +42,19 @@ struct FitTests {
         for (name, tensor) in model.state { #expect(tensor.scalars == before[name]!.scalars) }
     }
 
+    /// `Int.max` epochs (train until a callback stops it) and a batch of `Int.max` samples (the
+    /// whole set) each overflowed an `Int` and stopped the program (`--epochs` and
+    /// `--batch-size 9223372036854775807`); with a cosine schedule, whose rate depends on the step and the run's length.
+    @Test func theLargestEpochsAndBatchSizeTrain() throws {
+        let model = Sequential { Dense(1, 8, activation: .tanh, seed: 1); Dense(8, 1, seed: 2) }
+        let stop = EpochEndCallback { record, run in run.stopRequested = record.epoch == 3 }
+        let history = try model.fit(
+            Self.wave, loss: .meanSquaredError, optimizer: SGD(learningRate: 0.05), epochs: .max, batchSize: .max,
+            callbacks: [stop], seed: 1, schedule: LearningRateSchedule(.cosine, per: .step))
+        #expect(history.epochs.map(\.epoch) == [1, 2, 3])
+        #expect(history.epochs[2].loss < history.epochs[0].loss)
+    }
+
     @Test func earlyStoppingStopsOnAPlateauAndRestoresTheBestWeights() throws {
         // No later epoch can beat the first by minDelta = 100: a plateau from epoch 2 on.
         let model = Sequential { Dense(1, 8, activation: .tanh, seed: 1); Dense(8, 1, seed: 2) }

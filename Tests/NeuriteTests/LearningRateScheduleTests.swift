@@ -37,6 +37,20 @@ struct LearningRateScheduleTests {
         #expect(rates(.cosine, steps: 60..<61) == [0])
     }
 
+    /// A run of `Int.max` epochs (until early stopping; `--epochs 9223372036854775807`) overflowed
+    /// the per-epoch cosine's length in intervals when an epoch was one step, and stopped the program.
+    @Test func theLongestRunsGiveRatesAtTheirStart() {
+        for schedule in [LearningRateSchedule.cosine, .init(.cosine, per: .step), .init(.step(every: 2, factor: 0.5)),
+                         .init(.exponential(factor: 0.9)), .cosine.warmingUp(for: .steps(Int.max))] {
+            for stepsPerEpoch in [1, 7, Int.max] {
+                let rates = [0, 1, Int.max].map { schedule.learningRate(base: 1, step: $0, stepsPerEpoch: stepsPerEpoch, epochs: .max) }
+                #expect(rates.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 1 }, "\(schedule), \(stepsPerEpoch) steps per epoch: \(rates)")
+                // The base rate, or 1/Int.max of it one step into the endless warm-up.
+                #expect(schedule.warmup == .steps(0) ? rates[0] == 1 : rates[0] < 1e-18, "\(schedule): \(rates[0]) at the first step")
+            }
+        }
+    }
+
     @Test func warmupRisesLinearlyThenTheDecaySpansTheRest() {
         let warm = LearningRateSchedule(.constant, warmup: .steps(4))
         #expect((0..<6).map { warm.learningRate(base: 1, step: $0, stepsPerEpoch: 10, epochs: 1) } == [0.25, 0.5, 0.75, 1, 1, 1])

@@ -102,7 +102,9 @@ public struct LearningRateSchedule: Sendable, Equatable {
         let position: Int, length: Int
         switch interval {
         case .step: (position, length) = (step - warmupSteps, decaySteps)
-        case .epoch: (position, length) = ((step - warmupSteps) / stepsPerEpoch, (decaySteps + stepsPerEpoch - 1) / stepsPerEpoch)
+        case .epoch:
+            // Rounded up without `decaySteps + stepsPerEpoch - 1`, which overflowed for a run of Int.max epochs.
+            (position, length) = ((step - warmupSteps) / stepsPerEpoch, decaySteps / stepsPerEpoch + (decaySteps % stepsPerEpoch == 0 ? 0 : 1))
         }
         switch decay {
         case .constant:

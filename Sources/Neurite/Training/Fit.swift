@@ -61,7 +61,9 @@ extension Layer {
             loss: loss, metrics: metrics, clipping: clipping, recordingGradientNorms: recordingGradientNorms, epoch: nil,
             diagnostics: diagnostics, communicator: communicator)
         return try trainEpochs(
-            loop, optimizer: optimizer, epochs: epochs, samplesPerEpoch: train.count, stepsPerEpoch: (train.count + batchSize - 1) / batchSize,
+            loop, optimizer: optimizer, epochs: epochs, samplesPerEpoch: train.count,
+            // Rounded up without `train.count + batchSize - 1`, which overflowed for --batch-size Int.max.
+            stepsPerEpoch: train.count / batchSize + (train.count % batchSize == 0 ? 0 : 1),
             batchSize: batchSize, callbacks: callbacks, seed: seed, schedule: schedule, resumingFrom: checkpoint,
             steps: { epoch in loop.steps(train.batches(size: batchSize, shuffled: true, seed: seed &+ UInt64(epoch))) },
             validate: validation.map { validation in { try self.evaluate(on: validation, loss: loss, metrics: metrics) } })
@@ -106,7 +108,9 @@ extension Layer {
         }
         try DataParallel.broadcastParameters(namedParameters.map(\.parameter), over: loop.communicator)
         for callback in callbacks { try callback.trainingBegan(run) }
-        for epoch in (run.history.epochs.count + 1)..<(epochs + 1) where !run.stopRequested {
+        // `through:`, not `..<(epochs + 1)`: a run of Int.max epochs (until early stopping) overflowed.
+        for epoch in stride(from: run.history.epochs.count + 1, through: epochs, by: 1) {
+            if run.stopRequested { break }  // not a `where` clause, which would count the rest of Int.max epochs
             for callback in callbacks { try callback.epochBegan(epoch, run: run) }
             loop.diagnostics?.beginEpoch(epoch)
             let started = ContinuousClock.now
@@ -116,7 +120,10 @@ extension Layer {
                 try epochLoop.run(
                     self, optimizer: &optimizer, steps: steps(epoch),
                     learningRate: { step in
-                        schedule.learningRate(base: baseRate, step: (epoch - 1) * stepsPerEpoch + step, stepsPerEpoch: stepsPerEpoch, epochs: epochs)
+                        // Saturating: only a run of about Int.max steps gets there, where every schedule is flat.
+                        let (through, overflow) = epoch.multipliedReportingOverflow(by: stepsPerEpoch)
+                        let runStep = overflow ? Int.max : through - stepsPerEpoch + step
+                        return schedule.learningRate(base: baseRate, step: runStep, stepsPerEpoch: stepsPerEpoch, epochs: epochs)
                     },
                     afterBatch: { done in for callback in callbacks { callback.batchEnded(samplesDone: done, run: run) } })
             }

@@ -33,14 +33,14 @@ extension TrainingDiagnostics {
         if let first = record.layers.first, let last = record.layers.last, record.layers.count > 1,
            last.gradientNorm > 0, first.gradientNorm < 1e-3 * last.gradientNorm {
             raise("vanishing:\(record.epoch)", String(
-                format: "warning: step %d: %@ gradient norm %.2e is below 1e-3 of the last layer's (%.2e): early-layer gradients vanish",
+                format: "warning: step %ld: %@ gradient norm %.2e is below 1e-3 of the last layer's (%.2e): early-layer gradients vanish",
                 record.step, first.layer, first.gradientNorm, last.gradientNorm))
         }
         for layer in record.layers {
             let start = noteEpochStart(layer.layer, layer.gradientNorm)
             if start > 0, layer.gradientNorm > 100 * start {
                 raise("exploding:\(record.epoch):\(layer.layer)", String(
-                    format: "warning: step %d: %@ gradient norm grew %.0f× within epoch %d (%.2e → %.2e): gradients explode",
+                    format: "warning: step %ld: %@ gradient norm grew %.0f× within epoch %ld (%.2e → %.2e): gradients explode",
                     record.step, layer.layer, layer.gradientNorm / start, record.epoch, start, layer.gradientNorm))
             }
         }
