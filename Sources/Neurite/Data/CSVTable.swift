@@ -36,10 +36,9 @@ public struct CSVTable: Sendable {
         self = try data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
             // Then per cell an end offset, and a Float when ``numbers(columns:)`` converts it.
-            let cells = csvCellEstimate(bytes)
-            let perCell = MemoryLayout<Int>.stride + MemoryLayout<Float>.stride
-            let total = SizeLimit.elementCount([cells, perCell]).flatMap { $0.addingReportingOverflow(2 * bytes.count).overflow ? nil : $0 + 2 * bytes.count }
-            if let problem = SizeLimit.problem(bytes: (total ?? 0, total == nil), what: "a table of \(cells) cells in \(bytes.count) bytes") {
+            let cells = csvCellEstimate(bytes), perCell = MemoryLayout<Int>.stride + MemoryLayout<Float>.stride
+            let total = SizeLimit.elementCount([cells, perCell]).map { $0.addingReportingOverflow(2 * bytes.count) }
+            if let problem = SizeLimit.problem(bytes: total ?? (0, true), what: "a table of \(cells) cells in \(bytes.count) bytes") {
                 throw CSVError.unreadable(url, reason: problem)
             }
             guard isUTF8(bytes) else { throw CSVError.unreadable(url, reason: "not UTF-8 text") }
