@@ -8,9 +8,24 @@ import Testing
 /// shapes, mostly one edit away from a shape the layer takes, where a forgotten check hides.
 @Suite("Hostile inputs: tensor shapes")
 struct HostileShapeTests {
-    /// Errors a caller can act on; anything else (or a trap, which ends the test run) fails.
-    static func isTyped(_ error: any Error) -> Bool {
-        error is TensorError || error is SequenceMaskError
+    /// How many calls returned and how many threw; a throw must be an error a caller can act on
+    /// (a trap ends the test run). Both must be common, or the rounds test one path only.
+    struct Outcomes {
+        var returned = 0, thrown = 0
+
+        mutating func run(_ call: () throws -> Void, _ context: @autoclosure () -> String) {
+            do {
+                try call()
+                returned += 1
+            } catch {
+                #expect(error is TensorError || error is SequenceMaskError, "\(context()): \(error)")
+                thrown += 1
+            }
+        }
+
+        func expectBoth(atLeast count: Int) {
+            #expect(returned >= count && thrown >= count, "\(returned) returned, \(thrown) thrown")
+        }
     }
 
     /// Each stopped the program with a precondition failure before it threw.
@@ -38,7 +53,7 @@ struct HostileShapeTests {
             (GRU(3, 4, returning: .lastState, seed: 1), [2, 3, 3]), (SimpleRNN(3, 4, seed: 1), [2, 3, 3]),
             (Dropout(0.5, seed: 1), [2, 3]), (Activation.relu, [2, 3]), (Activation.softmax, [2, 3]),
         ]
-        var (returned, thrown) = (0, 0)
+        var outcomes = Outcomes()
         for round in 0..<3000 {
             let (layer, taken) = layers[round % layers.count]
             var shape = taken
@@ -52,24 +67,19 @@ struct HostileShapeTests {
             // Integers (token ids for the embedding, some out of its range), NaN and fractions.
             let values = (0..<shape.reduce(1, *)).map { _ in [Float.nan, -3, 7, 2.5, 0, 1, 2, 3][random(0...7)] }
             let input = try Tensor(shape: shape, scalars: values)
-            do {
+            outcomes.run({
                 _ = try withLayerMode(round % 2 == 0 ? .training : .evaluation) { try layer(input) }
                 _ = try valueWithGradient(at: [input]) { try layer($0[0]).sum() }
-                returned += 1
-            } catch {
-                #expect(Self.isTyped(error), "\(type(of: layer)) on \(shape): \(error)")
-                thrown += 1
-            }
+            }, "\(type(of: layer)) on \(shape)")
         }
-        // Both paths taken often: the rounds are neither all refused nor all accepted.
-        #expect(returned > 300 && thrown > 300, "\(returned) returned, \(thrown) thrown")
+        outcomes.expectBoth(atLeast: 300)
     }
 
     @Test func recurrentLengthsMasksAndStatesReturnOrThrow() throws {
         var generator = RandomGenerator(seed: 12)
         func random(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &generator) }
         let layers: [any RecurrentLayer] = [LSTM(3, 4, seed: 1), GRU(3, 4, seed: 1), SimpleRNN(3, 4, returning: .lastState, seed: 1)]
-        var (returned, thrown) = (0, 0)
+        var outcomes = Outcomes()
         for round in 0..<1500 {
             let layer = layers[round % layers.count]
             var shape = [2, 3, 3]
@@ -88,17 +98,9 @@ struct HostileShapeTests {
                     _ = try crossEntropy(logits: logits, labels: (0..<random(5...6)).map { _ in random(-1...2) }, mask: mask)
                 },
             ]
-            for call in calls {
-                do {
-                    try call()
-                    returned += 1
-                } catch {
-                    #expect(Self.isTyped(error), "\(type(of: layer)) on \(shape), lengths \(lengths): \(error)")
-                    thrown += 1
-                }
-            }
+            for call in calls { outcomes.run(call, "\(type(of: layer)) on \(shape), lengths \(lengths)") }
         }
-        #expect(returned > 300 && thrown > 300, "\(returned) returned, \(thrown) thrown")
+        outcomes.expectBoth(atLeast: 300)
     }
 
     @Test func operationsInsideAScopeReturnOrThrow() throws {
@@ -125,19 +127,15 @@ struct HostileShapeTests {
             { a, b, _, _ in try meanSquaredError(predictions: a, targets: b) },
             { a, b, _, _ in try binaryCrossEntropy(logits: a, targets: b) },
         ]
-        var (returned, thrown) = (0, 0)
+        var outcomes = Outcomes()
         for round in 0..<4000 {
             let (a, b, c, axis) = (randomTensor(), randomTensor(), randomTensor(), random(-5...5))
             let operation = operations[round % operations.count]
-            do {
+            outcomes.run({
                 _ = try withTensorErrors { try operation(a, b, c, axis) }
                 _ = try valueWithGradient(at: [a, b]) { try operation($0[0], $0[1], c, axis).sum() }
-                returned += 1
-            } catch {
-                #expect(Self.isTyped(error), "operation \(round % operations.count) on \(a.shape), \(b.shape), axis \(axis): \(error)")
-                thrown += 1
-            }
+            }, "operation \(round % operations.count) on \(a.shape), \(b.shape), axis \(axis)")
         }
-        #expect(returned > 300 && thrown > 300, "\(returned) returned, \(thrown) thrown")
+        outcomes.expectBoth(atLeast: 300)
     }
 }
