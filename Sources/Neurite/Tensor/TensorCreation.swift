@@ -67,8 +67,11 @@ extension Tensor {
     }
 
     /// Rows of the identity matrix picked by `labels`: row i has a 1 in column `labels[i]`.
-    /// - Throws: ``TensorError/invalidArgument(_:)`` for a label outside `0..<classCount`.
+    /// - Throws: ``TensorError/invalidArgument(_:)`` for a negative class count, one whose rows
+    ///   cannot fit in memory (``SizeLimit``), or a label outside `0..<classCount`.
     public static func oneHot(_ labels: [Int], classCount: Int) throws -> Tensor {
+        guard classCount >= 0 else { throw TensorError.invalidArgument("oneHot: class count \(classCount) is negative") }
+        if let problem = SizeLimit.problem(shape: [labels.count, classCount]) { throw TensorError.invalidArgument("oneHot: \(problem)") }
         var result = Tensor.zeros([labels.count, classCount])
         try result.withUnsafeMutableBuffer { buffer in
             for (row, label) in labels.enumerated() {

@@ -37,6 +37,10 @@ struct HostileShapeTests {
         // an empty batch without a mask (it asked `reshaped` for [0, -1]).
         let none = try SequenceMask(lengths: [], steps: 3)
         #expect(try crossEntropy(logits: .zeros([2, 0, 3]), labels: [], mask: none).scalars == [0])
+        // oneHot throws for a bad label; a negative or overflowing class count reached `zeros`'s precondition.
+        #expect(throws: TensorError.invalidArgument("oneHot: class count -1 is negative")) { try Tensor.oneHot([0], classCount: -1) }
+        #expect(throws: TensorError.self) { try Tensor.oneHot([0, 1], classCount: .max) }
+        #expect(try Tensor.oneHot([], classCount: 0).shape == [0, 0])
     }
 
     @Test func layersGivenAnyShapeReturnOrThrow() throws {
