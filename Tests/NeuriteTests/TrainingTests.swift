@@ -36,6 +36,15 @@ struct TrainingTests {
         #expect(try widening.predict(Tensor.zeros([3, 1]), batchSize: 1).shape == [3, 1 << 21])
     }
 
+    /// A batch size below 1 is thrown, as `fit` throws it, instead of stopping in `stride`.
+    @Test func predictAndAccuracyRefuseABatchBelowOne() throws {
+        let model = Dense(2, 3, seed: 1), inputs = Tensor.zeros([4, 2])
+        #expect(throws: TensorError.invalidArgument("predict needs batchSize > 0, found 0")) { try model.predict(inputs, batchSize: 0) }
+        let data = try Dataset(inputs: inputs, labels: [0, 1, 2, 0])
+        #expect(throws: TensorError.invalidArgument("accuracy needs batchSize > 0, found -1")) { try model.accuracy(on: data, batchSize: -1) }
+        #expect(try model.predict(inputs, batchSize: 3).shape == [4, 3])
+    }
+
     @Test func linearRegressionRecoversItsCoefficients() throws {
         // y = 3·x₁ − 2·x₂ + 0.5 plus small noise.
         let inputs = Tensor.randomNormal([256, 2], seed: 8)

@@ -7,11 +7,13 @@ public let inferenceBatchSize = 256
 extension Layer {
     /// The model's outputs for `inputs`, computed in batches without recording gradients, in
     /// evaluation mode (dropout off, batch normalisation on its running statistics).
-    /// - Throws: what the layers throw, and ``TensorError/invalidArgument(_:)`` when the outputs
-    ///   of all the samples would exceed ``SizeLimit`` (checked after the first batch, before
-    ///   the rest are computed).
+    /// - Throws: what the layers throw, and ``TensorError/invalidArgument(_:)`` for a batch size
+    ///   below 1 or when the outputs of all the samples would exceed ``SizeLimit`` (checked after
+    ///   the first batch, before the rest are computed).
     public func predict(_ inputs: Tensor, batchSize: Int = inferenceBatchSize) throws -> Tensor {
-        try inference {
+        // Thrown, as `fit` does, rather than met as `stride`'s or `batches`' precondition.
+        guard batchSize > 0 else { throw TensorError.invalidArgument("predict needs batchSize > 0, found \(batchSize)") }
+        return try inference {
             guard inputs.rank >= 1, inputs.shape[0] > batchSize else { return try self(inputs) }
             var parts: [Float] = []
             var outputShape: [Int] = []
@@ -33,7 +35,9 @@ extension Layer {
 
     /// The fraction of samples whose largest output is at their label, in evaluation mode, in
     /// batches of `batchSize` (``inferenceBatchSize``).
+    /// - Throws: what the layers throw, and ``TensorError/invalidArgument(_:)`` for a batch size below 1.
     public func accuracy(on dataset: Dataset, batchSize: Int = inferenceBatchSize) throws -> Double {
+        guard batchSize > 0 else { throw TensorError.invalidArgument("accuracy needs batchSize > 0, found \(batchSize)") }
         guard dataset.count > 0 else { return 0 }
         var correct = 0
         try inference {
