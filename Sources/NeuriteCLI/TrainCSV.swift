@@ -51,14 +51,22 @@ struct TrainCSV: ParsableCommand {
         try DistributedRun.run(on: communicator) { try train(on: communicator) }
     }
 
-    private func train(on communicator: Communicator) throws {
-        try OutputProbe.check(training.output)
+    /// The table as a dataset of its feature columns and targets, the feature names and the
+    /// head's output count. In a function of its own so that the table's cells (about 10 bytes
+    /// each) are freed before the split and the standardization copy the numbers: `train csv` of
+    /// a 100 MB table of 50 M cells peaked at 1.18 GB with the table alive throughout.
+    private func readTable() throws -> (data: Dataset, featureNames: [String], outputs: Int) {
         let table = try CSVTable(contentsOf: URL(fileURLWithPath: file))
         _ = try table.indices(of: target)
         let featureNames = features.isEmpty ? table.columns.filter { !target.contains($0) } : features
         guard !featureNames.isEmpty else { throw ValidationError("\(file): no feature columns besides the targets") }
         let (targets, outputs) = try task.targets(from: table, columns: target)
-        let all = try Dataset(inputs: table.numbers(columns: featureNames), targets: targets)
+        return (try Dataset(inputs: table.numbers(columns: featureNames), targets: targets), featureNames, outputs)
+    }
+
+    private func train(on communicator: Communicator) throws {
+        try OutputProbe.check(training.output)
+        let (all, featureNames, outputs) = try readTable()
 
         // The split comes first: the standardization is learned on the training rows only.
         let fraction = training.validationSplit ?? 0.2
