@@ -14,6 +14,7 @@ struct ExportONNX: ParsableCommand {
     var output: String
 
     func run() throws {
+        try OutputProbe.check(output, option: nil, notOverwriting: [model])
         let saved = try SavedModel(path: model)
         try saved.network().writeONNX(sampleShape: saved.inputShape, to: URL(fileURLWithPath: output))
         print("wrote \(output): \(saved.architecture), input [batch, \(saved.inputShape.map(String.init).joined(separator: ", "))]")

@@ -14,6 +14,7 @@ struct ExportTorch: ParsableCommand {
     var output: String
 
     func run() throws {
+        try OutputProbe.check(output, option: nil, notOverwriting: [model])
         let saved = try SavedModel(path: model)
         let export = try saved.network().pyTorchExport(sampleShape: saved.inputShape)
         // "format: pt" is what safetensors.torch.save_file records.

@@ -25,6 +25,7 @@ struct ImportTorch: ParsableCommand {
     var output: String
 
     func run() throws {
+        try OutputProbe.check(output, notOverwriting: [stateDict, model])
         let architecture = try ArchitectureArgument.parse(model)
         let shape = try SavedModel.shape(inputShape)
         let network = try architecture.build(inputShape: shape, seed: 0)

@@ -3,14 +3,30 @@ import Neurite
 
 /// Checks made before training, so that a run of hours cannot end with nowhere to put its result.
 enum OutputProbe {
-    /// Checks that `--output` can be written, by creating and removing a temporary file in its
-    /// folder (``AtomicFile/checkWritable(_:)``): the folder exists and is writable, and the path
-    /// is not a folder.
-    static func check(_ output: String?) throws {
+    /// Checks that `output` is none of the files the command reads (`inputs`, through links) and
+    /// can be written, by creating and removing a temporary file in its folder
+    /// (``AtomicFile/checkWritable(_:)``): the folder exists and is writable, and the path is not
+    /// a folder. `neurite export-onnx m.safetensors m.safetensors` replaced the model it read with
+    /// its ONNX file; `train csv data.csv --output data.csv` would have replaced the table.
+    /// - Parameter option: the option that gave `output`, which errors name; `nil` for an argument.
+    static func check(_ output: String?, option: String? = "--output", notOverwriting inputs: [String] = []) throws {
         guard let output else { return }
-        do { try AtomicFile.checkWritable(URL(fileURLWithPath: output)) } catch let error as SerializationError {
-            throw CommandLineError(subject: "--output", message: "\(error)")
+        if let input = inputs.first(where: { sameFile(output, $0) }) {
+            throw CommandLineError(
+                subject: option ?? output,
+                message: "expected a file other than the input \(input), found the same file (writing it would replace what this command reads)")
         }
+        do { try AtomicFile.checkWritable(URL(fileURLWithPath: output)) } catch let error as SerializationError {
+            guard let option else { throw error }  // its message starts with the path already
+            throw CommandLineError(subject: option, message: "\(error)")
+        }
+    }
+
+    /// Whether `first` and `second` name one existing file, by device and inode after links.
+    private static func sameFile(_ first: String, _ second: String) -> Bool {
+        var a = stat(), b = stat()
+        guard stat(first, &a) == 0, stat(second, &b) == 0 else { return false }
+        return a.st_dev == b.st_dev && a.st_ino == b.st_ino
     }
 
     /// Refuses to save a model whose loss on the first test samples is not finite: weights can

@@ -42,6 +42,7 @@ struct Predict: ParsableCommand {
     }
 
     func run() throws {
+        try OutputProbe.check(output, notOverwriting: [model, input])
         if let output, input.hasSuffix(".safetensors") { return try writeRawOutputs(to: output) }
         print(try predictions().formatted(format))
     }

@@ -65,7 +65,7 @@ struct TrainCSV: ParsableCommand {
     }
 
     private func train(on communicator: Communicator) throws {
-        try OutputProbe.check(training.output)
+        try OutputProbe.check(training.output, notOverwriting: [file])
         let (all, featureNames, outputs) = try readTable()
 
         // The split comes first: the standardization is learned on the training rows only.

@@ -69,6 +69,7 @@ struct TrainText: ParsableCommand {
     }
 
     func run() throws {
+        try OutputProbe.check(output, notOverwriting: [file])
         let whole = try TextCorpus(contentsOf: URL(fileURLWithPath: file))
         let (corpus, held) = try runOptions.validationSplit.map { try whole.split(validationFraction: $0) } ?? (whole, nil)
         let windows = try corpus.windows(batchSize: batchSize, sequenceLength: sequenceLength)

@@ -97,6 +97,31 @@ struct CommandFailureTests {
         #expect(failure(["predict", model.path, images.path]) == "error: \(model.path): does not fit the model, expected a finite pixel mean and a positive standard deviation, found 'nan' and '0.3'")
     }
 
+    /// An output that is one of the command's inputs, by name or through a link, is refused
+    /// before anything is written: `export-onnx m.safetensors m.safetensors` replaced the model
+    /// with its ONNX file, and `train csv t.csv --output t.csv` would have replaced the table.
+    @Test func anOutputThatIsAnInputIsRefused() throws {
+        let model = Self.data.appendingPathComponent("kept.safetensors")
+        let architecture = try Architecture("dense(4, relu) dense(10)")
+        try SavedModel.save(try architecture.build(inputShape: [784], seed: 0), architecture: architecture, inputShape: [784], to: model.path)
+        let link = Self.data.appendingPathComponent("kept-link.safetensors")
+        try? FileManager.default.removeItem(at: link)
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: model)
+        let before = try Data(contentsOf: model)
+        let same = "expected a file other than the input \(model.path), found the same file (writing it would replace what this command reads)"
+        #expect(failure(["export-onnx", model.path, model.path]) == "error: \(model.path): \(same)")
+        #expect(failure(["export-torch", model.path, link.path]) == "error: \(link.path): \(same)")
+        let images = Self.data.appendingPathComponent("t10k-images-idx3-ubyte")
+        #expect(failure(["predict", model.path, images.path, "--output", link.path]) == "error: --output: \(same)")
+        #expect(try Data(contentsOf: model) == before)
+
+        let table = Self.data.appendingPathComponent("same.csv")
+        try Data("a,b\n1,0\n2,1\n3,0\n4,1\n5,0\n".utf8).write(to: table)
+        #expect(failure(["train", "csv", table.path, "--task", "binary", "--target", "b", "--output", table.path])
+            == "error: --output: expected a file other than the input \(table.path), found the same file (writing it would replace what this command reads)")
+        #expect(try String(contentsOf: table, encoding: .utf8).hasPrefix("a,b\n"))
+    }
+
     /// A model with few parameters whose activations cannot fit (`conv(100000, 1)`: 313 MB of
     /// output per image) is refused by evaluate and predict for the batches of 256 they run,
     /// before any image is read or run, as train refuses it (`failsWithOneLine`).
