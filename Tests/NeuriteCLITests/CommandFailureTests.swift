@@ -120,6 +120,14 @@ struct CommandFailureTests {
         #expect(failure(["train", "csv", table.path, "--task", "binary", "--target", "b", "--output", table.path])
             == "error: --output: expected a file other than the input \(table.path), found the same file (writing it would replace what this command reads)")
         #expect(try String(contentsOf: table, encoding: .utf8).hasPrefix("a,b\n"))
+
+        // train text probes --output before training, as train mnist and csv do (it found out at the end).
+        let text = Self.data.appendingPathComponent("same.txt")
+        try Data(String(repeating: "abcabc hello ", count: 40).utf8).write(to: text)
+        #expect(failure(["train", "text", text.path, "--output", text.path])
+            == "error: --output: expected a file other than the input \(text.path), found the same file (writing it would replace what this command reads)")
+        #expect(failure(["train", "text", text.path, "--output", "/no/such/folder/m.safetensors"])
+            == "error: --output: /no/such/folder/m.safetensors: cannot be written, expected an existing folder, found no folder /no/such/folder")
     }
 
     /// A model with few parameters whose activations cannot fit (`conv(100000, 1)`: 313 MB of
