@@ -49,7 +49,9 @@ struct TrainMNIST: ParsableCommand {
 
     private func train(on communicator: Communicator) throws {
         let description = try architectureDescription()
-        try OutputProbe.check(training.output)
+        // The data files are inputs too: `--output` must not replace the MNIST copy.
+        let dataFiles = MNIST.files(in: dataDir.map { URL(fileURLWithPath: $0, isDirectory: true) }).map(\.path)
+        try OutputProbe.check(training.output, notOverwriting: dataFiles)
         let data = try MNIST.load(from: dataDir.map { URL(fileURLWithPath: $0, isDirectory: true) })
         let network = try training.buildModel(trainingOn: data.train.count) {
             try description.buildClassifier(inputShape: data.train.sampleShape, classes: MNIST.classCount, seed: training.seed, batchSize: $0)

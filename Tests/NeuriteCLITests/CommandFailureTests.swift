@@ -121,6 +121,12 @@ struct CommandFailureTests {
             == "error: --output: expected a file other than the input \(table.path), found the same file (writing it would replace what this command reads)")
         #expect(try String(contentsOf: table, encoding: .utf8).hasPrefix("a,b\n"))
 
+        let labels = Self.data.appendingPathComponent("train-labels-idx1-ubyte")
+        let labelBytes = try Data(contentsOf: labels)
+        #expect(failure(["train", "mnist", "--data-dir", Self.data.path, "--epochs", "1", "--output", labels.path])
+            == "error: --output: expected a file other than the input \(labels.path), found the same file (writing it would replace what this command reads)")
+        #expect(try Data(contentsOf: labels) == labelBytes)
+
         // train text probes --output before training, as train mnist and csv do (it found out at the end).
         let text = Self.data.appendingPathComponent("same.txt")
         try Data(String(repeating: "abcabc hello ", count: 40).utf8).write(to: text)

@@ -39,8 +39,20 @@ public struct MNIST: Sendable {
         let sourceTree = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Resources/MNIST")
         let candidates = besideExecutable + [sourceTree]
-        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("CRC32SUMS.uncompressed").path) }
+        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent(checksumsName).path) }
             ?? candidates[0]
+    }
+
+    private static let trainImagesName = "train-images-idx3-ubyte", trainLabelsName = "train-labels-idx1-ubyte"
+    private static let testImagesName = "t10k-images-idx3-ubyte", testLabelsName = "t10k-labels-idx1-ubyte"
+    private static let checksumsName = "CRC32SUMS.uncompressed"
+
+    /// Every file ``load(from:)`` may read in `directory` (the bundled copy by default): the four
+    /// IDX files, plain or gzipped, and their checksums; for commands that must not write there.
+    public static func files(in directory: URL? = nil) -> [URL] {
+        let directory = directory ?? bundledDirectory
+        let names = [trainImagesName, trainLabelsName, testImagesName, testLabelsName].flatMap { [$0, $0 + ".gz"] } + [checksumsName]
+        return names.map { directory.appendingPathComponent($0) }
     }
 
     /// The number of classes: the digits 0 to 9.
@@ -54,14 +66,14 @@ public struct MNIST: Sendable {
     /// - Throws: ``DataError`` naming the file that is missing, corrupt, truncated or inconsistent.
     public static func load(from directory: URL? = nil) throws -> MNIST {
         let directory = directory ?? bundledDirectory
-        let checksums = readChecksums(directory.appendingPathComponent("CRC32SUMS.uncompressed"))
+        let checksums = readChecksums(directory.appendingPathComponent(checksumsName))
         func read(_ name: String) throws -> (IDXFile, URL) {
             let gzipped = directory.appendingPathComponent(name + ".gz")
             let url = FileManager.default.fileExists(atPath: gzipped.path) ? gzipped : directory.appendingPathComponent(name)
             return (try IDXFile(contentsOf: url, expectedCRC32: checksums[name]), url)
         }
-        let trainImages = try read("train-images-idx3-ubyte"), trainLabels = try read("train-labels-idx1-ubyte")
-        let testImages = try read("t10k-images-idx3-ubyte"), testLabels = try read("t10k-labels-idx1-ubyte")
+        let trainImages = try read(trainImagesName), trainLabels = try read(trainLabelsName)
+        let testImages = try read(testImagesName), testLabels = try read(testLabelsName)
         try checkSplit(images: trainImages, labels: trainLabels)
         try checkSplit(images: testImages, labels: testLabels)
         guard testImages.0.dimensions.dropFirst() == trainImages.0.dimensions.dropFirst() else {
