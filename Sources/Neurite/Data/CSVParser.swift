@@ -17,11 +17,12 @@ struct CSVRecords {
 /// Splits `bytes` (UTF-8) into records by RFC 4180. The bytes that matter are all ASCII, so the
 /// scan is over bytes, not `Character`s (a CRLF is one `Character` in Swift). Lines with no
 /// characters at all are skipped; a leading UTF-8 byte-order mark is dropped.
+/// `cells` (``csvCellEstimate(_:)``) is reserved up front, so the cell ends are not regrown.
 /// - Throws: ``CSVError/unterminatedQuote(_:line:)`` and ``CSVError/misplacedQuote(_:line:)``.
-func parseCSVRecords(_ bytes: UnsafeBufferPointer<UInt8>, url: URL) throws -> CSVRecords {
+func parseCSVRecords(_ bytes: UnsafeBufferPointer<UInt8>, reservingCells cells: Int, url: URL) throws -> CSVRecords {
     let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
     var records = CSVRecords()
-    records.cells.reserve(bytes: bytes.count, cells: csvCellEstimate(bytes))
+    records.cells.reserve(bytes: bytes.count, cells: cells)
 
     var line = 1, recordLine = 1, quoteLine = 1
     var inQuotes = false, wasQuoted = false, recordStarted = false, cellIsEmpty = true

@@ -42,18 +42,19 @@ public struct CSVTable: Sendable {
                 throw CSVError.unreadable(url, reason: problem)
             }
             guard isUTF8(bytes) else { throw CSVError.unreadable(url, reason: "not UTF-8 text") }
-            return try CSVTable(bytes: bytes, url: url)
+            return try CSVTable(bytes: bytes, cellEstimate: cells, url: url)
         }
     }
 
     /// Parses `text` as CSV; `url` is the name errors give.
     public init(text: String, url: URL) throws {
         var text = text
-        self = try text.withUTF8 { try CSVTable(bytes: $0, url: url) }
+        self = try text.withUTF8 { try CSVTable(bytes: $0, cellEstimate: csvCellEstimate($0), url: url) }
     }
 
-    private init(bytes: UnsafeBufferPointer<UInt8>, url: URL) throws {
-        let records = try parseCSVRecords(bytes, url: url)
+    /// `cellEstimate`: ``csvCellEstimate(_:)`` of `bytes`, which the memory check has counted already.
+    private init(bytes: UnsafeBufferPointer<UInt8>, cellEstimate: Int, url: URL) throws {
+        let records = try parseCSVRecords(bytes, reservingCells: cellEstimate, url: url)
         guard !records.starts.isEmpty else { throw CSVError.empty(url, reason: "the file is empty; expected a header row") }
         let header = (0..<records.cellCount(0)).map { records.cells.trimmedText($0) }
         var seen = Set<String>()
