@@ -87,4 +87,31 @@ struct CheckpointingTests {
         try bytes.write(to: weights)
         #expect(throws: SerializationError.nonFinite(weights, tensor: "layers.1.bias")) { try Checkpoint.read(from: directory) }
     }
+
+    /// A checkpoint that cannot be written (a full disk; here a folder where the optimizer's file
+    /// goes) stops the run with the file named, leaves the previous checkpoint committed, and
+    /// removes the new model file it had written, which no manifest names.
+    @Test func aFailedWriteLeavesThePreviousCheckpointAndNoStrayFile() throws {
+        let directory = Self.directory()
+        let obstacle = EpochEndCallback { record, _ in
+            guard record.epoch == 1 else { return }
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent("epoch-2-optimizer.safetensors"), withIntermediateDirectories: false)
+        }
+        let model = Sequential { Dense(1, 8, activation: .tanh, seed: 1); Dense(8, 1, seed: 2) }
+        #expect {
+            try model.fit(FitTests.wave, loss: .meanSquaredError, optimizer: SGD(learningRate: 0.05), epochs: 3,
+                          callbacks: [Checkpointing(directory: directory), obstacle], seed: 1)
+        } throws: { error in
+            guard case SerializationError.unwritable(let url, _) = error else { return false }
+            return url.lastPathComponent == "epoch-2-optimizer.safetensors"
+        }
+        #expect(try Checkpoint.read(from: directory).epoch == 1)
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        #expect(names == ["checkpoint.json", "epoch-1-model.safetensors", "epoch-1-optimizer.safetensors", "epoch-2-optimizer.safetensors"])
+        // A folder that cannot be made is named with the reason, not as `NSCocoaErrorDomain Code=512`.
+        let file = directory.appendingPathComponent("checkpoint.json")
+        #expect(throws: SerializationError.unwritable(file.appendingPathComponent("inner"), reason: "not a directory")) {
+            try Checkpoint.read(from: directory).write(to: file.appendingPathComponent("inner"))
+        }
+    }
 }

@@ -5,20 +5,25 @@ import Foundation
 public func describeFileError(_ error: any Error) -> String {
     let nsError = error as NSError
     if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))).lowercased() }
-    if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-        return String(cString: strerror(Int32(underlying.code))).lowercased()
-    }
     if nsError.domain == NSCocoaErrorDomain {
         switch CocoaError.Code(rawValue: nsError.code) {
         case .fileNoSuchFile, .fileReadNoSuchFile: return "no such file"
         case .fileReadNoPermission, .fileWriteNoPermission: return "permission denied"
-        case .fileWriteOutOfSpace: return "no space left on the device"
+        case .fileWriteOutOfSpace: return "no space left on device"
         case .fileWriteVolumeReadOnly: return "read-only file system"
         case .fileReadTooLarge: return "too large to read"
         case .fileReadInapplicableStringEncoding: return "not UTF-8 text"
         case .fileReadCorruptFile: return "unreadable (not a regular file?)"
-        default: return "file error \(nsError.code)"
+        default: break
         }
     }
-    return "\(error)"
+    // A generic code ("file error 512" when a folder cannot be created): the POSIX error under
+    // it says more ("not a directory"). On Linux it is a Swift `POSIXError`, not an NSError.
+    if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? POSIXError {
+        return String(cString: strerror(underlying.code.rawValue)).lowercased()
+    }
+    if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+        return String(cString: strerror(Int32(underlying.code))).lowercased()
+    }
+    return nsError.domain == NSCocoaErrorDomain ? "file error \(nsError.code)" : "\(error)"
 }

@@ -57,12 +57,23 @@ public struct Checkpoint: Sendable {
         }
     }
 
-    /// Writes this checkpoint into `directory` (created if needed) as described above.
-    /// - Throws: the file system's error when a file cannot be written.
+    /// Writes this checkpoint into `directory` (created if needed) as described above. A write
+    /// that fails removes the files it created before the manifest named them.
+    /// - Throws: ``SerializationError/unwritable(_:reason:)`` naming the file or folder that
+    ///   cannot be written.
     public func write(to directory: URL) throws {
         let files = FileManager.default
-        try files.createDirectory(at: directory, withIntermediateDirectories: true)
+        do { try files.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
+            throw SerializationError.unwritable(directory, reason: describeFileError(error))
+        }
         let model = "epoch-\(epoch)-model.safetensors", optimizer = "epoch-\(epoch)-optimizer.safetensors"
+        // A full disk failed the optimizer's file and left the new model's, 400 KB of a folder
+        // that has no room, beside the previous checkpoint (which stays whole and committed).
+        let created = [model, optimizer].map(directory.appendingPathComponent).filter { !files.fileExists(atPath: $0.path) }
+        var committed = false
+        defer {
+            if !committed { for url in created { unlink(url.path) } }
+        }
         try Safetensors.write(modelState.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, to: directory.appendingPathComponent(model))
         try Safetensors.write(optimizerState.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, to: directory.appendingPathComponent(optimizer))
         let manifest = Manifest(
@@ -71,9 +82,11 @@ public struct Checkpoint: Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         // A temporary file synced and renamed over the old manifest: the commit point.
         try AtomicFile.write(encoder.encode(manifest), to: directory.appendingPathComponent(Checkpoint.manifestName))
+        committed = true
+        // unlink(2), not removeItem: a folder that happens to match is the user's, not a stale file.
         for name in (try? files.contentsOfDirectory(atPath: directory.path)) ?? []
         where name.hasPrefix("epoch-") && name.hasSuffix(".safetensors") && name != model && name != optimizer {
-            try? files.removeItem(at: directory.appendingPathComponent(name))
+            unlink(directory.appendingPathComponent(name).path)
         }
     }
 
