@@ -81,4 +81,29 @@ struct DiagnosticsTests {
         try step(&symmetric, second, inputs: inputs, labels: labels, optimizer: &optimizer)
         #expect(second.warnings.contains { $0.contains("all 5 units of layers.0 are identical") })
     }
+
+    /// The JSON-lines file is opened where it is: a symbolic link is written through and stays a
+    /// link (the file used to be created by a rename over the path, which replaced the link), and
+    /// a write that fails is named with the file (`/dev/full`: every write fails, a full disk).
+    @Test func writesThroughALinkAndNamesAFileThatCannotBeWritten() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("diagnostics-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let target = folder.appendingPathComponent("target.jsonl"), link = folder.appendingPathComponent("link.jsonl")
+        try Data("old\n".utf8).write(to: target)
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: target)
+        var model = Sequential { Dense(4, 3, seed: 1) }
+        let inputs = Tensor.randomNormal([2, 4], seed: 2)
+        var optimizer = SGD(learningRate: 0.1)
+        try step(&model, try TrainingDiagnostics(probe: inputs, file: link), inputs: inputs, labels: [0, 1], optimizer: &optimizer)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == target.path)
+        let lines = try String(contentsOf: target, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].hasPrefix("{"))
+
+        let full = URL(fileURLWithPath: "/dev/full")
+        guard FileManager.default.fileExists(atPath: full.path) else { return }  // Linux only
+        let diagnostics = try TrainingDiagnostics(probe: inputs, file: full)
+        #expect(throws: SerializationError.unwritable(full, reason: "no space left on device")) {
+            try step(&model, diagnostics, inputs: inputs, labels: [0, 1], optimizer: &optimizer)
+        }
+    }
 }

@@ -27,7 +27,7 @@ public final class TrainingDiagnostics {
     public let interval: Int
 
     let probeBatch: Tensor
-    private let file: FileHandle?
+    private let file: (url: URL, handle: FileHandle)?
     private let warn: (String) -> Void
     private var step = 0, epoch = 1
     private var pending: (layers: [LayerDiagnostics], weights: [(layer: String, value: Tensor)], loss: Double)?
@@ -39,24 +39,33 @@ public final class TrainingDiagnostics {
     ///   - interval: measure every this many steps (the first step is always measured).
     ///   - file: write each record as a JSON line here (created or truncated).
     ///   - warn: receives each warning as it is raised (the CLI prints it).
-    /// - Throws: the file system's error when `file` (or its directory) cannot be created.
+    /// - Throws: ``SerializationError/unwritable(_:reason:)`` when `file` (or its folder) cannot
+    ///   be created.
     public init(probe: Tensor, every interval: Int = 50, file: URL? = nil, warn: @escaping (String) -> Void = { _ in }) throws {
         precondition(interval > 0, "the diagnostics interval must be positive")
         self.probeBatch = probe.detached
         self.interval = interval
         self.warn = warn
-        if let file {
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
-                throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: file.path])
-            }
-            self.file = try FileHandle(forWritingTo: file)
-        } else {
-            self.file = nil
-        }
+        self.file = try file.map { ($0, try Self.openTruncated($0)) }
     }
 
-    deinit { try? file?.close() }
+    deinit { try? file?.handle.close() }
+
+    /// `url` opened for writing, created or emptied. `open(2)` rather than
+    /// `FileManager.createFile`, which writes a new file and renames it over the path: a symbolic
+    /// link was replaced by a plain file, and a pipe (`--diagnostics >(jq …)`) could not be used.
+    private static func openTruncated(_ url: URL) throws -> FileHandle {
+        let folder = url.deletingLastPathComponent()
+        // Only a missing folder is made; a file in its place is left for open(2) to name.
+        if !FileManager.default.fileExists(atPath: folder.path) {
+            do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+                throw SerializationError.unwritable(url, reason: describeFileError(error))
+            }
+        }
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else { throw SerializationError.unwritable(url, reason: currentErrorText()) }
+        return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+    }
 
     /// Starts a new epoch: the 100×-growth check compares against the epoch's first norms.
     public func beginEpoch(_ number: Int) {
@@ -89,7 +98,8 @@ public final class TrainingDiagnostics {
 
     /// Completes the measurement prepared for this step, after the update: update ratios,
     /// activations on the probe batch, warnings, and the JSON line.
-    /// - Throws: what the model throws on the probe batch, or the file's write error.
+    /// - Throws: what the model throws on the probe batch, or
+    ///   ``SerializationError/unwritable(_:reason:)`` when the line cannot be written (a full disk).
     public func record<Model: Layer>(_ model: Model) throws {
         guard let prepared = pending else { return }
         pending = nil
@@ -107,7 +117,9 @@ public final class TrainingDiagnostics {
             let encoder = JSONEncoder()
             encoder.keyEncodingStrategy = .convertToSnakeCase
             encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            try file.write(contentsOf: encoder.encode(record) + Data("\n".utf8))
+            do { try file.handle.write(contentsOf: encoder.encode(record) + Data("\n".utf8)) } catch {
+                throw SerializationError.unwritable(file.url, reason: describeFileError(error))
+            }
         }
     }
 
