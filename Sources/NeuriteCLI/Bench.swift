@@ -83,7 +83,7 @@ struct Bench: ParsableCommand {
         let machine = BenchMachine.current()
         let gemmSeconds = quick ? 0.05 : 0.2
         let shapes = (quick ? [64, 256] : [64, 128, 256, 512, 1024, 2048]).map(GEMMShape.square) + GEMMShape.training
-        FileHandle.standardError.write(Data("neurite bench: measuring, about \(quick ? 5 : 25) s and more with peers…\n".utf8))
+        StandardStreams.printError("neurite bench: measuring, about \(quick ? 5 : 25) s and more with peers…\n")
 
         let probeBefore = HostProbe.measure()
         var numpy: Result<NumPyReference, NumPyReference.Unavailable> = noNumpy

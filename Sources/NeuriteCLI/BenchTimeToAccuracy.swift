@@ -81,7 +81,7 @@ struct TimeToAccuracyReport {
 
     /// Each recipe by Neurite, then by PyTorch when `pytorch` (its Python) is given.
     static func measure(pytorch: Result<PythonInterpreter, any Error>?, threads: Int) -> TimeToAccuracyReport {
-        FileHandle.standardError.write(Data("neurite bench: training to accuracy, minutes…\n".utf8))
+        StandardStreams.printError("neurite bench: training to accuracy, minutes…\n")
         return TimeToAccuracyReport(rows: TimeToAccuracy.Recipe.allCases.map { recipe in
             (recipe, Result { try TimeToAccuracy.neurite(recipe) },
              pytorch.map { python in Result { try TimeToAccuracy.pytorch(recipe, python: python.get(), threads: threads) } })

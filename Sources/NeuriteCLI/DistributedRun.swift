@@ -44,7 +44,7 @@ enum DistributedRun {
     static func run(on communicator: Communicator, _ body: () throws -> Void) throws {
         guard communicator.size > 1 else { return try body() }
         do { try body() } catch {
-            FileHandle.standardError.write(Data("error: rank \(communicator.rank) of \(communicator.size): \(error)\n".utf8))
+            StandardStreams.printError("error: rank \(communicator.rank) of \(communicator.size): \(error)\n")
             communicator.abort(code: 1)
         }
     }

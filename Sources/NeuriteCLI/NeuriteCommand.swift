@@ -26,12 +26,13 @@ struct NeuriteCommand: ParsableCommand {
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
+            try StandardStreams.checkOutputWritten()
         } catch {
             let code = exitCode(for: error)
             // --help and --version: ArgumentParser prints them and exits 0.
             if code == .success { exit(withError: error) }
             let text = message(for: error, arguments: arguments)
-            if !text.isEmpty { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+            if !text.isEmpty { StandardStreams.printError(text + "\n") }
             Foundation.exit(code.rawValue)
         }
     }

@@ -34,8 +34,9 @@ struct PlaygroundCommand: AsyncParsableCommand {
         let host = host, listening = ListeningFlag()
         let application = try server.application { port in
             listening.set()
-            // Written at once, unbuffered: scripts wait for this line through a pipe.
-            FileHandle.standardOutput.write(Data("Neurite Playground: http://\(host):\(port)\n".utf8))
+            // Written at once, unbuffered: scripts wait for this line through a pipe. (write(2),
+            // not FileHandle.write, which stops the process when standard output is unwritable.)
+            _ = "Neurite Playground: http://\(host):\(port)\n".withCString { write(STDOUT_FILENO, $0, strlen($0)) }
         }
         do { try await application.runService() } catch where !listening.isSet {
             throw ListenError(host: host, port: port, underlying: error)

@@ -142,7 +142,8 @@ public final class Communicator: Sendable {
     /// Prints `message` naming this rank to standard error and ends the job (``abort(code:)``):
     /// for failures where throwing is impossible (inside a backward pass).
     func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("error: rank \(rank) of \(size): \(message)\n".utf8))
+        // write(2), not FileHandle.write, which stops the process when standard error is unwritable.
+        _ = "error: rank \(rank) of \(size): \(message)\n".withCString { write(STDERR_FILENO, $0, strlen($0)) }
         abort(code: 1)
     }
 
