@@ -22,6 +22,11 @@ extension NeuriteCommand {
             let command = words.prefix(words.first == "train" ? 2 : 1).joined(separator: " ")
             return command.isEmpty ? "error: \(error)" : "error: \(command): \(error)"
         case let error as CommandLineError: return "error: \(error.subject): \(error.message)"
+        case let error as CocoaError where error.isFileError && (error.filePath ?? error.url?.path) != nil:
+            // Foundation's own file errors (a folder that cannot be created, a figure that cannot
+            // be written) in the same form, instead of `NSCocoaErrorDomain Code=640`.
+            let written = (CocoaError.Code.fileWriteUnknown.rawValue...CocoaError.Code.fileWriteVolumeReadOnly.rawValue).contains(error.code.rawValue)
+            return "error: \((error.filePath ?? error.url?.path)!): \(written ? "cannot be written" : "cannot be read"), \(describeFileError(error))"
         case is ExitCode: return ""
         default:
             let text = ParserMessages.message(for: error)

@@ -26,6 +26,7 @@ struct LabCommand: ParsableCommand {
 
     func run() throws {
         let chosen = LabExperiment(rawValue: experiment).map { [$0] } ?? LabExperiment.allCases
+        try OutputProbe.checkFolder(output, option: "--output")
         let root = URL(fileURLWithPath: output, isDirectory: true)
         let started = ContinuousClock.now
         for experiment in chosen {

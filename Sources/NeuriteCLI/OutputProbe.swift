@@ -22,6 +22,36 @@ enum OutputProbe {
         }
     }
 
+    /// Refuses, before training, an `--output` whose file system cannot hold the model now (its
+    /// weights alone, 4 bytes a parameter): on a full disk, `train mnist` trained, then failed
+    /// to save, and the run was lost.
+    static func checkRoom(_ output: String?, parameters: Int) throws {
+        guard let output else { return }
+        let (bytes, overflow) = parameters.multipliedReportingOverflow(by: MemoryLayout<Float>.size)
+        do { try AtomicFile.checkRoom(for: overflow ? .max : bytes, at: URL(fileURLWithPath: output)) } catch let error as SerializationError {
+            throw CommandLineError(subject: "--output", message: "\(error)")
+        }
+    }
+
+    /// Checks that `folder` can take the files a command writes there later (`--plots` after
+    /// training, `--checkpoint` after the first epoch, `lab --output` after its experiments):
+    /// creates it as the command would, and probes it with a temporary file. `train mnist
+    /// --plots /dev/null/x` trained, then failed.
+    static func checkFolder(_ folder: String?, option: String) throws {
+        guard let folder else { return }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), !isFolder.boolValue {
+            throw CommandLineError(subject: option, message: "expected a folder, found a file \(folder)")
+        }
+        let url = URL(fileURLWithPath: folder, isDirectory: true)
+        do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
+            throw CommandLineError(subject: option, message: "\(folder): cannot be created, \(describeFileError(error))")
+        }
+        do { try AtomicFile.checkWritable(url.appendingPathComponent("probe")) } catch let error as SerializationError {
+            throw CommandLineError(subject: option, message: "\(error)")
+        }
+    }
+
     /// Whether `first` and `second` name one existing file, by device and inode after links.
     private static func sameFile(_ first: String, _ second: String) -> Bool {
         var a = stat(), b = stat()

@@ -66,6 +66,7 @@ struct TrainCSV: ParsableCommand {
 
     private func train(on communicator: Communicator) throws {
         try OutputProbe.check(training.output, notOverwriting: [file])
+        try OutputProbe.checkFolder(training.run.checkpoint, option: "--checkpoint")
         let (all, featureNames, outputs) = try readTable()
 
         // The split comes first: the standardization is learned on the training rows only.
@@ -81,6 +82,7 @@ struct TrainCSV: ParsableCommand {
             try architecture.build(inputShape: [featureNames.count], seed: training.seed, batchSize: $0)
         }
         if let bias = try task.startingBias(for: train.targets), let head = network.layers.last as? Dense { head.bias?.value = bias }
+        try OutputProbe.checkRoom(training.output, parameters: network.parameterCount)
         print("model: \(architecture)  (\(network.parameterCount) parameters)")
         print("data: \(train.count) training and \(validation.count) validation rows, \(featureNames.count) features; task \(task.rawValue), target \(target.joined(separator: ", ")); batch \(training.batchSize), \(optimization.summary), seed \(training.seed)")
 

@@ -52,11 +52,14 @@ struct TrainMNIST: ParsableCommand {
         // The data files are inputs too: `--output` must not replace the MNIST copy.
         let dataFiles = MNIST.files(in: dataDir.map { URL(fileURLWithPath: $0, isDirectory: true) }).map(\.path)
         try OutputProbe.check(training.output, notOverwriting: dataFiles)
+        try OutputProbe.checkFolder(training.run.checkpoint, option: "--checkpoint")
+        try OutputProbe.checkFolder(plots, option: "--plots")
         let data = try MNIST.load(from: dataDir.map { URL(fileURLWithPath: $0, isDirectory: true) })
         let network = try training.buildModel(trainingOn: data.train.count) {
             try description.buildClassifier(inputShape: data.train.sampleShape, classes: MNIST.classCount, seed: training.seed, batchSize: $0)
         }
         let optimizer = optimization.makeOptimizer()
+        try OutputProbe.checkRoom(training.output, parameters: network.parameterCount)
         print("model: \(description)  (\(network.parameterCount) parameters)")
         print("data: \(data.train.count) training and \(data.test.count) test samples; batch \(training.batchSize), \(optimization.summary), seed \(training.seed)")
         if let split = training.validationSplit {
@@ -98,15 +101,13 @@ struct TrainMNIST: ParsableCommand {
             communicator: communicator)
         guard communicator.isLeader else { return }
         DistributedRun.reportCommunication(of: communicator, steps)
-        if let plots {
-            let written = try TrainingPlots.write(epochs: curves, diagnostics: recorder?.records ?? [], model: network, to: URL(fileURLWithPath: plots))
-            print("plots: " + written.map(\.path).joined(separator: ", "))
-        }
-        if let diagnostics { print("diagnostics: \(recorder?.records.count ?? 0) records in \(diagnostics)") }
         let epochsDone = history.last?.epoch ?? 0
         if epochsDone < training.epochs && StopRequest.reason == nil { print("stopped early after epoch \(epochsDone)") }
-        if let output = training.output {
-            try OutputProbe.checkFinite(network, on: data.test)
+        // A diverged model is refused before anything is written, yet its curves are still drawn
+        // (they show the divergence); and the model is saved before the figures, so that a figure
+        // that cannot be written does not cost the run its result.
+        let finite = Result { if training.output != nil { try OutputProbe.checkFinite(network, on: data.test) } }
+        if case .success = finite, let output = training.output {
             try network.save(to: URL(fileURLWithPath: output), metadata: [
                 "neurite.architecture": description.description,
                 "neurite.input-shape": data.train.sampleShape.map(String.init).joined(separator: ","),
@@ -116,6 +117,12 @@ struct TrainMNIST: ParsableCommand {
             ])
             print("saved \(output)")
         }
+        if let plots {
+            let written = try TrainingPlots.write(epochs: curves, diagnostics: recorder?.records ?? [], model: network, to: URL(fileURLWithPath: plots))
+            print("plots: " + written.map(\.path).joined(separator: ", "))
+        }
+        if let diagnostics { print("diagnostics: \(recorder?.records.count ?? 0) records in \(diagnostics)") }
+        try finite.get()
         try OutputProbe.finishIfStopped(epoch: epochsDone + 1, of: training.epochs, saved: training.output)
     }
 

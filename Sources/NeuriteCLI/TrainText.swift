@@ -70,6 +70,7 @@ struct TrainText: ParsableCommand {
 
     func run() throws {
         try OutputProbe.check(output, notOverwriting: [file])
+        try OutputProbe.checkFolder(runOptions.checkpoint, option: "--checkpoint")
         let whole = try TextCorpus(contentsOf: URL(fileURLWithPath: file))
         let (corpus, held) = try runOptions.validationSplit.map { try whole.split(validationFraction: $0) } ?? (whole, nil)
         let windows = try corpus.windows(batchSize: batchSize, sequenceLength: sequenceLength)
@@ -80,6 +81,7 @@ struct TrainText: ParsableCommand {
             weight.parameter.value = Tensor.randomNormal(
                 weight.parameter.value.shape, standardDeviation: recurrentInitScale / Float(hidden).squareRoot(), using: &generator)
         }
+        try OutputProbe.checkRoom(output, parameters: model.parameterCount)
         print("model: \(cell.rawValue)(\(hidden)) over one-hot characters, dense(\(whole.vocabulary.count))  (\(model.parameterCount) parameters)")
         print("data: \(file), \(corpus.ids.count) characters, vocabulary \(whole.vocabulary.count); \(windows.count) windows of "
             + "\(batchSize)×\(sequenceLength) per epoch; \(optimization.summary)"

@@ -47,4 +47,34 @@ struct UnwritableOutputTests {
         #expect(lost.other == "error: standard output: cannot be written, a write failed; part of what this command printed is lost\n")
         #expect(try run(["summary", "lenet"], outputOnFullDevice: false).status == 0)
     }
+
+    @Test(arguments: [
+        (["--plots", "/dev/null/plots"], "error: --plots: /dev/null/plots: cannot be created, not a directory"),
+        (["--checkpoint", "/dev/null/run"], "error: --checkpoint: /dev/null/run: cannot be created, not a directory"),
+        (["--diagnostics", "/dev/null/run.jsonl"], "error: /dev/null/run.jsonl: cannot be written, not a directory"),
+        (["--diagnostics", full], "error: /dev/full: cannot be written, no space left on device"),
+    ])
+    func trainingNamesTheOutputThatCannotBeWritten(_ options: [String], _ expected: String) {
+        guard FileManager.default.fileExists(atPath: Self.full) else { return }
+        let message = failure(["train", "mnist", "--data-dir", Self.data.path, "--epochs", "1", "--hidden", "4"] + options)
+        #expect(message == expected)
+    }
+
+    /// The folders are checked before the work: a plain file where a folder should be, and lab's
+    /// folder. (Lab's experiments take seconds even with --quick; this fails at once.)
+    @Test func foldersAreCheckedFirst() throws {
+        let file = Self.data.appendingPathComponent("train-labels-idx1-ubyte").path
+        #expect(failure(["train", "mnist", "--data-dir", Self.data.path, "--checkpoint", file])
+                == "error: --checkpoint: expected a folder, found a file \(file)")
+        #expect(failure(["lab", "vanishing", "--output", "/dev/null/lab"]) == "error: --output: /dev/null/lab: cannot be created, not a directory")
+    }
+
+    /// Foundation's own file errors, wherever they come from, read like the library's.
+    @Test func foundationFileErrorsAreOneLine() throws {
+        let outOfSpace = CocoaError(.fileWriteOutOfSpace, userInfo: [NSFilePathErrorKey: "/plots/curves.png"])
+        #expect(NeuriteCommand.message(for: outOfSpace) == "error: /plots/curves.png: cannot be written, no space left on device")
+        let notAFolder: any Error
+        do { try FileManager.default.createDirectory(atPath: "/dev/null/x", withIntermediateDirectories: true); return } catch { notAFolder = error }
+        #expect(NeuriteCommand.message(for: notAFolder) == "error: /dev/null/x: cannot be written, not a directory")
+    }
 }

@@ -52,6 +52,17 @@ struct AtomicFileTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
 
+    /// The room check compares with what the file system has free: a file of `Int.max` bytes
+    /// never fits, one byte does (this folder was just written to), and the message gives both.
+    @Test func checksTheRoomForAFileBeforeItIsComputed() throws {
+        let target = directory.appendingPathComponent("model.safetensors")
+        try AtomicFile.checkRoom(for: 1, at: target)
+        #expect { try AtomicFile.checkRoom(for: .max, at: target) } throws: { error in
+            guard case SerializationError.unwritable(target, let reason) = error else { return false }
+            return reason.hasPrefix("expected room for 9.2 EB, found ") && reason.hasSuffix(" free on its file system")
+        }
+    }
+
     /// A child process saves models in a loop (AtomicWriteChild) and is killed with SIGKILL at
     /// a random moment, 50 times: the target must always be a complete model, the old or a new
     /// one, and the next save must leave no temporary file behind.

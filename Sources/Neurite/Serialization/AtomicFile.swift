@@ -61,6 +61,22 @@ public enum AtomicFile {
         unlink(probe.path)
     }
 
+    /// Checks that the file system of `url` has room now for a file of `bytes`: all of it, since
+    /// the old file stays until the new one is complete. Call it before a long computation whose
+    /// result goes to `url`; the later write still reports a disk that filled in the meantime.
+    /// A file system that cannot say (statvfs fails) passes.
+    /// - Throws: ``SerializationError/unwritable(_:reason:)`` giving both sizes.
+    public static func checkRoom(for bytes: Int, at url: URL) throws {
+        var info = statvfs()
+        guard statvfs(resolvedTarget(url).deletingLastPathComponent().path, &info) == 0 else { return }
+        // Blocks reserved for the superuser are free to root, whose writes may use them.
+        let blocks = UInt64(geteuid() == 0 ? info.f_bfree : info.f_bavail)
+        let free = blocks.multipliedReportingOverflow(by: UInt64(info.f_frsize))
+        guard !free.overflow, free.partialValue < UInt64(max(0, bytes)) else { return }
+        throw SerializationError.unwritable(
+            url, reason: "expected room for \(SizeLimit.describe(bytes)), found \(SizeLimit.describe(Int(free.partialValue))) free on its file system")
+    }
+
     /// `.NAME.tmp-PID` beside the target.
     static func temporaryURL(for target: URL, process: Int32) -> URL {
         target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).tmp-\(process)")
