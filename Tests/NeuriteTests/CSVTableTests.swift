@@ -54,6 +54,11 @@ struct CSVTableTests {
         try Data([0x61, 0x0A, 0xFF, 0xFE, 0x0A]).write(to: binary)
         defer { try? FileManager.default.removeItem(at: binary) }
         #expect(throws: CSVError.unreadable(binary, reason: "not UTF-8 text")) { try CSVTable(contentsOf: binary) }
+        #if os(Linux)
+        // Foundation refuses a device or pipe with EACCES; it is not root's permissions that fail.
+        let device = URL(fileURLWithPath: "/dev/zero")
+        #expect(throws: CSVError.unreadable(device, reason: "a pipe or device, not a regular file")) { try CSVTable(contentsOf: device) }
+        #endif
 
         // A sparse file larger than half the memory (with its cells copied out, more than all of
         // it): refused from its size, before reading.

@@ -26,7 +26,7 @@ public enum CSVError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .unreadable(url, reason): return "\(url.path): cannot be read (\(reason))"
+        case let .unreadable(url, reason): return "\(url.path): cannot be read, \(reason)"
         case let .empty(url, reason): return "\(url.path): \(reason)"
         case let .unterminatedQuote(url, line): return "\(url.path):\(line): the quoted field opened here is never closed"
         case let .misplacedQuote(url, line):

@@ -8,7 +8,13 @@ public func describeFileError(_ error: any Error) -> String {
     if nsError.domain == NSCocoaErrorDomain {
         switch CocoaError.Code(rawValue: nsError.code) {
         case .fileNoSuchFile, .fileReadNoSuchFile: return "no such file"
-        case .fileReadNoPermission, .fileWriteNoPermission: return "permission denied"
+        case .fileReadNoPermission, .fileWriteNoPermission:
+            // Foundation on Linux refuses to read a pipe or device (`/dev/zero`, `<(command)`) with
+            // EACCES, which said "permission denied" to root.
+            if let path = nsError.userInfo[NSFilePathErrorKey] as? String, isSpecialFile(path) {
+                return "a pipe or device, not a regular file"
+            }
+            return "permission denied"
         case .fileWriteOutOfSpace: return "no space left on device"
         case .fileWriteVolumeReadOnly: return "read-only file system"
         case .fileReadTooLarge: return "too large to read"
@@ -26,4 +32,12 @@ public func describeFileError(_ error: any Error) -> String {
         return String(cString: strerror(Int32(underlying.code))).lowercased()
     }
     return nsError.domain == NSCocoaErrorDomain ? "file error \(nsError.code)" : "\(error)"
+}
+
+/// Whether `path` is something other than a regular file or a folder: a pipe, socket or device.
+private func isSpecialFile(_ path: String) -> Bool {
+    var status = stat()
+    guard stat(path, &status) == 0 else { return false }
+    let kind = status.st_mode & S_IFMT
+    return kind != S_IFREG && kind != S_IFDIR
 }
