@@ -18,10 +18,13 @@ struct NeuriteCommand: ParsableCommand {
     ///   when the run is interrupted;
     /// - Ctrl-C and SIGTERM request a stop between training steps (``StopRequest``);
     /// - every failure is one line, `error: <file or option>: <expected>, <found>`, and an exit
-    ///   status of 1 (64 for a command line that does not parse), never a signal.
+    ///   status of 1 (64 for a command line that does not parse), never a signal: a write past
+    ///   the file size limit (`ulimit -f`) fails with EFBIG and is reported, where SIGXFSZ
+    ///   would have killed the process and left the save's temporary file behind.
     static func main() {
         StopRequest.lineBufferStandardOutput()
         StopRequest.installSignalHandlers()
+        signal(SIGXFSZ, SIG_IGN)
         let arguments = joiningNegativeNumbers(Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try parseAsRoot(arguments)

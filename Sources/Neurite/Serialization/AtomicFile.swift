@@ -61,12 +61,17 @@ public enum AtomicFile {
         unlink(probe.path)
     }
 
-    /// Checks that the file system of `url` has room now for a file of `bytes`: all of it, since
-    /// the old file stays until the new one is complete. Call it before a long computation whose
-    /// result goes to `url`; the later write still reports a disk that filled in the meantime.
-    /// A file system that cannot say (statvfs fails) passes.
+    /// Checks that the file system of `url` has room now for a file of `bytes` (all of it: the
+    /// old file stays until the new one is complete), and that the process may write a file that
+    /// large (`ulimit -f`). Call it before a long computation whose result goes to `url`; the
+    /// later write still reports a disk that filled in the meantime. A file system that cannot
+    /// say (statvfs fails) passes.
     /// - Throws: ``SerializationError/unwritable(_:reason:)`` giving both sizes.
     public static func checkRoom(for bytes: Int, at url: URL) throws {
+        if let limit = fileSizeLimit(), limit < UInt64(max(0, bytes)) {
+            throw SerializationError.unwritable(
+                url, reason: "expected room for \(SizeLimit.describe(bytes)), found a file size limit of \(SizeLimit.describe(Int(limit))) (ulimit -f)")
+        }
         var info = statvfs()
         guard statvfs(resolvedTarget(url).deletingLastPathComponent().path, &info) == 0 else { return }
         // Blocks reserved for the superuser are free to root, whose writes may use them.
@@ -75,6 +80,18 @@ public enum AtomicFile {
         guard !free.overflow, free.partialValue < UInt64(max(0, bytes)) else { return }
         throw SerializationError.unwritable(
             url, reason: "expected room for \(SizeLimit.describe(bytes)), found \(SizeLimit.describe(Int(free.partialValue))) free on its file system")
+    }
+
+    /// The largest file this process may write, in bytes, if limited.
+    private static func fileSizeLimit() -> UInt64? {
+        var limit = rlimit()
+        #if os(Linux)
+        guard getrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &limit) == 0 else { return nil }
+        #else
+        guard getrlimit(RLIMIT_FSIZE, &limit) == 0 else { return nil }
+        #endif
+        // RLIM_INFINITY is ~0 on Linux and 2⁶³−1 on macOS (a macro Swift does not import).
+        return limit.rlim_cur >= rlim_t(Int64.max) ? nil : UInt64(limit.rlim_cur)
     }
 
     /// `.NAME.tmp-PID` beside the target.
