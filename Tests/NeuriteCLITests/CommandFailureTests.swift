@@ -29,7 +29,7 @@ struct CommandFailureTests {
         (["--model", "reshape(1,28,28) conv(100000, 1) globalavgpool dense(10)"],
          "error: --model: a batch of 256 samples through the model up to conv(100000, 1) needs"),
         (["--model", "reshape(1,28,28) conv(100000, 1) globalavgpool dense(10)", "--batch-size", "32"],
-         "(physical memory or NEURITE_MAX_BYTES); each epoch is evaluated in batches of 256, whatever --batch-size"),
+         "; each epoch is evaluated in batches of 256, whatever --batch-size"),
         (["--output", "/no/such/folder/model.safetensors"], "error: --output: /no/such/folder/model.safetensors: cannot be written, expected an existing folder, found no folder /no/such/folder"),
         (["--output", "/tmp"], "error: --output: /tmp: cannot be written, expected a file name, found a folder"),
         (["--data-dir", "/no/such/data"], "error: /no/such/data/train-images-idx3-ubyte: no such file"),

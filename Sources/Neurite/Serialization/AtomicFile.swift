@@ -68,9 +68,9 @@ public enum AtomicFile {
     /// say (statvfs fails) passes.
     /// - Throws: ``SerializationError/unwritable(_:reason:)`` giving both sizes.
     public static func checkRoom(for bytes: Int, at url: URL) throws {
-        if let limit = fileSizeLimit(), limit < UInt64(max(0, bytes)) {
+        if let limit = ProcessLimits.limit(of: .fileSize), limit < bytes {
             throw SerializationError.unwritable(
-                url, reason: "expected room for \(SizeLimit.describe(bytes)), found a file size limit of \(SizeLimit.describe(Int(limit))) (ulimit -f)")
+                url, reason: "expected room for \(SizeLimit.describe(bytes)), found a file size limit of \(SizeLimit.describe(limit)) (ulimit -f)")
         }
         var info = statvfs()
         guard statvfs(resolvedTarget(url).deletingLastPathComponent().path, &info) == 0 else { return }
@@ -80,18 +80,6 @@ public enum AtomicFile {
         guard !free.overflow, free.partialValue < UInt64(max(0, bytes)) else { return }
         throw SerializationError.unwritable(
             url, reason: "expected room for \(SizeLimit.describe(bytes)), found \(SizeLimit.describe(Int(free.partialValue))) free on its file system")
-    }
-
-    /// The largest file this process may write, in bytes, if limited.
-    private static func fileSizeLimit() -> UInt64? {
-        var limit = rlimit()
-        #if os(Linux)
-        guard getrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &limit) == 0 else { return nil }
-        #else
-        guard getrlimit(RLIMIT_FSIZE, &limit) == 0 else { return nil }
-        #endif
-        // RLIM_INFINITY is ~0 on Linux and 2⁶³−1 on macOS (a macro Swift does not import).
-        return limit.rlim_cur >= rlim_t(Int64.max) ? nil : UInt64(limit.rlim_cur)
     }
 
     /// `.NAME.tmp-PID` beside the target.

@@ -6,15 +6,28 @@ import Foundation
 /// A hostile or damaged header can claim any size; multiplying its dimensions can overflow, and
 /// allocating what it claims can exhaust the machine before the data is found missing. Every such
 /// size is therefore computed with overflow checks and compared with this limit before anything
-/// is allocated: the machine's physical memory, or less when the environment variable
-/// `NEURITE_MAX_BYTES` says so (e.g. `NEURITE_MAX_BYTES=2000000000` on a shared machine).
+/// is allocated: the least of the machine's physical memory, the memory limit of the process's
+/// control group (a container's), its `ulimit -v` and `-d`, and the environment variable
+/// `NEURITE_MAX_BYTES` (e.g. `NEURITE_MAX_BYTES=2000000000` on a shared machine).
 public enum SizeLimit {
     /// The limit in bytes.
-    public static let maximumBytes: Int = {
-        let physical = Int(clamping: ProcessInfo.processInfo.physicalMemory)
-        guard let text = ProcessInfo.processInfo.environment["NEURITE_MAX_BYTES"], let configured = Int(text), configured > 0
-        else { return physical }
-        return min(configured, physical)
+    public static let maximumBytes: Int = binding.bytes
+
+    /// What sets ``maximumBytes``, as error messages name it: "physical memory", "the memory
+    /// limit of this process's control group", "ulimit -v", "ulimit -d" or "NEURITE_MAX_BYTES".
+    public static let limitSource: String = binding.source
+
+    private static let binding: (bytes: Int, source: String) = {
+        var candidates: [(bytes: Int, source: String)] = []
+        // First, so that it is the one named when it equals another.
+        if let text = ProcessInfo.processInfo.environment["NEURITE_MAX_BYTES"], let configured = Int(text), configured > 0 {
+            candidates.append((configured, "NEURITE_MAX_BYTES"))
+        }
+        candidates.append((Int(clamping: ProcessInfo.processInfo.physicalMemory), "physical memory"))
+        if let group = ProcessLimits.controlGroupMemory() { candidates.append((group, "the memory limit of this process's control group")) }
+        if let space = ProcessLimits.limit(of: .addressSpace) { candidates.append((space, "ulimit -v")) }
+        if let data = ProcessLimits.limit(of: .data) { candidates.append((data, "ulimit -d")) }
+        return candidates.min { $0.bytes < $1.bytes }!
     }()
 
     /// The number of elements of `shape`, or `nil` when a dimension is negative or the product
@@ -47,7 +60,7 @@ public enum SizeLimit {
     static func problem(bytes: (partialValue: Int, overflow: Bool), what: String) -> String? {
         if bytes.overflow { return "\(what) needs more bytes than a 64-bit count can hold" }
         guard bytes.partialValue <= maximumBytes else {
-            return "\(what) needs \(describe(bytes.partialValue)), more than the limit of \(describe(maximumBytes)) (physical memory or NEURITE_MAX_BYTES)"
+            return "\(what) needs \(describe(bytes.partialValue)), more than the limit of \(describe(maximumBytes)) (\(limitSource))"
         }
         return nil
     }
