@@ -12,6 +12,21 @@ extension NeuriteCommand {
     /// `predict`); command-line errors are reworded from ArgumentParser's, with the value given
     /// (looked up in `arguments`) when the check does not say it.
     static func message(for error: any Error, arguments: [String] = []) -> String {
+        oneLine(unescapedMessage(for: error, arguments: arguments))
+    }
+
+    /// `text` with every control character written as its escape (`\n`, `\u{1B}`): a file name
+    /// or value holding a line break split the one error line in two, and one holding an escape
+    /// sequence could restyle the terminal.
+    static func oneLine(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if scalar.properties.generalCategory == .control { result += scalar.escaped(asASCII: false) } else { result.unicodeScalars.append(scalar) }
+        }
+        return result
+    }
+
+    private static func unescapedMessage(for error: any Error, arguments: [String]) -> String {
         switch error {
         case let error as DataError: return "error: \(error)"
         case let error as SerializationError: return "error: \(error)"
@@ -36,7 +51,9 @@ extension NeuriteCommand {
 
     /// ArgumentParser's messages in the `<option>: <expected>, <found>` form.
     private static func reworded(_ text: String, arguments: [String]) -> String {
-        let firstLine = text.split(separator: "\n").first.map(String.init) ?? text
+        // A value with a line break in it would end the first line inside the quotes.
+        let escaped = arguments.filter { oneLine($0) != $0 }.reduce(text) { $0.replacingOccurrences(of: $1, with: oneLine($1)) }
+        let firstLine = escaped.split(separator: "\n").first.map(String.init) ?? escaped
         let patterns: [(String, (String, String) -> String)] = [
             ("^The value '(.*)' is invalid for '(-[^ ']*)[^']*'", { value, option in "\(option): expected a valid value, found '\(value)'" }),
             ("^Missing value for '(-[^ ']*)[^']*'()", { option, _ in "\(option): expected a value, found none" }),

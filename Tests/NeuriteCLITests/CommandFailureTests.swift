@@ -41,6 +41,14 @@ struct CommandFailureTests {
         #expect(message?.contains("NSCocoaErrorDomain") == false)
     }
 
+    /// A line break or escape sequence in a file name or value is written as its escape: the
+    /// error stays one line and cannot restyle the terminal.
+    @Test func controlCharactersInNamesAndValuesAreEscaped() {
+        #expect(failure(["evaluate", "/no/such/a\nb.safetensors"]) == "error: /no/such/a\\nb.safetensors: cannot be read, no such file")
+        #expect(failure(["evaluate", "/no/such/\u{1B}[31mred"]) == "error: /no/such/\\u{1B}[31mred: cannot be read, no such file")
+        #expect(failure(["train", "mnist", "--optimizer", "sg\nd"]) == "error: --optimizer: expected a valid value, found 'sg\\nd'")
+    }
+
     @Test func aDivergedRunKeepsTheSavedModel() throws {
         let model = Self.data.appendingPathComponent("kept.safetensors")
         let common = ["train", "mnist", "--data-dir", Self.data.path, "--epochs", "1", "--hidden", "8", "--output", model.path]
