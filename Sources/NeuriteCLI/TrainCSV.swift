@@ -74,8 +74,12 @@ struct TrainCSV: ParsableCommand {
         var (train, validation) = all.split(validationFraction: fraction, seed: training.seed)
         guard train.count > 0 else { throw ValidationError("\(file): \(all.count) rows leave none for training after --validation-split \(fraction)") }
         let standardization = try Standardization(fitting: train.inputs)
-        train = try Dataset(inputs: standardization.apply(to: train.inputs), targets: train.targets)
-        validation = try Dataset(inputs: standardization.apply(to: validation.inputs), targets: validation.targets)
+        // Regression targets are brought to unit scale too, and the scale folded into the saved
+        // head (``TableTask/targetScaling(fitting:)``).
+        let targetScaling = try task.targetScaling(fitting: train.targets)
+        train = try Dataset(inputs: standardization.apply(to: train.inputs), targets: targetScaling?.apply(to: train.targets) ?? train.targets)
+        validation = try Dataset(
+            inputs: standardization.apply(to: validation.inputs), targets: targetScaling?.apply(to: validation.targets) ?? validation.targets)
 
         let architecture = try Architecture(try hiddenLayers() + " " + task.head(outputs: outputs))
         let network = try training.buildModel(trainingOn: train.count) {
@@ -85,6 +89,9 @@ struct TrainCSV: ParsableCommand {
         try OutputProbe.checkRoom(training.output, parameters: network.parameterCount)
         print("model: \(architecture)  (\(network.parameterCount) parameters)")
         print("data: \(train.count) training and \(validation.count) validation rows, \(featureNames.count) features; task \(task.rawValue), target \(target.joined(separator: ", ")); batch \(training.batchSize), \(optimization.summary), seed \(training.seed)")
+        if let targetScaling {
+            print("targets: trained at unit scale (\(targetScaling.summary(of: target))); the loss, MSE and MAE below are in those units, the saved model predicts in the table's")
+        }
 
         let report = EpochEndCallback { record, run in
             var line = String(format: "epoch %ld/%ld  loss %.4f", record.epoch, run.epochs, record.loss)
@@ -108,6 +115,7 @@ struct TrainCSV: ParsableCommand {
         DistributedRun.reportCommunication(of: communicator, steps)
 
         if let output = training.output {
+            if let targetScaling, let head = network.layers.last as? Dense { targetScaling.fold(into: head) }
             let metadata = [
                 SavedModel.Key.architecture: architecture.description,
                 SavedModel.Key.inputShape: String(featureNames.count),

@@ -38,6 +38,36 @@ struct TableCommandTests {
         #expect(rSquared(predicted, test.targets.map { $0[0] }) >= 0.9)
     }
 
+    /// Targets of house-price scale (mean 4·10⁵, spread 10⁵): with the defaults, SGD's loss became
+    /// inf in the first epoch until the targets were trained at unit scale; the saved head
+    /// predicts in the table's units (R² is computed against them).
+    @Test func targetsOfAnyScaleTrainWithTheDefaults() throws {
+        let (model, test) = try train(.regression, targets: ["price"], epochs: 20) { x in [4e5 + 1.4e5 * (x[0] + 0.5 * x[1])] }
+        let predicted = try predict(model, test.url).rows.map { number($0[0]) }
+        #expect(rSquared(predicted, test.targets.map { $0[0] }) >= 0.95)
+        let (positive, positiveTest) = try train(.nonnegative, targets: ["area"], epochs: 30) { x in [1e5 * (x[0] * x[0] + abs(x[1]))] }
+        let areas = try predict(positive, positiveTest.url).rows.map { number($0[0]) }
+        #expect(areas.allSatisfy { $0 >= 0 })
+        #expect(rSquared(areas, positiveTest.targets.map { $0[0] }) >= 0.9)
+    }
+
+    /// Folding the targets' scale into the head: y = σ z + μ for any input, exactly up to rounding.
+    @Test func foldingTheTargetScaleIntoTheHeadIsExact() throws {
+        let head = Dense(4, 2, seed: 1)
+        head.bias?.value = Tensor([0.3, -0.7])
+        let inputs = Tensor.randomNormal([5, 4], seed: 2)
+        let before = try head(inputs)
+        let scaling = try Standardization(mean: Tensor([400_000, -2]), standardDeviation: Tensor([140_000, 0.5]))
+        scaling.fold(into: head)
+        let after = try head(inputs)
+        for row in 0..<5 {
+            for column in 0..<2 {
+                let expected = before[row, column] * scaling.standardDeviation[column] + scaling.mean[column]
+                #expect(abs(after[row, column] - expected) <= 1e-6 * max(1, abs(expected)))
+            }
+        }
+    }
+
     @Test func multiclassHeadSeparatesThreeClasses() throws {
         let (model, test) = try train(.multiclass, targets: ["class"], epochs: 30) { x in
             [x[0] > 0.3 ? 2 : (x[1] > 0 ? 1 : 0)]
