@@ -2,8 +2,12 @@ import Foundation
 import Testing
 @testable import Neurite
 
+/// Several models trained at once in one process (a hyper-parameter search on threads): the
+/// thread pool takes one caller at a time and a concurrent caller runs its own tasks, and
+/// nothing else is shared, so each model must end exactly as it does when trained alone.
 @Suite("Concurrent training")
 struct ConcurrentTrainingTests {
+    /// 512 random MNIST-shaped samples with random labels.
     static func data(seed: UInt64) throws -> Dataset {
         var generator = RandomGenerator(seed: seed)
         let inputs = Tensor.randomNormal([512, 784], using: &generator)
@@ -11,6 +15,7 @@ struct ConcurrentTrainingTests {
         return try Dataset(inputs: inputs, labels: labels)
     }
 
+    /// Model `index`: a dense, convolutional or recurrent network, with Adam or SGD, two epochs.
     static func train(_ index: Int) throws -> [String: Tensor] {
         let data = try data(seed: UInt64(index))
         let architecture = [
