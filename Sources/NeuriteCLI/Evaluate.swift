@@ -4,10 +4,13 @@ import Neurite
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure a saved classifier on the MNIST test set: accuracy, loss, accuracy per class, the confusion matrix and per-class precision, recall and F1.")
+        abstract: "Measure a saved model: an MNIST classifier on the MNIST test set (accuracy, loss, accuracy per class, the confusion matrix and per-class precision, recall and F1), a model of a CSV table on a table with its columns (the task's loss and metrics).")
 
     @Argument(help: "A model saved by 'neurite train --output'.")
     var model: String
+
+    @Argument(help: "For a model trained by 'train csv': a table holding its feature and target columns, found by name.")
+    var table: String?
 
     @Option(help: "A directory with the four MNIST-format files instead of the bundled copy.")
     var dataDir: String?
@@ -15,7 +18,13 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         let saved = try SavedModel(path: model)
         if let task = try saved.task() {
-            throw CommandLineError(subject: model, message: "expected an MNIST classifier, found a model of a CSV table (task \(task.rawValue)); run it with 'neurite predict \(model) TABLE.csv'")
+            guard let table else {
+                throw CommandLineError(subject: model, message: "expected a table to measure this model of a CSV table (task \(task.rawValue)) on: 'neurite evaluate \(model) TABLE.csv'")
+            }
+            return try evaluate(saved, task: task, on: table)
+        }
+        if let table {
+            throw CommandLineError(subject: table, message: "expected no table: an MNIST classifier is measured on the MNIST test set (--data-dir for another copy)")
         }
         guard saved.inputShape.reduce(1, *) == 784 else {
             throw CommandLineError(subject: model, message: "expected an MNIST classifier of 784 inputs (28×28 pixels), found input shape \(saved.inputShape)")

@@ -55,9 +55,11 @@ enum TableTask: String, ExpressibleByArgument, CaseIterable {
     /// The targets of `table`'s `columns` as the loss takes them, and the number of outputs the
     /// model needs: `[n, k]` values for regression and the 0/1 tasks, `[n]` class indices with K
     /// = the largest class + 1 for multiclass.
+    /// - Parameter classCount: for a model that exists (evaluation), its number of classes:
+    ///   multiclass labels must be below it, whatever the table's largest class.
     /// - Throws: ``CSVError`` naming the line of a value the task cannot take (a label that is
     ///   not 0 or 1, a negative value for nonnegative, a class that is not a whole number).
-    func targets(from table: CSVTable, columns: [String]) throws -> (targets: Tensor, outputs: Int) {
+    func targets(from table: CSVTable, columns: [String], classCount: Int? = nil) throws -> (targets: Tensor, outputs: Int) {
         let values = try table.numbers(columns: columns)
         let scalars = values.scalars
         func check(_ rule: String, _ accept: (Float) -> Bool) throws {
@@ -79,6 +81,10 @@ enum TableTask: String, ExpressibleByArgument, CaseIterable {
         case .multiclass:
             // 2^24: above it not every whole number is a Float, and no table has that many classes.
             try check("a class index 0, 1, 2, … below 2^24", { $0 >= 0 && $0 == $0.rounded() && $0 < 16_777_216 })
+            if let classCount {
+                try check("one of the model's classes 0…\(classCount - 1)", { Int($0) < classCount })
+                return (values.reshaped([table.count]), classCount)
+            }
             let classes = Int(scalars.max() ?? 0) + 1
             // Classes are numbered 0…K−1 and the head has K outputs: a largest class beyond the row
             // count means most classes never occur, and would make a head of that many units.

@@ -67,7 +67,7 @@ struct CommandFailureTests {
     }
 
     /// A model that is not an MNIST classifier is named as what it is, before any image is run.
-    @Test func evaluateRefusesAModelThatIsNotAnMNISTClassifier() throws {
+    @Test func evaluateRefusesAModelItCannotMeasureThatWay() throws {
         let sevenOutputs = Self.data.appendingPathComponent("seven.safetensors")
         let architecture = try Architecture("dense(7)")
         try SavedModel.save(try architecture.build(inputShape: [784], seed: 0), architecture: architecture, inputShape: [784], to: sevenOutputs.path)
@@ -77,7 +77,8 @@ struct CommandFailureTests {
         try tableArchitecture.build(inputShape: [3], seed: 0).save(to: table, metadata: [
             SavedModel.Key.architecture: tableArchitecture.description, SavedModel.Key.inputShape: "3", SavedModel.Key.task: "regression",
         ])
-        #expect(failure(["evaluate", table.path])?.hasPrefix("error: \(table.path): expected an MNIST classifier, found a model of a CSV table (task regression)") == true)
+        #expect(failure(["evaluate", table.path]) == "error: \(table.path): expected a table to measure this model of a CSV table (task regression) on: 'neurite evaluate \(table.path) TABLE.csv'")
+        #expect(failure(["evaluate", sevenOutputs.path, "table.csv"]) == "error: table.csv: expected no table: an MNIST classifier is measured on the MNIST test set (--data-dir for another copy)")
     }
 
     /// A character model given to a command of image and table models is named as what it is,

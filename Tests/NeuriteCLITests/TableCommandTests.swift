@@ -28,7 +28,16 @@ struct TableCommandTests {
     @Test func regressionHeadFitsACurve() throws {
         let (model, test) = try train(.regression, targets: ["y"], epochs: 60) { x in [sin(2 * x[0]) + x[1]] }
         let predicted = try predict(model, test.url).rows.map { number($0[0]) }
-        #expect(rSquared(predicted, test.targets.map { $0[0] }) >= 0.95)
+        let actual = test.targets.map { $0[0] }
+        #expect(rSquared(predicted, actual) >= 0.95)
+        // `evaluate MODEL TABLE` measures what `predict` predicts, in the table's units.
+        let evaluate = try #require(try NeuriteCommand.parseAsRoot(["evaluate", model.path, test.url.path]) as? Evaluate)
+        let measured = try evaluate.tableMeasurements(SavedModel(path: model.path), task: .regression, on: test.url.path)
+        let squaredError = zip(predicted, actual).reduce(0) { $0 + pow(Double($1.0) - Double($1.1), 2) } / Double(actual.count)
+        #expect(measured.rows == 200 && measured.parameters == 129)
+        #expect(abs(measured.metrics["MSE"]! - squaredError) <= 1e-4 * squaredError)
+        #expect(abs(measured.metrics["R²"]! - rSquared(predicted, actual)) <= 1e-4)
+        try evaluate.run()
     }
 
     @Test func nonNegativeHeadNeverPredictsBelowZero() throws {
@@ -76,6 +85,20 @@ struct TableCommandTests {
         #expect(rows.columns == ["p(0)", "p(1)", "p(2)", "label"])
         let correct = zip(rows.rows, test.targets).filter { row, target in integer(row[3]) == Int(target[0]) }.count
         #expect(Double(correct) / Double(test.targets.count) >= 0.9)
+
+        // `evaluate` counts the same; a table without class 2 is measured against the model's
+        // three classes, and a class the model does not have is refused on its line.
+        let evaluate = try #require(try NeuriteCommand.parseAsRoot(["evaluate", model.path, test.url.path]) as? Evaluate)
+        let saved = try SavedModel(path: model.path)
+        #expect(try evaluate.tableMeasurements(saved, task: .multiclass, on: test.url.path).metrics["accuracy"] == Double(correct) / 200)
+        let folder = test.url.deletingLastPathComponent()
+        let lowClasses = folder.appendingPathComponent("low.csv"), unknownClass = folder.appendingPathComponent("unknown.csv")
+        try "x1,x2,class\n-0.5,-0.5,0\n".write(to: lowClasses, atomically: true, encoding: .utf8)
+        try "x1,x2,class\n-0.5,-0.5,0\n0.5,0.5,3\n".write(to: unknownClass, atomically: true, encoding: .utf8)
+        #expect(try evaluate.tableMeasurements(saved, task: .multiclass, on: lowClasses.path).rows == 1)
+        #expect(throws: CSVError.invalidValue(unknownClass, line: 3, column: "class", reason: "3.0 is not one of the model's classes 0…2 (--task multiclass)")) {
+            try evaluate.tableMeasurements(saved, task: .multiclass, on: unknownClass.path)
+        }
     }
 
     @Test func multiLabelHeadTagsEachLabel() throws {
