@@ -11,15 +11,8 @@ struct UnwritableOutputTests {
     static let data = try! SyntheticDigits.write(trainCount: 60, testCount: 20)
     static let full = "/dev/full"
 
-    func failure(_ arguments: [String]) -> String? {
-        do {
-            var command = try NeuriteCommand.parseAsRoot(arguments)
-            try command.run()
-            return nil
-        } catch {
-            return NeuriteCommand.message(for: error, arguments: arguments)
-        }
-    }
+    /// The one line a command fails with, as `neurite` prints it (``CommandFailureTests``').
+    func failure(_ arguments: [String]) -> String? { CommandFailureTests().failure(arguments) }
 
     /// Runs the real executable with standard output (or error) on `/dev/full`; its exit status
     /// (nil when a signal ended it) and what it wrote to the other stream.
