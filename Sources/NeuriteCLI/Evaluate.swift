@@ -9,7 +9,7 @@ struct Evaluate: ParsableCommand {
     @Argument(help: "A model saved by 'neurite train --output'.")
     var model: String
 
-    @Argument(help: "For a model trained by 'train csv': a table holding its feature and target columns, found by name.")
+    @Argument(help: "For a model trained by 'train csv': a table holding its feature and target columns, found by name (- reads standard input).")
     var table: String?
 
     @Option(help: "A directory with the four MNIST-format files instead of the bundled copy.")

@@ -20,7 +20,7 @@ extension Evaluate {
     func tableMeasurements(_ saved: SavedModel, task: TableTask, on path: String) throws
         -> (rows: Int, parameters: Int, loss: Double, metrics: [String: Double]) {
         let features = try saved.names(SavedModel.Key.features), targetNames = try saved.names(SavedModel.Key.targets)
-        let csv = try CSVTable(contentsOf: URL(fileURLWithPath: path))
+        let csv = try CSVTable(contentsOf: InputPath.url(path))
         var inputs = try csv.numbers(columns: features)
         if let standardization = try saved.standardization() { inputs = try standardization.apply(to: inputs) }
         let network = try saved.network(batchSize: inferenceBatchSize)

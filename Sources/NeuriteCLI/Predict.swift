@@ -19,7 +19,7 @@ struct Predict: ParsableCommand {
     @Argument(help: "A model saved by 'neurite train … --output'.")
     var model: String
 
-    @Argument(help: "A CSV file with the model's feature columns, an IDX image file for an MNIST model, or a .safetensors file holding a batch of inputs.")
+    @Argument(help: "A CSV file with the model's feature columns (- reads standard input), an IDX image file for an MNIST model, or a .safetensors file holding a batch of inputs.")
     var input: String
 
     @Option(help: "For a safetensors input: the name of the inputs' tensor.")
@@ -80,7 +80,7 @@ struct Predict: ParsableCommand {
     func predictions() throws -> PredictionRows {
         let saved = try SavedModel(path: model)
         let network = try saved.network(batchSize: inferenceBatchSize)
-        let url = URL(fileURLWithPath: input)
+        let url = InputPath.url(input)
         if let task = try saved.task() {
             let features = try saved.names(SavedModel.Key.features), targets = try saved.names(SavedModel.Key.targets)
             var inputs = try CSVTable(contentsOf: url).numbers(columns: features)

@@ -15,7 +15,7 @@ struct TrainCSV: ParsableCommand {
             --validation-split defaults to 0.2 here.
             """)
 
-    @Argument(help: "The CSV file: a header row naming the columns, then one row per sample.")
+    @Argument(help: "The CSV file: a header row naming the columns, then one row per sample (- reads standard input, and a pipe such as <(zcat t.csv.gz) works).")
     var file: String
 
     @Option(help: "What to predict: binary, regression, nonnegative, multiclass or multilabel.")
@@ -56,7 +56,7 @@ struct TrainCSV: ParsableCommand {
     /// each) are freed before the split and the standardization copy the numbers: `train csv` of
     /// a 100 MB table of 50 M cells peaked at 1.18 GB with the table alive throughout.
     private func readTable() throws -> (data: Dataset, featureNames: [String], outputs: Int) {
-        let table = try CSVTable(contentsOf: URL(fileURLWithPath: file))
+        let table = try CSVTable(contentsOf: InputPath.url(file))
         _ = try table.indices(of: target)
         let featureNames = features.isEmpty ? table.columns.filter { !target.contains($0) } : features
         guard !featureNames.isEmpty else { throw ValidationError("\(file): no feature columns besides the targets") }

@@ -12,7 +12,7 @@ struct TrainText: ParsableCommand {
         commandName: "text",
         abstract: "Train a character-level language model on a text file; print loss and sampled text per epoch.")
 
-    @Argument(help: "A UTF-8 text file, e.g. Corpora/names.txt (the list of names shipped with Neurite).")
+    @Argument(help: "A UTF-8 text file, e.g. Corpora/names.txt (the list of names shipped with Neurite); - reads standard input.")
     var file: String
 
     @Option(help: "The recurrent cell: rnn (vanilla, tanh), lstm, gru.")
@@ -71,7 +71,7 @@ struct TrainText: ParsableCommand {
     func run() throws {
         try OutputProbe.check(output, notOverwriting: [file])
         try OutputProbe.checkFolder(runOptions.checkpoint, option: "--checkpoint")
-        let whole = try TextCorpus(contentsOf: URL(fileURLWithPath: file))
+        let whole = try TextCorpus(contentsOf: InputPath.url(file))
         let (corpus, held) = try runOptions.validationSplit.map { try whole.split(validationFraction: $0) } ?? (whole, nil)
         let windows = try corpus.windows(batchSize: batchSize, sequenceLength: sequenceLength)
         let validationWindows = try held.map { try $0.windows(batchSize: 1, sequenceLength: sequenceLength) }

@@ -38,6 +38,21 @@ struct TableCommandTests {
         #expect(abs(measured.metrics["MSE"]! - squaredError) <= 1e-4 * squaredError)
         #expect(abs(measured.metrics["R²"]! - rSquared(predicted, actual)) <= 1e-4)
         try evaluate.run()
+
+        // The same table through a pipe on standard input (`-`) predicts the same values.
+        let executable = try #require(CommandFailureTests.neuriteExecutable(), "the neurite executable was not built next to the tests")
+        let process = Process(), input = Pipe(), output = Pipe()
+        process.executableURL = executable
+        process.arguments = ["predict", model.path, "-", "--format", "csv"]
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        try input.fileHandleForWriting.write(contentsOf: Data(contentsOf: test.url))
+        try input.fileHandleForWriting.close()
+        let lines = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(lines.dropFirst().compactMap { Float($0) } == predicted)
     }
 
     @Test func nonNegativeHeadNeverPredictsBelowZero() throws {

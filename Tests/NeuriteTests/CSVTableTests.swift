@@ -47,6 +47,38 @@ struct CSVTableTests {
         #expect("\(CSVError.raggedRow(url, line: 3, cells: 1, expected: 2))" == "/data/table.csv:3: the row has 1 cells, the header has 2")
     }
 
+    /// A pipe (`<(zcat t.csv.gz)`, standard input) is read to its end, and refused as soon as
+    /// what it has sent fails the memory check, so one that does not end cannot exhaust memory.
+    @Test func pipesAreReadAndBounded() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-pipe-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let pipe = folder.appendingPathComponent("table.csv")
+        #expect(mkfifo(pipe.path, 0o600) == 0)
+        func send(_ text: String) {
+            Thread.detachNewThread {
+                // A reader that refuses the stream closes it early: the write then fails with
+                // EPIPE, and SIGPIPE, blocked in this thread, is dropped with it.
+                var pipeSignal = sigset_t()
+                sigemptyset(&pipeSignal)
+                sigaddset(&pipeSignal, SIGPIPE)
+                pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
+                let descriptor = open(pipe.path, O_WRONLY)
+                _ = text.withCString { write(descriptor, $0, strlen($0)) }
+                close(descriptor)
+            }
+        }
+        let rows = (0..<20_000).map { "\($0),\($0 % 2)" }.joined(separator: "\n")
+        send("x,y\n" + rows + "\n")
+        let table = try CSVTable(contentsOf: pipe)
+        #expect(table.count == 20_000 && table.columns == ["x", "y"])
+        #expect(try table.numbers(columns: ["x"]).scalars.last == 19_999)
+
+        send("x,y\n" + rows + "\n")
+        #expect { try InputFile.contents(of: pipe) { $0 > 100_000 ? "more than 100 kB" : nil } } throws: { error in
+            (error as? InputFile.Failure)?.reason == "more than 100 kB (read so far from a pipe)"
+        }
+    }
+
     @Test func unreadableFilesAreErrorsNotCrashes() throws {
         let missing = URL(fileURLWithPath: "/nonexistent/neurite.csv")
         #expect(throws: CSVError.unreadable(missing, reason: "no such file")) { try CSVTable(contentsOf: missing) }
@@ -54,11 +86,9 @@ struct CSVTableTests {
         try Data([0x61, 0x0A, 0xFF, 0xFE, 0x0A]).write(to: binary)
         defer { try? FileManager.default.removeItem(at: binary) }
         #expect(throws: CSVError.unreadable(binary, reason: "not UTF-8 text")) { try CSVTable(contentsOf: binary) }
-        #if os(Linux)
-        // Foundation refuses a device or pipe with EACCES; it is not root's permissions that fail.
+        // A device is refused before it is read (/dev/zero would never end).
         let device = URL(fileURLWithPath: "/dev/zero")
-        #expect(throws: CSVError.unreadable(device, reason: "a pipe or device, not a regular file")) { try CSVTable(contentsOf: device) }
-        #endif
+        #expect(throws: CSVError.unreadable(device, reason: "a device, not a file")) { try CSVTable(contentsOf: device) }
 
         // A sparse file larger than half the memory (with its cells copied out, more than all of
         // it): refused from its size, before reading.

@@ -25,14 +25,16 @@ public struct CSVTable: Sendable {
     ///   once parsed, is not UTF-8, has no header or data rows, a misplaced or unclosed quote,
     ///   a row whose cell count differs from the header's, or a column name twice.
     public init(contentsOf url: URL) throws {
-        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.uint64Value
-        guard let size else { throw CSVError.unreadable(url, reason: "no such file") }
-        // The file, and its cells copied out of it: refused before reading when those alone cannot fit.
-        if let problem = SizeLimit.problem(bytes: Int(clamping: size).multipliedReportingOverflow(by: 2), what: "a file of \(size) bytes") {
-            throw CSVError.unreadable(url, reason: problem)
-        }
+        // The file, and its cells copied out of it: refused before reading when those alone
+        // cannot fit (a pipe: as soon as what it has sent cannot).
         let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw CSVError.unreadable(url, reason: describeFileError(error)) }
+        do {
+            data = try InputFile.contents(of: url) { size in
+                SizeLimit.problem(bytes: size.multipliedReportingOverflow(by: 2), what: "a file of \(size) bytes")
+            }
+        } catch let failure as InputFile.Failure {
+            throw CSVError.unreadable(url, reason: failure.reason)
+        }
         self = try data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
             // Then per cell an end offset, and a Float when ``numbers(columns:)`` converts it.

@@ -51,13 +51,15 @@ public struct TextCorpus: Sendable {
         guard FileManager.default.fileExists(atPath: url.path) else { throw DataError.fileNotFound(url) }
         // Each byte may become a character and an id, each several bytes wide, beside the file's
         // own bytes and its decoded string: refuse a file whose corpus cannot fit before reading it.
-        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0
         let bytesPerByte = 2 + MemoryLayout<Character>.stride + MemoryLayout<Int>.stride
-        if let problem = SizeLimit.problem(bytes: size.multipliedReportingOverflow(by: bytesPerByte), what: "a text of \(size) bytes") {
-            throw DataError.unreadable(url, reason: problem)
-        }
         let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw DataError.unreadable(url, reason: describeFileError(error)) }
+        do {
+            data = try InputFile.contents(of: url) { size in
+                SizeLimit.problem(bytes: size.multipliedReportingOverflow(by: bytesPerByte), what: "a text of \(size) bytes")
+            }
+        } catch let failure as InputFile.Failure {
+            throw DataError.unreadable(url, reason: failure.reason)
+        }
         guard let text = String(data: data, encoding: .utf8) else { throw DataError.unreadable(url, reason: "not UTF-8 text") }
         do { try self.init(text) } catch { throw DataError.unreadable(url, reason: "\(error)") }
     }
