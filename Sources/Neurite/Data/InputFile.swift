@@ -18,7 +18,7 @@ enum InputFile {
     /// - Throws: ``Failure`` with the reason.
     static func contents(of url: URL, refusing problem: (Int) -> String?) throws -> Data {
         var status = stat()
-        guard stat(url.path, &status) == 0 else { throw Failure(reason: currentErrorText() == "no such file or directory" ? "no such file" : currentErrorText()) }
+        guard stat(url.path, &status) == 0 else { throw Failure(reason: errno == ENOENT ? "no such file" : currentErrorText()) }
         switch status.st_mode & S_IFMT {
         case S_IFREG:
             if let reason = problem(Int(status.st_size)) { throw Failure(reason: reason) }
