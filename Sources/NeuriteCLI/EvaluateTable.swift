@@ -15,19 +15,17 @@ extension Evaluate {
 
     /// The model of a CSV table measured on `path`'s rows with the loss and metrics its task
     /// trains with, in the table's units (a regression's training printed them in standard
-    /// deviations; see ``TableTask/targetScaling(fitting:)``). The features are found by name
-    /// and standardized with the model's saved statistics, as `predict` does.
+    /// deviations; see ``TableTask/targetScaling(fitting:)``). Its features are read as `predict`
+    /// reads them (``SavedModel/inputs(from:)``).
     func tableMeasurements(_ saved: SavedModel, task: TableTask, on path: String) throws
         -> (rows: Int, parameters: Int, loss: Double, metrics: [String: Double]) {
-        let features = try saved.names(SavedModel.Key.features), targetNames = try saved.names(SavedModel.Key.targets)
         let csv = try CSVTable(contentsOf: InputPath.url(path))
-        var inputs = try csv.numbers(columns: features)
-        if let standardization = try saved.standardization() { inputs = try standardization.apply(to: inputs) }
+        let inputs = try saved.inputs(from: csv)
         let network = try saved.network(batchSize: inferenceBatchSize)
         // Multiclass labels must be classes of the model (its head's outputs), not of the table:
         // a test table may lack the highest class.
         let classCount = (network.layers.last as? Dense)?.weight.shape[1]
-        let (targets, _) = try task.targets(from: csv, columns: targetNames, classCount: classCount)
+        let (targets, _) = try task.targets(from: csv, columns: saved.names(SavedModel.Key.targets), classCount: classCount)
         let result = try network.evaluate(on: Dataset(inputs: inputs, targets: targets), loss: task.loss, metrics: task.metrics)
         return (csv.count, network.parameterCount, result.loss, result.metrics)
     }

@@ -82,11 +82,8 @@ struct Predict: ParsableCommand {
         let network = try saved.network(batchSize: inferenceBatchSize)
         let url = InputPath.url(input)
         if let task = try saved.task() {
-            let features = try saved.names(SavedModel.Key.features), targets = try saved.names(SavedModel.Key.targets)
-            var inputs = try CSVTable(contentsOf: url).numbers(columns: features)
-            if let standardization = try saved.standardization() { inputs = try standardization.apply(to: inputs) }
-            let outputs = try task.probabilities(network.predict(inputs))
-            return PredictionRows(task: task, outputs: outputs, targets: targets, threshold: threshold)
+            let outputs = try task.probabilities(network.predict(saved.inputs(from: CSVTable(contentsOf: url))))
+            return PredictionRows(task: task, outputs: outputs, targets: try saved.names(SavedModel.Key.targets), threshold: threshold)
         }
         let outputs = try softmax(network.predict(try images(url, saved: saved)))
         return PredictionRows(task: .multiclass, outputs: outputs, targets: [], threshold: threshold)

@@ -70,6 +70,13 @@ struct SavedModel {
         }
     }
 
+    /// The feature columns of `table` as the model takes them: found by their saved names and
+    /// standardized with the saved statistics (`predict` and `evaluate` of a table model).
+    func inputs(from table: CSVTable) throws -> Tensor {
+        let inputs = try table.numbers(columns: names(Key.features))
+        return try standardization()?.apply(to: inputs) ?? inputs
+    }
+
     /// `names` as the JSON array ``names(_:)`` reads back.
     static func encode(_ names: [String]) -> String {
         String(decoding: try! JSONEncoder().encode(names), as: UTF8.self)
