@@ -33,7 +33,7 @@ struct TrainCSV: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Hidden layer sizes (ReLU) when --model is not given.")
     var hidden: [Int] = [32]
 
-    @OptionGroup var optimization: OptimizerOptions
+    @OptionGroup var optimization: OptimizerOptions<ImageAndTableDefaults>
 
     @OptionGroup var training: TrainingOptions
 

@@ -21,7 +21,7 @@ struct TrainMNIST: ParsableCommand {
     var initializer: InitializerName?
 
     @OptionGroup(title: "Optimizer")
-    var optimization: OptimizerOptions
+    var optimization: OptimizerOptions<ImageAndTableDefaults>
 
     @OptionGroup var training: TrainingOptions
 

@@ -25,13 +25,13 @@ struct TrainText: ParsableCommand {
     var sequenceLength: Int = 32
 
     @Option(help: "Parallel streams of the text per step.")
-    var batchSize: Int = 32
+    var batchSize: Int = 16
 
     @Option(help: "Passes over the text.")
     var epochs: Int = 10
 
     @OptionGroup(title: "Optimizer")
-    var optimization: OptimizerOptions
+    var optimization: OptimizerOptions<TextDefaults>
 
     @OptionGroup var clippingOptions: ClippingOptions
 

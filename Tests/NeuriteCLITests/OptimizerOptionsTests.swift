@@ -6,23 +6,36 @@ import Testing
 @Suite("Optimizer options")
 struct OptimizerOptionsTests {
     @Test func defaultsAreTodaysSGDAndEachOptimizersOwn() throws {
-        let sgd = try OptimizerOptions.parse([])
+        let sgd = try OptimizerOptions<ImageAndTableDefaults>.parse([])
         #expect(sgd.summary == "SGD learning rate 0.02 (cosine), momentum 0.9")
         #expect(sgd.makeOptimizer() is SGD && sgd.learningRateSchedule == .cosine)
 
-        let adam = try OptimizerOptions.parse(["--optimizer", "adam"])
+        let adam = try OptimizerOptions<ImageAndTableDefaults>.parse(["--optimizer", "adam"])
         #expect(adam.summary == "Adam learning rate 0.001 (cosine)")
         #expect((adam.makeOptimizer() as? Adam)?.learningRate == 1e-3)
 
-        let adamW = try OptimizerOptions.parse(["--optimizer", "adamw", "--schedule", "step:2:0.5/step", "--warmup", "0.5"])
+        let adamW = try OptimizerOptions<ImageAndTableDefaults>.parse(["--optimizer", "adamw", "--schedule", "step:2:0.5/step", "--warmup", "0.5"])
         #expect(adamW.summary == "AdamW learning rate 0.001 (step:2:0.5/step, after 0.5 warm-up epochs), weight decay 0.01")
         #expect(adamW.learningRateSchedule == LearningRateSchedule(.step(every: 2, factor: 0.5), per: .step, warmup: .epochs(0.5)))
 
-        let nesterov = try OptimizerOptions.parse(["--optimizer", "nesterov", "--weight-decay", "0.0005"])
+        let nesterov = try OptimizerOptions<ImageAndTableDefaults>.parse(["--optimizer", "nesterov", "--weight-decay", "0.0005"])
         #expect((nesterov.makeOptimizer() as? SGD).map { $0.nesterov && $0.momentum == 0.9 && $0.weightDecay == 0.0005 } == true)
-        let rmsProp = try OptimizerOptions.parse(["--optimizer", "rmsprop", "--momentum", "0.5", "--learning-rate", "0.003"])
+        let rmsProp = try OptimizerOptions<ImageAndTableDefaults>.parse(["--optimizer", "rmsprop", "--momentum", "0.5", "--learning-rate", "0.003"])
         #expect((rmsProp.makeOptimizer() as? RMSProp).map { $0.momentum == 0.5 && $0.learningRate == 0.003 } == true)
-        #expect(try OptimizerOptions.parse(["--optimizer", "adagrad"]).makeOptimizer() is Adagrad)
+        #expect(try OptimizerOptions<ImageAndTableDefaults>.parse(["--optimizer", "adagrad"]).makeOptimizer() is Adagrad)
+    }
+
+    /// `train text` has its own recipe (Adam at 0.003; SGD's left an LSTM at the letters'
+    /// frequencies), and an optimizer named on its command line still gets that optimizer's rate.
+    @Test func characterModelsDefaultToAdam() throws {
+        let text = try OptimizerOptions<TextDefaults>.parse([])
+        #expect(text.summary == "Adam learning rate 0.003 (cosine)")
+        #expect((text.makeOptimizer() as? Adam)?.learningRate == 3e-3)
+        #expect(try OptimizerOptions<TextDefaults>.parse(["--optimizer", "sgd"]).summary == "SGD learning rate 0.02 (cosine), momentum 0.9")
+        #expect(try OptimizerOptions<TextDefaults>.parse(["--optimizer", "adamw"]).baseLearningRate == 1e-3)
+        #expect(throws: (any Error).self) { try OptimizerOptions<TextDefaults>.parse(["--momentum", "0.9"]) }
+        let command = try #require(try NeuriteCommand.parseAsRoot(["train", "text", "x.txt"]) as? TrainText)
+        #expect(command.batchSize == 16 && command.optimization.optimizer == .adam)
     }
 
     @Test func badOptionsGiveClearErrors() {
@@ -39,10 +52,10 @@ struct OptimizerOptionsTests {
         ]
         for (arguments, expected) in cases {
             do {
-                _ = try OptimizerOptions.parse(arguments)
+                _ = try OptimizerOptions<ImageAndTableDefaults>.parse(arguments)
                 Issue.record("\(arguments) was accepted")
             } catch {
-                let message = OptimizerOptions.message(for: error)
+                let message = OptimizerOptions<ImageAndTableDefaults>.message(for: error)
                 #expect(message.contains(expected), "\(arguments): \(message)")
             }
         }

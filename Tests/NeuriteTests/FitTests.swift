@@ -114,5 +114,13 @@ struct FitTests {
         #expect(throws: TensorError.self) {
             try model().fit(Self.wave, loss: .huber(), optimizer: optimizer, epochs: 3, batchSize: 8, resumingFrom: directory)
         }
+        // Another optimizer: SGD's momentum buffers are no state Adam keeps, and the message says
+        // what to do rather than only which tensor it could not place.
+        #expect {
+            try model().fit(Self.wave, loss: .huber(), optimizer: Adam(), epochs: 3, batchSize: 16, resumingFrom: directory)
+        } throws: { error in
+            "\(error)".contains("holds optimizer state this run's optimizer cannot take (Adam keeps no state named")
+                && "\(error)".hasSuffix("resume with the optimizer of the run that wrote it")
+        }
     }
 }

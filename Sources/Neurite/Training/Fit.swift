@@ -96,7 +96,12 @@ extension Layer {
                     "\(checkpoint.path) was written with seed \(saved.seed) and batch size \(saved.batchSize); resume with the same")
             }
             try load(saved.modelState)
-            try optimizer.loadStateTensors(saved.optimizerState, for: parameters)
+            do { try optimizer.loadStateTensors(saved.optimizerState, for: parameters) } catch {
+                // The checkpoint does not name its optimizer; a state that does not load is the
+                // sign of another one (SGD's momentum buffers offered to Adam).
+                throw TensorError.invalidArgument(
+                    "\(checkpoint.path) holds optimizer state this run's optimizer cannot take (\(error)); resume with the optimizer of the run that wrote it")
+            }
             for (name, source) in sources {
                 guard let words = saved.randomState[name] else { throw TensorError.invalidArgument("\(checkpoint.path) has no random state for \(name)") }
                 source.generator = try RandomGenerator(stateWords: words)
