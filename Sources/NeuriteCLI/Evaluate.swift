@@ -4,27 +4,35 @@ import Neurite
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure a saved model: an MNIST classifier on the MNIST test set (accuracy, loss, accuracy per class, the confusion matrix and per-class precision, recall and F1), a model of a CSV table on a table with its columns (the task's loss and metrics).")
+        abstract: "Measure a saved model: an MNIST classifier on the MNIST test set (accuracy, loss, accuracy per class, the confusion matrix and per-class precision, recall and F1), a model of a CSV table on a table with its columns (the task's loss and metrics), a character language model on a text (loss, bits per character, perplexity, next-character accuracy).")
 
     @Argument(help: "A model saved by 'neurite train --output'.")
     var model: String
 
-    @Argument(help: "For a model trained by 'train csv': a table holding its feature and target columns, found by name (- reads standard input).")
-    var table: String?
+    @Argument(help: "What to measure it on: for a model of 'train csv', a table holding its feature and target columns, found by name; for one of 'train text', a UTF-8 text (- reads standard input).")
+    var data: String?
 
     @Option(help: "A directory with the four MNIST-format files instead of the bundled copy.")
     var dataDir: String?
 
     func run() throws {
-        let saved = try SavedModel(path: model)
+        let saved: SavedModel
+        switch try SavedFile.open(model) {
+        case .characterLanguageModel(let languageModel):
+            guard let data else {
+                throw CommandLineError(subject: model, message: "expected a text to measure this character language model on: 'neurite evaluate \(model) TEXT'")
+            }
+            return try evaluate(languageModel, on: data)
+        case .network(let network): saved = network
+        }
         if let task = try saved.task() {
-            guard let table else {
+            guard let data else {
                 throw CommandLineError(subject: model, message: "expected a table to measure this model of a CSV table (task \(task.rawValue)) on: 'neurite evaluate \(model) TABLE.csv'")
             }
-            return try evaluate(saved, task: task, on: table)
+            return try evaluate(saved, task: task, on: data)
         }
-        if let table {
-            throw CommandLineError(subject: table, message: "expected no table: an MNIST classifier is measured on the MNIST test set (--data-dir for another copy)")
+        if let data {
+            throw CommandLineError(subject: data, message: "expected no table: an MNIST classifier is measured on the MNIST test set (--data-dir for another copy)")
         }
         guard saved.inputShape.reduce(1, *) == 784 else {
             throw CommandLineError(subject: model, message: "expected an MNIST classifier of 784 inputs (28×28 pixels), found input shape \(saved.inputShape)")

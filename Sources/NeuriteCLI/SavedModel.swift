@@ -25,12 +25,20 @@ struct SavedModel {
 
     /// Reads the file and its architecture metadata (the weights are loaded by ``network()``).
     init(path: String) throws {
-        url = URL(fileURLWithPath: path)
-        (tensors, metadata) = try Safetensors.read(from: url)
+        let url = URL(fileURLWithPath: path)
+        let (tensors, metadata) = try Safetensors.read(from: url)
+        if CharacterLanguageModel.isSaved(in: metadata) {
+            throw CommandLineError(subject: path, message: "a character language model (neurite train text): 'neurite sample' writes text with it, 'neurite evaluate' measures it on a text; this command reads models of train mnist and train csv")
+        }
+        try self.init(url: url, tensors: tensors, metadata: metadata)
+    }
+
+    /// The model of a file already read.
+    init(url: URL, tensors: [String: Tensor], metadata: [String: String]) throws {
+        self.url = url
+        self.tensors = tensors
+        self.metadata = metadata
         guard let text = metadata[Key.architecture], let shapeText = metadata[Key.inputShape] else {
-            if metadata["neurite.model"] == "character-language-model" {
-                throw CommandLineError(subject: path, message: "a character language model (neurite train text): 'neurite sample' writes text with it; this command reads models of train mnist and train csv")
-            }
             throw SerializationError.mismatch(url, reason: "no Neurite architecture metadata; was it saved by 'neurite train'?")
         }
         guard let shape = try? Self.shape(shapeText) else {

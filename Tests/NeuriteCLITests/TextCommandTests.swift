@@ -21,6 +21,28 @@ struct TextCommandTests {
         #expect(saved.cell == .simple && saved.vocabulary.count == 11)
         var sample = try NeuriteCommand.parseAsRoot(["sample", model.path, "--length", "5", "--prime", "an"])
         try sample.run()
+        // evaluate and summary read character models too; evaluate needs a text of its characters.
+        for arguments in [["evaluate", model.path, text.path], ["summary", model.path], ["summary", model.path, "--input-shape", "7,11"]] {
+            var command = try NeuriteCommand.parseAsRoot(arguments)
+            try command.run()
+        }
+        let other = directory.appendingPathComponent("other.txt")
+        try "anna\nzoe\n".write(to: other, atomically: true, encoding: .utf8)
+        for (arguments, expected) in [
+            (["evaluate", model.path], "expected a text to measure this character language model on"),
+            (["evaluate", model.path, other.path], "\(other.path): cannot be read, line 2: the character \"z\" is not in the vocabulary of 11 characters"),
+            (["summary", model.path, "--input-shape", "7,12"], "error: --input-shape: expected TIME,11 for a character model of 11 characters, found 7,12"),
+            (["predict", model.path, text.path], "'neurite evaluate' measures it on a text"),
+        ] {
+            do {
+                var command = try NeuriteCommand.parseAsRoot(arguments)
+                try command.run()
+                Issue.record("\(arguments) ran")
+            } catch {
+                let message = NeuriteCommand.message(for: error, arguments: arguments)
+                #expect(message.contains(expected), "\(message)")
+            }
+        }
     }
 
     /// Two epochs with a checkpoint, then a resumed third, give the weights of three epochs in

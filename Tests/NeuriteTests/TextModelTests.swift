@@ -80,6 +80,32 @@ struct TextModelTests {
         #expect(abs(summary.loss - before.loss) < 1e-6)
     }
 
+    /// A whole text is measured over a model's own vocabulary: every character after the first
+    /// predicted once, the same loss as windows that happen to cover the text exactly, a
+    /// remainder shorter than a window included, and a character the model never saw named with
+    /// its line.
+    @Test func measuresAWholeTextOverTheModelsVocabulary() throws {
+        let training = try TextCorpus(String(repeating: "abcabd\n", count: 10))
+        let model = CharacterLanguageModel(vocabulary: training.vocabulary, cell: .gru, hiddenSize: 8, seed: 4)
+        // 513 characters: 512 predictions, two windows of 256 with nothing left over.
+        let text = String(String(repeating: "dcba\nab", count: 74).prefix(513))
+        let corpus = try TextCorpus(text, vocabulary: model.vocabulary)
+        #expect(corpus.vocabulary == model.vocabulary && corpus.ids.count == 513)
+        let whole = try model.evaluate(on: corpus)
+        let windowed = try model.evaluate(on: corpus.windows(batchSize: 1, sequenceLength: 8))
+        #expect(abs(whole.loss - windowed.loss) < 1e-5, "\(whole.loss) \(windowed.loss)")
+        #expect(whole.metrics["accuracy"] == windowed.metrics["accuracy"])
+        // One more character: 513 predictions, the last in a window of its own; the mean moves by
+        // that one prediction's share.
+        let longer = try model.evaluate(on: TextCorpus(text + "a", vocabulary: model.vocabulary))
+        #expect(longer.loss != whole.loss && abs(longer.loss - whole.loss) < 0.05)
+
+        #expect {
+            try TextCorpus("ab\nba\nabz", vocabulary: model.vocabulary)
+        } throws: { "\($0)".contains("line 3: the character \"z\" is not in the vocabulary of 5 characters") }
+        #expect(throws: TensorError.self) { try model.evaluate(on: TextCorpus("abzab")) }
+    }
+
     /// A window too large for memory is refused before its one-hot is allocated (1024 × 1024
     /// characters over 20,000 asked for 84 GB and aborted the process); a small one trains.
     @Test func refusesAStepThatCannotFitInMemory() throws {

@@ -21,6 +21,26 @@ public struct TextCorpus: Sendable {
         ids = characters.map { position[$0]! }
     }
 
+    /// `text` over a vocabulary fixed beforehand, such as a trained model's, so that its ids are
+    /// the ones the model was trained with.
+    /// - Throws: ``TensorError/invalidArgument(_:)`` naming the first character outside
+    ///   `vocabulary` and where it is, or for a text of fewer than two characters.
+    public init(_ text: String, vocabulary: [Character]) throws {
+        let position = Dictionary(vocabulary.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        var ids: [Int] = []
+        ids.reserveCapacity(text.utf8.count)
+        for character in text {
+            guard let id = position[character] else {
+                let line = 1 + ids.lazy.filter { vocabulary[$0].isNewline }.count
+                throw TensorError.invalidArgument(
+                    "line \(line): the character \(String(reflecting: String(character))) is not in the vocabulary of \(vocabulary.count) characters")
+            }
+            ids.append(id)
+        }
+        guard ids.count >= 2 else { throw TensorError.invalidArgument("a text corpus needs at least two characters") }
+        self.init(vocabulary: vocabulary, ids: ids)
+    }
+
     /// A part of a corpus: `ids` over `vocabulary`.
     private init(vocabulary: [Character], ids: [Int]) {
         self.vocabulary = vocabulary
@@ -44,10 +64,11 @@ public struct TextCorpus: Sendable {
         return (TextCorpus(vocabulary: vocabulary, ids: Array(ids[..<cut])), TextCorpus(vocabulary: vocabulary, ids: Array(ids[cut...])))
     }
 
-    /// The corpus of a UTF-8 text file.
+    /// The corpus of a UTF-8 text file, over the text's own characters or over `vocabulary` (a
+    /// trained model's, to measure it on a new text).
     /// - Throws: ``DataError`` naming the file when it is missing, larger than ``SizeLimit``
-    ///   allows, not UTF-8 or too short.
-    public init(contentsOf url: URL) throws {
+    ///   allows, not UTF-8, too short or holding a character outside `vocabulary`.
+    public init(contentsOf url: URL, vocabulary: [Character]? = nil) throws {
         guard FileManager.default.fileExists(atPath: url.path) else { throw DataError.fileNotFound(url) }
         // Each byte may become a character and an id, each several bytes wide, beside the file's
         // own bytes and its decoded string: refuse a file whose corpus cannot fit before reading it.
@@ -61,7 +82,9 @@ public struct TextCorpus: Sendable {
             throw DataError.unreadable(url, reason: failure.reason)
         }
         guard let text = String(data: data, encoding: .utf8) else { throw DataError.unreadable(url, reason: "not UTF-8 text") }
-        do { try self.init(text) } catch { throw DataError.unreadable(url, reason: "\(error)") }
+        do {
+            if let vocabulary { try self.init(text, vocabulary: vocabulary) } else { try self.init(text) }
+        } catch { throw DataError.unreadable(url, reason: "\(error)") }
     }
 
     /// Windows for truncated backpropagation through time: the text is cut into `batchSize`

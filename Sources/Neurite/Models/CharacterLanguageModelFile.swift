@@ -18,6 +18,12 @@ extension CharacterLanguageModel {
         return recurrentOverflow || totalOverflow ? nil : total
     }
 
+    /// Whether a safetensors file's metadata is that of a model saved by ``save(to:)``: a
+    /// program that reads several kinds of model file can tell this one apart before loading it.
+    public static func isSaved(in metadata: [String: String]) -> Bool {
+        metadata[Key.kind] == "character-language-model"
+    }
+
     /// The cell of the recurrent layer.
     public var cell: RecurrentCell { type(of: recurrent).cell }
 
@@ -34,7 +40,7 @@ extension CharacterLanguageModel {
     ///   hidden size and vocabulary ask for other weights than the file holds.
     public static func load(from url: URL) throws -> CharacterLanguageModel {
         let (tensors, metadata) = try Safetensors.read(from: url)
-        guard metadata[Key.kind] == "character-language-model", let cell = metadata[Key.cell].flatMap(RecurrentCell.init),
+        guard isSaved(in: metadata), let cell = metadata[Key.cell].flatMap(RecurrentCell.init),
               let hidden = metadata[Key.hidden].flatMap(Int.init), hidden > 0,
               let vocabulary = metadata[Key.vocabulary].map(Array.init), !vocabulary.isEmpty, Set(vocabulary).count == vocabulary.count
         else { throw SerializationError.mismatch(url, reason: "not a character language model saved by neurite train text") }

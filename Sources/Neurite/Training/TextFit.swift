@@ -56,6 +56,26 @@ extension CharacterLanguageModel {
         }
     }
 
+    /// The mean cross-entropy per character and the next-character accuracy over all of
+    /// `corpus`, read as one stream from its first character: every character after the first
+    /// is predicted once. (``evaluate(on:)`` with ``TextCorpus/windows(batchSize:sequenceLength:)``
+    /// leaves out the end that does not fill a window.)
+    /// - Throws: ``TensorError/invalidArgument(_:)`` when `corpus` has another vocabulary than the
+    ///   model (build it with ``TextCorpus/init(_:vocabulary:)``).
+    public func evaluate(on corpus: TextCorpus) throws -> (loss: Double, metrics: [String: Double]) {
+        guard corpus.vocabulary == vocabulary else {
+            throw TensorError.invalidArgument("the text's vocabulary of \(corpus.vocabulary.count) characters is not the model's \(vocabulary.count)")
+        }
+        // The state is carried across windows, so their length changes only the float rounding;
+        // 256 keeps a window's tensors small whatever the vocabulary.
+        let ids = corpus.ids, length = 256
+        let windows = stride(from: 0, to: ids.count - 1, by: length).map { start in
+            let end = min(start + length, ids.count - 1)
+            return TextWindow(inputs: [Array(ids[start..<end])], targets: Array(ids[start + 1...end]))
+        }
+        return try evaluate(on: windows)
+    }
+
     /// Refuses a window whose step cannot fit in memory before any of it is allocated. The batch,
     /// the window's length and the vocabulary all come from outside (options, the text), and a
     /// step holds several `[batch · time, vocabulary]` tensors (the one-hot input, the logits,
