@@ -31,6 +31,39 @@ struct CheckpointingTests {
         #expect(throws: TensorError.self) { try Self.committedEpochs(unmeasured, epochs: 2) }
     }
 
+    /// A second run writing checkpoints into a folder while one trains there is stopped at its
+    /// start, and the folder is free again when the first ends, or when its callback is released
+    /// after a run that threw. No lock file is added to the folder.
+    @Test func oneRunAtATimeWritesIntoAFolder() throws {
+        let directory = Self.directory()
+        var secondRun: (any Error)?
+        let intruder = EpochEndCallback { record, _ in
+            guard record.epoch == 1 else { return }
+            do { _ = try Self.committedEpochs(Checkpointing(directory: directory), epochs: 1) } catch { secondRun = error }
+        }
+        let model = Sequential { Dense(1, 8, activation: .tanh, seed: 1); Dense(8, 1, seed: 2) }
+        try model.fit(FitTests.wave, loss: .meanSquaredError, optimizer: SGD(learningRate: 0.05), epochs: 2,
+                      callbacks: [Checkpointing(directory: directory), intruder], seed: 1)
+        let message = "\(try #require(secondRun))"
+        #expect(message == "\(directory.path): cannot be written, another training run is writing its checkpoints there (two runs in one folder would delete each other's)")
+        #expect(try Checkpoint.read(from: directory).epoch == 2)
+        #expect(try Self.committedEpochs(Checkpointing(directory: directory), epochs: 1) == [1])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+                == ["checkpoint.json", "epoch-1-model.safetensors", "epoch-1-optimizer.safetensors"])
+        // A run that throws holds the lock until its callback goes.
+        do {
+            let held = Checkpointing(directory: directory)
+            #expect(throws: TensorError.self) {
+                try model.fit(FitTests.wave, loss: .meanSquaredError, optimizer: SGD(learningRate: 0.05), epochs: 1,
+                              callbacks: [held, EpochEndCallback { _, _ in throw TensorError.invalidArgument("stop") }], seed: 1)
+            }
+            withExtendedLifetime(held) {
+                #expect(throws: SerializationError.self) { try Self.committedEpochs(Checkpointing(directory: directory), epochs: 1) }
+            }
+        }
+        #expect(try Self.committedEpochs(Checkpointing(directory: directory), epochs: 1) == [1])
+    }
+
     @Test func aDivergingRunLeavesTheLastGoodCheckpoint() throws {
         let directory = Self.directory()
         let model = Sequential { Dense(1, 8, activation: .tanh, seed: 1); Dense(8, 1, seed: 2) }
