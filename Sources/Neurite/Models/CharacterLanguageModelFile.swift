@@ -40,10 +40,11 @@ extension CharacterLanguageModel {
     ///   hidden size and vocabulary ask for other weights than the file holds.
     public static func load(from url: URL) throws -> CharacterLanguageModel {
         let (tensors, metadata) = try Safetensors.read(from: url)
-        guard isSaved(in: metadata), let cell = metadata[Key.cell].flatMap(RecurrentCell.init),
+        guard isSaved(in: metadata) else { throw SerializationError.mismatch(url, reason: "not a character language model saved by neurite train text") }
+        guard let cell = metadata[Key.cell].flatMap(RecurrentCell.init),
               let hidden = metadata[Key.hidden].flatMap(Int.init), hidden > 0,
               let vocabulary = metadata[Key.vocabulary].map(Array.init), !vocabulary.isEmpty, Set(vocabulary).count == vocabulary.count
-        else { throw SerializationError.mismatch(url, reason: "not a character language model saved by neurite train text") }
+        else { throw SerializationError.mismatch(url, reason: "a character language model whose metadata lacks a valid cell, hidden size or vocabulary") }
         // The metadata's sizes decide what the model allocates before the weights are compared
         // with the file: a hidden size of 10⁸ would ask for 160 PB. The file's own tensors, whose
         // sizes the reader has checked against its length, bound what may be allocated.
