@@ -82,7 +82,7 @@ let package = Package(
         .executableTarget(name: "OneCPUPoolChild", dependencies: ["CNeuriteKernels"], path: "Tests/OneCPUPoolChild"),
         // Run under mpirun by scripts/test_mpi.sh: data-parallel training against one process; not a product.
         .executableTarget(name: "DistributedEquivalenceCheck", dependencies: ["Neurite"], path: "Tests/DistributedEquivalenceCheck"),
-        .testTarget(name: "NeuriteTests", dependencies: ["Neurite"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NeuriteTests", dependencies: ["Neurite", "CZlib"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuriteCLITests", dependencies: ["NeuriteCLI", "Neurite"]),
         .testTarget(name: "NeuritePlotTests", dependencies: ["NeuritePlot", "CZlib"]),
         .testTarget(name: "NeuriteLabTests", dependencies: ["NeuriteLab", "Neurite", "NeuritePlot"]),

@@ -1,8 +1,8 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// libFuzzer targets for the parsers that read outside input: IDX (raw and gzip), safetensors and
-// architecture text. A package of its own, like Benchmarks/, so that the root's `swift build`
+// libFuzzer targets for the parsers that read outside input: IDX (raw and gzip), safetensors,
+// architecture text and PNG pictures. A package of its own, like Benchmarks/, so that the root's `swift build`
 // and `swift test` never compile them; the fuzzer flags are given by scripts/fuzz.sh on the
 // command line (never unsafeFlags here). Run from the repository root:
 //     scripts/fuzz.sh FuzzIDX 600
@@ -15,5 +15,6 @@ let package = Package(
         .executableTarget(name: "FuzzIDX", dependencies: ["CFuzzerDriver", .product(name: "Neurite", package: "Neurite")]),
         .executableTarget(name: "FuzzSafetensors", dependencies: ["CFuzzerDriver", .product(name: "Neurite", package: "Neurite")]),
         .executableTarget(name: "FuzzArchitecture", dependencies: ["CFuzzerDriver", .product(name: "Neurite", package: "Neurite")]),
+        .executableTarget(name: "FuzzPNG", dependencies: ["CFuzzerDriver", .product(name: "Neurite", package: "Neurite")]),
     ]
 )

@@ -64,7 +64,7 @@ struct DataTests {
                 at: MNIST.bundledDirectory.appendingPathComponent(name), to: directory.appendingPathComponent(name))
         }
         // Raw labels with one label changed: structurally valid, so only the checksum catches it.
-        let stream = try GzipStream(
+        let stream = try InflateStream(
             Data(contentsOf: MNIST.bundledDirectory.appendingPathComponent("t10k-labels-idx1-ubyte.gz")), file: directory)
         var labels = try stream.read(upTo: 1 << 20)
         labels[100] = labels[100] == 0 ? 1 : 0

@@ -10,6 +10,9 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
     case malformed(URL, reason: String)
     /// The decompressed bytes differ from the recorded CRC-32.
     case checksumMismatch(URL, expected: String, actual: String)
+    /// The PNG file's structure or image data does not match the format (or uses a part of it
+    /// that is not read: interlacing).
+    case malformedImage(URL, reason: String)
     /// Files that must agree (images and labels, training and test samples) do not, or a file
     /// holds values its role forbids (a label outside the classes, no samples at all).
     case inconsistent(URL, reason: String)
@@ -22,6 +25,7 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
         case let .malformed(url, reason): return "\(url.path): expected an IDX file, found \(reason)"
         case let .checksumMismatch(url, expected, actual):
             return "\(url.path): expected CRC-32 \(expected) of the decompressed data, found \(actual); the file is corrupt"
+        case let .malformedImage(url, reason): return "\(url.path): expected a PNG image, found \(reason)"
         case let .inconsistent(url, reason): return "\(url.path): \(reason)"
         }
     }

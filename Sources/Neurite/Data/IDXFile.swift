@@ -43,7 +43,7 @@ public struct IDXFile: Sendable {
             throw DataError.malformed(url, reason: problem)
         }
         let expected = SizeLimit.elementCount(dimensions)!
-        if source.isCompressed, expected / GzipStream.largestExpansion > data.count {
+        if source.isCompressed, expected / InflateStream.largestExpansion > data.count {
             throw DataError.malformed(
                 url, reason: "dimensions \(dimensions) needing \(expected) bytes, more than \(data.count) compressed bytes can hold")
         }
@@ -72,13 +72,13 @@ private func hex(_ value: UInt32) -> String {
 
 /// The decompressed bytes of an IDX file, whether stored raw or gzipped, read front to back.
 private struct IDXByteSource {
-    private let gzip: GzipStream?
+    private let gzip: InflateStream?
     private let raw: Data
     private var position = 0
 
     init(_ data: Data, file: URL) throws {
         raw = data
-        gzip = GzipStream.isCompressed(data) ? try GzipStream(data, file: file) : nil
+        gzip = InflateStream.isCompressed(data) ? try InflateStream(data, file: file) : nil
     }
 
     var isCompressed: Bool { gzip != nil }

@@ -1,13 +1,21 @@
 import CZlib
 import Foundation
 
-/// gzip decompression through the system zlib, in steps, so that a reader can stop as soon as it
-/// has the bytes it needs: a 1 MB "gzip bomb" that would inflate to gigabytes costs only what the
-/// file's own header promises.
+/// Deflate decompression through the system zlib (a gzip file, or the zlib stream inside a PNG),
+/// in steps, so that a reader can stop as soon as it has the bytes it needs: a 1 MB "gzip bomb"
+/// that would inflate to gigabytes costs only what the file's own header promises.
 ///
 /// A class: zlib keeps a pointer back to its `z_stream` and refuses a stream that has moved, so
 /// the stream lives at one heap address for its whole life.
-final class GzipStream {
+final class InflateStream {
+    /// The wrapper around the deflate data: its header and check value.
+    enum Wrapper {
+        /// RFC 1952: a gzip file, CRC-32 of the inflated bytes.
+        case gzip
+        /// RFC 1950: two header bytes, Adler-32 of the inflated bytes (PNG's image data).
+        case zlib
+    }
+
     /// Deflate's best case is about 1032 : 1, so a stream cannot honestly inflate past this many
     /// bytes per compressed byte; a header promising more is refused before inflating.
     static let largestExpansion = 1032
@@ -24,12 +32,12 @@ final class GzipStream {
     }
 
     /// - Throws: ``DataError/corruptCompression(_:reason:)`` when zlib cannot start.
-    init(_ data: Data, file: URL) throws {
+    init(_ data: Data, file: URL, wrapper: Wrapper = .gzip) throws {
         input = data
         self.file = file
-        // 15 window bits + 16 selects the gzip wrapper (header and CRC-32 check).
+        // 15 window bits + 16 selects the gzip wrapper (header and CRC-32 check), 15 alone zlib's.
         stream.initialize(to: z_stream())
-        guard inflateInit2_(stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        guard inflateInit2_(stream, wrapper == .gzip ? 15 + 16 : 15, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw DataError.corruptCompression(file, reason: "zlib could not start")
         }
     }
