@@ -4,11 +4,13 @@ import Neurite
 
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run a saved model on new inputs: CSV rows for a model trained by 'train csv', IDX images for an MNIST model, or a tensor in a safetensors file.",
+        abstract: "Run a saved model on new inputs: CSV rows for a model trained by 'train csv', pictures (PNG) or IDX images for an MNIST model, or a tensor in a safetensors file.",
         discussion: """
             Prints, per input: the class probabilities and the label (multiclass, MNIST), the probability and \
             the label (binary), the values (regression), or each label's probability and the labels over the \
             threshold (multilabel). CSV columns are found by name; other columns are ignored. \
+            A PNG picture of a digit (dark on light or light on dark, any size) is prepared as MNIST's \
+            digits were: fitted into 20×20 pixels and centred by its centre of mass in 28×28. \
             A safetensors input holds a batch already scaled as the model expects ([samples, …input shape]); \
             the raw outputs are written to --output, so what a model computes can be compared with another \
             framework's run of the same model (scripts/check_onnx.py does).
@@ -19,8 +21,14 @@ struct Predict: ParsableCommand {
     @Argument(help: "A model saved by 'neurite train … --output'.")
     var model: String
 
-    @Argument(help: "A CSV file with the model's feature columns (- reads standard input), an IDX image file for an MNIST model, or a .safetensors file holding a batch of inputs.")
-    var input: String
+    @Argument(help: "A CSV file with the model's feature columns (- reads standard input), PNG pictures or an IDX image file for an MNIST model, or a .safetensors file holding a batch of inputs.")
+    var inputs: [String]
+
+    /// The one input of a table, IDX or safetensors prediction.
+    private var input: String { inputs[0] }
+
+    /// Whether the inputs are pictures, by their names.
+    private var arePictures: Bool { inputs.allSatisfy { $0.lowercased().hasSuffix(".png") } }
 
     @Option(help: "For a safetensors input: the name of the inputs' tensor.")
     var tensor = "images"
@@ -36,13 +44,17 @@ struct Predict: ParsableCommand {
 
     func validate() throws {
         guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be in [0, 1]") }
+        guard !inputs.isEmpty else { throw ValidationError("expected an input: a CSV table, PNG pictures, an IDX file or a .safetensors batch") }
+        if inputs.count > 1, !arePictures {
+            throw ValidationError("expected one input, or PNG pictures (any number), found \(inputs.count) inputs: \(inputs.joined(separator: " "))")
+        }
         if input.hasSuffix(".safetensors"), output == nil {
             throw ValidationError("--output: a safetensors input needs a file to write the outputs to")
         }
     }
 
     func run() throws {
-        try OutputProbe.check(output, notOverwriting: [model, input])
+        try OutputProbe.check(output, notOverwriting: [model] + inputs)
         if let output, input.hasSuffix(".safetensors") { return try writeRawOutputs(to: output) }
         print(try predictions().formatted(format))
     }
@@ -82,11 +94,35 @@ struct Predict: ParsableCommand {
         let network = try saved.network(batchSize: inferenceBatchSize)
         let url = InputPath.url(input)
         if let task = try saved.task() {
+            if arePictures {
+                throw CommandLineError(subject: model, message: "expected an MNIST model for PNG pictures, found a model of a CSV table (task \(task.rawValue))")
+            }
             let outputs = try task.probabilities(network.predict(saved.inputs(from: CSVTable(contentsOf: url))))
             return PredictionRows(task: task, outputs: outputs, targets: try saved.names(SavedModel.Key.targets), threshold: threshold)
         }
+        if arePictures {
+            let outputs = try softmax(network.predict(try pictures(saved: saved)))
+            return PredictionRows(task: .multiclass, outputs: outputs, targets: [], threshold: threshold).named(inputs, column: "image")
+        }
         let outputs = try softmax(network.predict(try images(url, saved: saved)))
         return PredictionRows(task: .multiclass, outputs: outputs, targets: [], threshold: threshold)
+    }
+
+    /// The PNG pictures as MNIST digits (``MNIST/digit(from:)``), scaled as the model's training
+    /// images were.
+    private func pictures(saved: SavedModel) throws -> Tensor {
+        guard saved.inputShape.reduce(1, *) == 784 else {
+            throw CommandLineError(subject: model, message: "expected an MNIST model of 784 inputs (28×28 pixels) for PNG pictures, found input shape \(saved.inputShape)")
+        }
+        let digits = try inputs.map { path in
+            let url = URL(fileURLWithPath: path)
+            do { return try MNIST.digit(from: PNGImage(contentsOf: url)) } catch let error as TensorError {
+                throw CommandLineError(subject: url.path, message: error.description)
+            }
+        }
+        let (mean, deviation) = try pixelStatistics(saved)
+        let scale = 1 / (255 * deviation), shift = mean / deviation
+        return try Tensor(shape: [inputs.count] + saved.inputShape, scalars: digits.flatMap { $0.map { Float($0) * scale - shift } })
     }
 
     /// The images of an IDX file, scaled as the model's training images were.

@@ -11,6 +11,15 @@ struct PredictionRows {
         case number(Float)
         case integer(Int)
         case names([String])
+        case text(String)
+    }
+
+    /// The rows with a first column naming each one's input (a picture's file).
+    func named(_ names: [String], column: String) -> PredictionRows {
+        var named = self
+        named.columns = [column] + columns
+        named.rows = zip(names, rows).map { [.text($0)] + $1 }
+        return named
     }
 
     /// The rows for `outputs` `[n, k]` (probabilities or values, see ``TableTask/probabilities(_:)``).
@@ -61,6 +70,7 @@ struct PredictionRows {
         case let .number(value): return digits.map { String(format: "%.\($0)f", value) } ?? "\(value)"
         case let .integer(value): return String(value)
         case let .names(names): return names.joined(separator: " ")
+        case let .text(text): return text
         }
     }
 
@@ -69,6 +79,7 @@ struct PredictionRows {
         case let .number(value): return value.isFinite ? "\(value)" : "null"
         case let .integer(value): return String(value)
         case let .names(names): return "[" + names.map(json).joined(separator: ", ") + "]"
+        case let .text(text): return json(text)
         }
     }
 
