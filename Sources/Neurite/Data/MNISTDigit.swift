@@ -7,7 +7,7 @@ extension MNIST {
     /// larger, off-centre or dark on light is another input to it. So the picture is read as
     /// ink on paper whichever way round it is (the lighter of the border's average and its
     /// opposite is the paper), the paper's level is taken away, the ink's bounding box (pixels
-    /// above 2% of the darkest stroke) is scaled to fit 20×20 keeping its proportions, and the
+    /// above 2% of the strongest ink) is scaled to fit 20×20 keeping its proportions, and the
     /// result is placed in 28×28 so that its centre of mass falls on the centre of the middle
     /// pixels, (14, 14) in pixel indices, where MNIST's fall. An MNIST image itself comes back
     /// unchanged: on the first 2,000 test images as PNG files, as they are and inverted at 4×
@@ -40,7 +40,8 @@ extension MNIST {
         let fittedWidth = max(1, Int((Float(boxWidth) * scale).rounded())), fittedHeight = max(1, Int((Float(boxHeight) * scale).rounded()))
         let fitted = resample(ink, width: width, height: height, box: (left, top, boxWidth, boxHeight), to: (fittedWidth, fittedHeight))
 
-        // Centre of mass, pixel centres at index + ½, moved to (14, 14).
+        // Centre of mass, pixel centres at index + ½, moved to (14.5, 14.5): pixel (14, 14)'s centre,
+        // where every MNIST digit's falls to within half a pixel.
         var mass: Float = 0, sumX: Float = 0, sumY: Float = 0
         for y in 0..<fittedHeight {
             for x in 0..<fittedWidth {
@@ -48,6 +49,7 @@ extension MNIST {
                 mass += value; sumX += value * (Float(x) + 0.5); sumY += value * (Float(y) + 0.5)
             }
         }
+        guard mass > 0 else { throw TensorError.invalidArgument("the picture holds no digit: its ink vanished when fitted to 20×20 pixels") }
         let shiftX = Int((14.5 - sumX / mass).rounded()), shiftY = Int((14.5 - sumY / mass).rounded())
         var digit = [UInt8](repeating: 0, count: 784)
         for y in 0..<fittedHeight {
@@ -71,13 +73,15 @@ extension MNIST {
         var result = [Float](repeating: 0, count: size.width * size.height)
         if stepX >= 1 && stepY >= 1 {
             // Separable: the weight of source column c in target column x is their overlap.
-            func weights(_ target: Int, _ step: Float, _ start: Int) -> [(Int, Float)] {
+            func weights(_ target: Int, _ step: Float, _ start: Int, _ length: Int) -> [(Int, Float)] {
                 let from = Float(target) * step, to = from + step
-                return (Int(from.rounded(.down))..<Int(to.rounded(.up))).map { source in
+                // Rounding can carry `to` a hair past the box's end: never read beyond it.
+                return (Int(from.rounded(.down))..<min(length, Int(to.rounded(.up)))).map { source in
                     (start + source, (min(to, Float(source + 1)) - max(from, Float(source))) / step)
                 }
             }
-            let columns = (0..<size.width).map { weights($0, stepX, box.left) }, rows = (0..<size.height).map { weights($0, stepY, box.top) }
+            let columns = (0..<size.width).map { weights($0, stepX, box.left, box.width) }
+            let rows = (0..<size.height).map { weights($0, stepY, box.top, box.height) }
             for y in 0..<size.height {
                 for x in 0..<size.width {
                     var sum: Float = 0
