@@ -120,9 +120,7 @@ struct Predict: ParsableCommand {
                 throw CommandLineError(subject: url.path, message: error.description)
             }
         }
-        let (mean, deviation) = try pixelStatistics(saved)
-        let scale = 1 / (255 * deviation), shift = mean / deviation
-        return try Tensor(shape: [inputs.count] + saved.inputShape, scalars: digits.flatMap { $0.map { Float($0) * scale - shift } })
+        return try scaled(digits.flatMap { $0 }, images: inputs.count, saved: saved)
     }
 
     /// The images of an IDX file, scaled as the model's training images were.
@@ -132,9 +130,14 @@ struct Predict: ParsableCommand {
         guard file.dimensions.count >= 2, pixels == saved.inputShape.reduce(1, *) else {
             throw ValidationError("\(input): images of \(file.dimensions.dropFirst().map(String.init).joined(separator: "×")) pixels do not fit the model's input \(saved.inputShape)")
         }
+        return try scaled(file.bytes, images: file.dimensions[0], saved: saved)
+    }
+
+    /// The pixels of `images` images as the model's inputs, scaled as its training images were.
+    private func scaled(_ pixels: [UInt8], images: Int, saved: SavedModel) throws -> Tensor {
         let (mean, deviation) = try pixelStatistics(saved)
         let scale = 1 / (255 * deviation), shift = mean / deviation
-        return try Tensor(shape: [file.dimensions[0]] + saved.inputShape, scalars: file.bytes.map { Float($0) * scale - shift })
+        return try Tensor(shape: [images] + saved.inputShape, scalars: pixels.map { Float($0) * scale - shift })
     }
 
     /// The pixel mean and standard deviation the model was trained with: stored in the model
