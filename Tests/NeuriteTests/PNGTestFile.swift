@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+@testable import Neurite
 
 /// PNG files written for the decoder's tests: any colour type and bit depth, each row stored
 /// under the filter the test chooses (the encoder of NeuritePlot writes 8-bit RGB(A) with no
@@ -39,17 +40,9 @@ struct PNGTestFile {
             out.append(filter)
             for i in row.indices {
                 let a = i >= left ? Int(row[i - left]) : 0, b = Int(above[i]), c = i >= left ? Int(above[i - left]) : 0
-                let prediction: Int
-                switch filter {
-                case 0: prediction = 0
-                case 1: prediction = a
-                case 2: prediction = b
-                case 3: prediction = (a + b) / 2
-                default:
-                    let p = a + b - c, pa = abs(p - a), pb = abs(p - b), pc = abs(p - c)
-                    prediction = pa <= pb && pa <= pc ? a : pb <= pc ? b : c
-                }
-                out.append(row[i] &- UInt8(truncatingIfNeeded: prediction))
+                // The decoder's predictor: this checks that every filter round-trips on every
+                // kind of row; that the predictor is the specification's is checked by hand.
+                out.append(row[i] &- UInt8(truncatingIfNeeded: PNGDecoder.prediction(filter, a, b, c)))
             }
         }
         return out

@@ -133,20 +133,25 @@ struct PNGDecoder {
                 let a = index >= left ? Int(rows[target + index - left]) : 0
                 let b = row > 0 ? Int(rows[target - count + index]) : 0
                 let c = row > 0 && index >= left ? Int(rows[target - count + index - left]) : 0
-                let prediction: Int
-                switch filter {
-                case 0: prediction = 0
-                case 1: prediction = a
-                case 2: prediction = b
-                case 3: prediction = (a + b) / 2
-                default:
-                    let p = a + b - c, pa = abs(p - a), pb = abs(p - b), pc = abs(p - c)
-                    prediction = pa <= pb && pa <= pc ? a : pb <= pc ? b : c
-                }
-                rows[target + index] = raw &+ UInt8(truncatingIfNeeded: prediction)
+                rows[target + index] = raw &+ UInt8(truncatingIfNeeded: Self.prediction(filter, a, b, c))
             }
         }
         return rows
+    }
+
+    /// What filter type `filter` (0…4) predicts a byte to be from its left neighbour `a`, the
+    /// byte above `b` and the one above-left `c`; the file stores the difference.
+    static func prediction(_ filter: UInt8, _ a: Int, _ b: Int, _ c: Int) -> Int {
+        switch filter {
+        case 0: return 0
+        case 1: return a
+        case 2: return b
+        case 3: return (a + b) / 2
+        default:
+            // Paeth: whichever neighbour is nearest to a + b − c, ties to a, then b.
+            let p = a + b - c, pa = abs(p - a), pb = abs(p - b), pc = abs(p - c)
+            return pa <= pb && pa <= pc ? a : pb <= pc ? b : c
+        }
     }
 
     /// The stored samples as 8-bit ones: 16-bit samples keep their high byte, low bit depths are
