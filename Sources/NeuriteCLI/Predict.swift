@@ -42,11 +42,19 @@ struct Predict: ParsableCommand {
     @Option(help: "Probability from which a binary or multi-label prediction counts as 1.")
     var threshold: Float = 0.5
 
+    @Flag(help: "For PNG pictures: first print each as the network sees it, the prepared 28×28 digit in characters.")
+    var show = false
+
     func validate() throws {
         guard (0...1).contains(threshold) else { throw ValidationError("--threshold must be in [0, 1]") }
         guard !inputs.isEmpty else { throw ValidationError("expected an input: a CSV table, PNG pictures, an IDX file or a .safetensors batch") }
         if inputs.count > 1, !arePictures {
             throw ValidationError("expected one input, or PNG pictures (any number), found \(inputs.count) inputs: \(inputs.joined(separator: " "))")
+        }
+        if show, !arePictures || format != .table {
+            // csv and json stay machine-readable: no drawings among their rows.
+            let found = arePictures ? "--format \(format.rawValue)" : "inputs that are not PNG pictures"
+            throw ValidationError("--show: expected PNG pictures and the table format, found \(found)")
         }
         if input.hasSuffix(".safetensors"), output == nil {
             throw ValidationError("--output: a safetensors input needs a file to write the outputs to")
@@ -120,7 +128,20 @@ struct Predict: ParsableCommand {
                 throw CommandLineError(subject: url.path, message: error.description)
             }
         }
+        if show { for (path, digit) in zip(inputs, digits) { print(path + ":\n" + Self.drawing(of: digit)) } }
         return try scaled(digits.flatMap { $0 }, images: inputs.count, saved: saved)
+    }
+
+    /// A 28×28 digit in characters, denser characters for more ink, two per pixel so that it
+    /// keeps its proportions in a terminal; each of the 28 lines without its trailing blanks.
+    static func drawing(of digit: [UInt8]) -> String {
+        let ramp = Array(" .:-=+*#%@")
+        return (0..<28).map { row in
+            let line = String(digit[row * 28..<(row + 1) * 28].flatMap { value in
+                Array(repeating: ramp[Int(value) * (ramp.count - 1) / 255], count: 2)
+            })
+            return String(line.reversed().drop { $0 == " " }.reversed())
+        }.joined(separator: "\n")
     }
 
     /// The images of an IDX file, scaled as the model's training images were.

@@ -87,6 +87,19 @@ struct PredictPictureTests {
         }
     }
 
+    /// `--show` draws the prepared digit, two characters a pixel, darker for more ink.
+    @Test func showsTheDigitAsTheNetworkSeesIt() throws {
+        var digit = [UInt8](repeating: 0, count: 784)
+        digit[0] = 255; digit[1] = 128; digit[28 * 27 + 27] = 30
+        let lines = Predict.drawing(of: digit).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 28 && lines[0] == "@@==" && lines[13].isEmpty)
+        #expect(lines[27] == String(repeating: " ", count: 54) + "..")
+        #expect(failure(["predict", "m.safetensors", "a.png", "--show", "--format", "csv"])
+            == "error: --show: expected PNG pictures and the table format, found --format csv")
+        #expect(failure(["predict", "m.safetensors", "rows.csv", "--show"])
+            == "error: --show: expected PNG pictures and the table format, found inputs that are not PNG pictures")
+    }
+
     @Test func namesEachBadPicture() throws {
         let model = Self.folder.appendingPathComponent("plain.safetensors")
         let architecture = try Architecture("dense(10)")
