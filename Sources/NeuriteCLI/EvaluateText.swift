@@ -7,7 +7,7 @@ extension Evaluate {
     func evaluate(_ model: CharacterLanguageModel, on path: String) throws {
         let corpus = try TextCorpus(contentsOf: InputPath.url(path), vocabulary: model.vocabulary)
         let (loss, metrics) = try model.evaluate(on: corpus)
-        print("model: \(model.cell.rawValue)(\(model.recurrent.hiddenSize)) over one-hot characters, dense(\(model.vocabulary.count))  (\(model.parameterCount) parameters)")
+        print("model: \(model.headline)  (\(model.parameterCount) parameters)")
         print("text: \(corpus.ids.count) characters of \(path)")
         // Perplexity: the number of equally likely characters that would leave the model as unsure.
         print(String(format: "loss %.4f  (%.3f bits/character, perplexity %.2f)  next-character accuracy %.2f%%",

@@ -42,14 +42,13 @@ struct Summary: ParsableCommand {
     /// the dense layer to one logit per character), over a window of 32 characters unless
     /// `--input-shape` gives another.
     private func summarize(_ model: CharacterLanguageModel) throws {
-        let words = "\(model.cell.rawValue)(\(model.recurrent.hiddenSize)) dense(\(model.vocabulary.count))"
-        let architecture = try Architecture(words)
+        let architecture = try Architecture(model.layerWords)
         let shape = try inputShape.map(SavedModel.shape) ?? [32, model.vocabulary.count]
         guard shape.count == 2, shape[1] == model.vocabulary.count else {
             throw CommandLineError(subject: "--input-shape", message: "expected TIME,\(model.vocabulary.count) for a character model of \(model.vocabulary.count) characters, found \(shape.map(String.init).joined(separator: ","))")
         }
         let summary = try architecture.summary(inputShape: shape)
-        print("model: \(model.cell.rawValue)(\(model.recurrent.hiddenSize)) over one-hot characters, dense(\(model.vocabulary.count))")
+        print("model: \(model.headline)")
         print("vocabulary: \(model.vocabulary.count) characters, " + String(reflecting: String(model.vocabulary)))
         print(summary)
     }

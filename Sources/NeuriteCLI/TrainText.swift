@@ -82,7 +82,7 @@ struct TrainText: ParsableCommand {
                 weight.parameter.value.shape, standardDeviation: recurrentInitScale / Float(hidden).squareRoot(), using: &generator)
         }
         try OutputProbe.checkRoom(output, parameters: model.parameterCount)
-        print("model: \(cell.rawValue)(\(hidden)) over one-hot characters, dense(\(whole.vocabulary.count))  (\(model.parameterCount) parameters)")
+        print("model: \(model.headline)  (\(model.parameterCount) parameters)")
         print("data: \(file), \(corpus.ids.count) characters, vocabulary \(whole.vocabulary.count); \(windows.count) window\(windows.count == 1 ? "" : "s") of "
             + "\(batchSize)×\(sequenceLength) per epoch; \(optimization.summary)"
             + (clippingOptions.clipNorm.map { ", clip-norm \($0)" } ?? clippingOptions.clipValue.map { ", clip-value \($0)" } ?? "") + ", seed \(seed)")

@@ -25,7 +25,7 @@ struct MNISTDigitTests {
                 let (row, column) = ((y - 20) / 2, (x - 60) / 2)
                 return [0, 0, 0, y >= 20 && x >= 60 && row < 28 && column < 28 ? digit[row * 28 + column] : 0]
             } }
-            let pictures = [PNGImage(width: 28, height: 28, channels: 1, samples: digit),
+            let pictures = try [PNGImage(width: 28, height: 28, channels: 1, samples: digit),
                             PNGImage(width: 84, height: 84, channels: 3, samples: enlarged),
                             PNGImage(width: 120, height: 90, channels: 4, samples: canvas)]
             for (index, picture) in pictures.enumerated() {

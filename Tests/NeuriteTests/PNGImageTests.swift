@@ -67,11 +67,14 @@ struct PNGImageTests {
         #expect { try Self.decode(file) } throws: { "\($0)".hasSuffix("expected a PNG image, found palette index 3 in a palette of 3 colours") }
     }
 
-    /// Luminance is Rec. 601's luma with the alpha laid over white paper.
-    @Test func luminanceLaysTheAlphaOverWhite() {
-        let gray = PNGImage(width: 2, height: 1, channels: 2, samples: [0, 255, 0, 0])
+    /// Luminance is Rec. 601's luma with the alpha laid over white paper; an image made in code
+    /// must hold its samples.
+    @Test func luminanceLaysTheAlphaOverWhite() throws {
+        #expect(throws: TensorError.self) { try PNGImage(width: 2, height: 2, channels: 1, samples: [1, 2, 3]) }
+        #expect(throws: TensorError.self) { try PNGImage(width: 1, height: 1, channels: 5, samples: [1, 2, 3, 4, 5]) }
+        let gray = try PNGImage(width: 2, height: 1, channels: 2, samples: [0, 255, 0, 0])
         #expect(gray.luminance == [0, 255])
-        let colour = PNGImage(width: 1, height: 1, channels: 4, samples: [255, 0, 0, 128])
+        let colour = try PNGImage(width: 1, height: 1, channels: 4, samples: [255, 0, 0, 128])
         #expect(abs(colour.luminance[0] - (0.299 * 255 * 128 / 255 + 255 * 127 / 255)) < 1e-3)
     }
 

@@ -184,7 +184,7 @@ struct PNGDecoder {
                 }
             }
         }
-        return PNGImage(width: header.width, height: header.height, channels: channels, samples: samples)
+        return try PNGImage(width: header.width, height: header.height, channels: channels, samples: samples)
     }
 
     private func appendColour(_ index: Int, _ palette: [UInt8], _ alpha: [UInt8], _ hasAlpha: Bool, to samples: inout [UInt8]) throws {

@@ -16,10 +16,14 @@ public struct PNGImage: Sendable, Equatable {
     /// samples keep their high byte; 1-, 2- and 4-bit gray levels are scaled to 0…255.
     public let samples: [UInt8]
 
-    /// An image of these samples, which must number `width · height · channels`.
-    public init(width: Int, height: Int, channels: Int, samples: [UInt8]) {
-        precondition((1...4).contains(channels) && width > 0 && height > 0 && samples.count == width * height * channels,
-                     "a \(width)×\(height) image of \(channels) channels holds \(width * height * channels) samples, not \(samples.count)")
+    /// An image of these samples, made in code (a canvas, a camera frame).
+    /// - Throws: ``TensorError/invalidArgument(_:)`` unless the sides are positive, `channels`
+    ///   is 1 to 4 and there are `width · height · channels` samples.
+    public init(width: Int, height: Int, channels: Int, samples: [UInt8]) throws {
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        guard (1...4).contains(channels), width > 0, height > 0, !overflow, samples.count / channels == pixels, samples.count % channels == 0 else {
+            throw TensorError.invalidArgument("a \(width)×\(height) image of \(channels) channels cannot hold \(samples.count) samples")
+        }
         self.width = width
         self.height = height
         self.channels = channels
