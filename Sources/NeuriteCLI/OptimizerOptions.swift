@@ -35,10 +35,10 @@ enum ImageAndTableDefaults: OptimizerDefaults {
 }
 
 /// Character models: Adam at 0.003 (with `train text`'s batches of 16). Ten epochs of an LSTM on
-/// names.txt (training loss, then validation on the text's last tenth, nats per character,
-/// 2026-12-01): the images' SGD recipe, batches of 32, 2.79 and 2.89, no better than the letters'
-/// frequencies (entropy 2.81); Adam at 0.001, batches of 32, 2.24 and 2.57; batches of 16, Adam at
-/// 0.003 1.60 and 2.40, at 0.005 1.41 and 2.47 (beginning to learn the text by heart).
+/// names.txt (loss on the whole text after training, then on its last tenth held out, nats per
+/// character, 2026-12-01): the images' SGD recipe, batches of 32, 2.79 and 2.89, no better than
+/// the letters' frequencies (entropy 2.81); Adam at 0.001, batches of 32, 2.24 and 2.57; batches
+/// of 16, Adam at 0.003 1.56 and 2.40, at 0.005 1.39 and 2.47 (beginning to learn the text by heart).
 enum TextDefaults: OptimizerDefaults {
     static let optimizer = OptimizerName.adam
     static func learningRate(for optimizer: OptimizerName) -> Float { optimizer == .adam ? 3e-3 : optimizer.defaultLearningRate }
