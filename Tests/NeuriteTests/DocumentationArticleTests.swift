@@ -40,6 +40,16 @@ struct DocumentationArticleTests {
 
         #expect(try model.accuracy(on: test) > 0.8)
         #expect(predicted.shape == [500])
+
+        // The article's `examples`: the package's Examples/digits folder.
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Examples/digits")
+        // ARTICLE-BEGIN YourFirstNetwork
+        let picture = try PNGImage(contentsOf: examples.appendingPathComponent("drawn-7.png"))
+        let digit = try MNIST.digit(from: picture)        // 28×28 bytes, prepared as MNIST's digits were
+        let pixels = try Tensor(shape: [1, 784], scalars: digit.map { (Float($0) / 255 - data.pixelMean) / data.pixelStandardDeviation })
+        print("the drawing reads as", try model.predict(pixels).argmax(alongAxis: 1).scalars)
+        // ARTICLE-END
+        #expect(picture.width == 280 && digit.count == 784)
     }
 
     @Test func regressionAndMultiLabel() throws {
