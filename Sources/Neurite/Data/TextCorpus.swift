@@ -14,11 +14,7 @@ public struct TextCorpus: Sendable {
     /// - Throws: ``TensorError/invalidArgument(_:)`` for a text of fewer than two characters
     ///   (there is nothing to predict).
     public init(_ text: String) throws {
-        let characters = Array(text)
-        guard characters.count >= 2 else { throw TensorError.invalidArgument("a text corpus needs at least two characters") }
-        vocabulary = Array(Set(characters)).sorted()
-        let position = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, $0) })
-        ids = characters.map { position[$0]! }
+        try self.init(text, vocabulary: Array(Set(text)).sorted())
     }
 
     /// `text` over a vocabulary fixed beforehand, such as a trained model's, so that its ids are
