@@ -10,6 +10,12 @@ public enum InteropError: Error, Equatable, CustomStringConvertible {
     case shapeMismatch(String, found: [Int], expected: [Int], forLayer: String)
     /// A tensor of the file holds NaN or infinity, which no saved Neurite model may.
     case nonFinite(String)
+    /// The bytes are not an ONNX model: cut short, a field of the wrong kind, sizes that do not
+    /// add up.
+    case malformedONNX(String)
+    /// The ONNX model is readable but is not a chain of layers Neurite has: the reason names
+    /// the node and what it does.
+    case unsupportedONNX(String)
 
     public var description: String {
         switch self {
@@ -22,7 +28,11 @@ public enum InteropError: Error, Equatable, CustomStringConvertible {
         case let .shapeMismatch(name, found, expected, layer):
             return "\(name) has shape \(found), but \(layer) needs \(expected)"
         case let .nonFinite(name):
-            return "the state_dict's \(name) holds NaN or infinity"
+            return "the weights \(name) hold NaN or infinity"
+        case let .malformedONNX(reason):
+            return "expected an ONNX model, found \(reason)"
+        case let .unsupportedONNX(reason):
+            return "cannot be imported: \(reason)"
         }
     }
 }

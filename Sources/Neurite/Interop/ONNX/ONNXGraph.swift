@@ -6,8 +6,22 @@ struct ONNXNode {
         case int(String, Int)
         case ints(String, [Int])
         case float(String, Float)
+        case string(String, String)
+        /// A constant's value (the `Constant` operator).
+        case tensor(String, ONNXTensor)
+        /// An attribute of a type Neurite never reads (graphs, lists of floats or strings): kept
+        /// by name, so that an operator that needs it can say so.
+        case unread(String)
 
-        /// AttributeProto: name = 1, f = 2, i = 3, ints = 8, type = 20 (FLOAT 1, INT 2, INTS 7).
+        var name: String {
+            switch self {
+            case let .int(name, _), let .ints(name, _), let .float(name, _), let .string(name, _), let .tensor(name, _), let .unread(name):
+                return name
+            }
+        }
+
+        /// AttributeProto: name = 1, f = 2, i = 3, s = 4, t = 5, ints = 8, type = 20 (FLOAT 1,
+        /// INT 2, STRING 3, TENSOR 4, INTS 7).
         func encode(into writer: inout ProtobufWriter) {
             switch self {
             case let .int(name, value):
@@ -23,6 +37,16 @@ struct ONNXNode {
                 writer.string(1, name)
                 writer.float(2, value)
                 writer.int(20, 1)
+            case let .string(name, value):
+                writer.string(1, name)
+                writer.string(4, value)
+                writer.int(20, 3)
+            case let .tensor(name, value):
+                writer.string(1, name)
+                writer.message(5) { value.encode(into: &$0) }
+                writer.int(20, 4)
+            case let .unread(name):
+                writer.string(1, name)
             }
         }
     }
@@ -32,6 +56,8 @@ struct ONNXNode {
     var outputs: [String]
     let name: String
     var attributes: [Attribute] = []
+    /// The operator set the operation belongs to; empty for ONNX's own (`ai.onnx`).
+    var domain = ""
 
     /// NodeProto: input = 1, output = 2, name = 3, op_type = 4, attribute = 5.
     func encode(into writer: inout ProtobufWriter) {
@@ -40,6 +66,7 @@ struct ONNXNode {
         writer.string(3, name)
         writer.string(4, operation)
         for attribute in attributes { writer.message(5) { attribute.encode(into: &$0) } }
+        if !domain.isEmpty { writer.string(7, domain) }
     }
 }
 
@@ -81,6 +108,9 @@ struct ONNXModel {
     let inputShape: [Int]
     var outputShape: [Int] = []
     static let input = "input", output = "output"
+    var inputName = ONNXModel.input, outputName = ONNXModel.output
+    /// The version of the default operator set the graph is written in.
+    var opset = 17
 
     /// ModelProto: ir_version = 1, producer_name = 2, graph = 7, opset_import = 8
     /// (OperatorSetIdProto: domain = 1, version = 2). GraphProto: node = 1, name = 2,
@@ -93,10 +123,10 @@ struct ONNXModel {
             for node in nodes { graph.message(1) { node.encode(into: &$0) } }
             graph.string(2, "neurite")
             for tensor in initializers { graph.message(5) { tensor.encode(into: &$0) } }
-            graph.message(11) { Self.encodeValue(Self.input, shape: inputShape, into: &$0) }
-            graph.message(12) { Self.encodeValue(Self.output, shape: outputShape, into: &$0) }
+            graph.message(11) { Self.encodeValue(inputName, shape: inputShape, into: &$0) }
+            graph.message(12) { Self.encodeValue(outputName, shape: outputShape, into: &$0) }
         }
-        writer.message(8) { $0.int(2, 17) }  // the default domain (empty string) at opset 17
+        writer.message(8) { $0.int(2, opset) }  // the default domain (empty string)
         return writer.bytes
     }
 
