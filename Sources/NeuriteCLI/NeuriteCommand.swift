@@ -9,7 +9,7 @@ struct NeuriteCommand: ParsableCommand {
         abstract: "Build, train and inspect neural networks.",
         subcommands: [
             Train.self, Evaluate.self, Predict.self, Summary.self, Sample.self, LabCommand.self, Bench.self,
-            ImportTorch.self, ExportTorch.self, ExportONNX.self,
+            ImportTorch.self, ExportTorch.self, ImportONNX.self, ExportONNX.self,
         ]
     )
 

@@ -3,7 +3,7 @@ import Neurite
 import Testing
 @testable import NeuriteCLI
 
-/// import-torch, export-torch, export-onnx and predict, run end to end on the PyTorch fixtures of
+/// import-torch, export-torch, import-onnx, export-onnx and predict, run end to end on the PyTorch fixtures of
 /// the library's tests.
 @Suite("neurite interop commands")
 struct InteropCommandTests {
@@ -40,6 +40,31 @@ struct InteropCommandTests {
         let expected = try Safetensors.read(from: samples).tensors["lenet.logits"]!
         #expect(zip(logits.scalars, expected.scalars).allSatisfy { abs($0 - $1) <= 1e-4 })
         #expect(try Data(contentsOf: onnx).count > 4 * 61706)  // the weights, as raw floats
+    }
+
+    /// PyTorch's ONNX export of the LeNet-5 fixture (`scripts/make_onnx_fixtures.py`) becomes a
+    /// model file that predicts PyTorch's logits; a file that is not ONNX is refused by name and
+    /// nothing is written.
+    @Test func importONNXMakesAModelThatGivesPyTorchsLogits() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("neurite-onnx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let onnx = Self.fixtures.appendingPathComponent("../onnx/lenet.onnx").standardizedFileURL
+        let model = directory.appendingPathComponent("lenet.safetensors"), outputs = directory.appendingPathComponent("outputs.safetensors")
+        let samples = Self.fixtures.appendingPathComponent("mnist-test-100.safetensors")
+        for arguments in [["import-onnx", onnx.path, "--output", model.path], ["predict", model.path, samples.path, "--output", outputs.path]] {
+            var command = try NeuriteCommand.parseAsRoot(arguments)
+            try command.run()
+        }
+        let logits = try Safetensors.read(from: outputs).tensors["outputs"]!
+        let expected = try Safetensors.read(from: samples).tensors["lenet.logits"]!
+        #expect(logits.shape == [100, 10])
+        #expect(zip(logits.scalars, expected.scalars).allSatisfy { abs($0 - $1) <= 1e-4 })
+
+        let refused = directory.appendingPathComponent("refused.safetensors")
+        var notONNX = try NeuriteCommand.parseAsRoot(["import-onnx", samples.path, "--output", refused.path])
+        #expect { try notONNX.run() } throws: { "\($0)" == "\(samples.path): expected an ONNX model, found an integer in field 7 at byte 0, where ONNX has a message or a string" }
+        #expect(!FileManager.default.fileExists(atPath: refused.path))
     }
 
     /// NaN or infinity in a safetensors batch is named as the input's, with its sample, before
