@@ -2,9 +2,9 @@
 import PackageDescription
 
 // libFuzzer targets for the parsers that read outside input: IDX (raw and gzip), safetensors,
-// architecture text and PNG pictures. A package of its own, like Benchmarks/, so that the root's `swift build`
-// and `swift test` never compile them; the fuzzer flags are given by scripts/fuzz.sh on the
-// command line (never unsafeFlags here). Run from the repository root:
+// architecture text, PNG pictures and ONNX models. A package of its own, like Benchmarks/, so
+// that the root's `swift build` and `swift test` never compile them; the fuzzer flags are given
+// by scripts/fuzz.sh on the command line (never unsafeFlags here). Run from the repository root:
 //     scripts/fuzz.sh FuzzIDX 600
 let package = Package(
     name: "NeuriteFuzz",
@@ -16,5 +16,6 @@ let package = Package(
         .executableTarget(name: "FuzzSafetensors", dependencies: ["CFuzzerDriver", .product(name: "Neurite", package: "Neurite")]),
         .executableTarget(name: "FuzzArchitecture", dependencies: ["CFuzzerDriver", .product(name: "Neurite", package: "Neurite")]),
         .executableTarget(name: "FuzzPNG", dependencies: ["CFuzzerDriver", .product(name: "Neurite", package: "Neurite")]),
+        .executableTarget(name: "FuzzONNX", dependencies: ["CFuzzerDriver", .product(name: "Neurite", package: "Neurite")]),
     ]
 )

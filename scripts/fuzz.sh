@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs one libFuzzer target of Fuzz/ for a number of seconds:
-#     scripts/fuzz.sh FuzzIDX 600        (targets: FuzzIDX FuzzSafetensors FuzzArchitecture FuzzPNG)
+#     scripts/fuzz.sh FuzzIDX 600        (targets: FuzzIDX FuzzSafetensors FuzzArchitecture FuzzPNG FuzzONNX)
 #     scripts/fuzz.sh FuzzIDX 0          (runs each seed once and stops: what .ci/run does)
 # Builds Fuzz/ in debug mode (overflow checks on) with -sanitize=fuzzer, seeds the corpus from
 # Fuzz/Seeds/TARGET, keeps what the fuzzer finds in Fuzz/Corpus/TARGET (not committed) and any
