@@ -6,7 +6,11 @@ using every other exported operator (trained for one epoch by `neurite train` on
   1. `neurite export-onnx`, then onnx.checker.check_model (full check) and onnxruntime on the 100
      MNIST test images of the fixtures, compared with `neurite predict` on the same images;
   2. `neurite export-torch`, then the printed nn.Sequential is run with the written state_dict
-     loaded by `model.load_state_dict(load_file(...))`, compared the same way.
+     loaded by `model.load_state_dict(load_file(...))`, compared the same way;
+  3. `neurite import-onnx` of the exported file, whose model must predict what the original did.
+Then the ONNX files PyTorch's exporter wrote (Tests/NeuriteTests/Fixtures/onnx, and the seeds of
+the fuzz target FuzzONNX) are imported with `neurite import-onnx` and run by `neurite predict` on
+random inputs, compared with onnxruntime on the same inputs.
 Every comparison must be within 1e-4 (max |difference| of logits).
 
     swift build && /work/pyenv/bin/python scripts/check_onnx.py [path/to/neurite]
@@ -23,10 +27,12 @@ import onnx
 import onnxruntime
 import torch
 from safetensors.numpy import load_file as load_numpy
+from safetensors.numpy import save_file as save_numpy
 from safetensors.torch import load_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "Tests/NeuriteTests/Fixtures/torch"
+PYTORCH_ONNX = [*sorted((ROOT / "Tests/NeuriteTests/Fixtures/onnx").glob("*.onnx")), *sorted((ROOT / "Fuzz/Seeds/FuzzONNX").glob("*.onnx"))]
 MODELS = {
     "mlp": "dense(128, relu) dense(10)",
     "lenet": "lenet",
@@ -63,6 +69,28 @@ def small_mnist(directory):
         (directory / name).write_bytes(header + data[4 + 4 * rank:4 + 4 * rank + count * item])
 
 
+def check_imports(work):
+    """Imports each ONNX file PyTorch wrote and compares `neurite predict` with onnxruntime."""
+    failures = 0
+    generator = np.random.default_rng(7)
+    for path in PYTORCH_ONNX:
+        session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+        graph_input = session.get_inputs()[0]
+        inputs = generator.standard_normal((20, *graph_input.shape[1:])).astype(np.float32)
+        save_numpy({"images": inputs}, str(work / "inputs.safetensors"))
+        printed = neurite("import-onnx", str(path), "--output", str(work / "imported.safetensors"))
+        neurite("predict", str(work / "imported.safetensors"), str(work / "inputs.safetensors"),
+                "--output", str(work / "outputs.safetensors"))
+        outputs = load_numpy(str(work / "outputs.safetensors"))["outputs"]
+        expected = session.run(None, {graph_input.name: inputs})[0]
+        difference = float(np.abs(outputs - expected).max()) if outputs.shape == expected.shape else float("inf")
+        failures += difference > TOLERANCE
+        print(f"{path.relative_to(ROOT)}: {printed.splitlines()[0]}")
+        print(f"  max |neurite import − onnxruntime| = {difference:.2e} on {len(inputs)} random inputs: "
+              f"{'ok' if difference <= TOLERANCE else 'FAILED'}")
+    return failures
+
+
 def main():
     torch.set_num_threads(1)
     samples = FIXTURES / "mnist-test-100.safetensors"
@@ -97,11 +125,17 @@ def main():
                 torch_logits = scope["model"](torch.from_numpy(images)).numpy()
             torch_difference = float(np.abs(torch_logits - expected).max())
 
-            passed = onnx_difference <= TOLERANCE and torch_difference <= TOLERANCE
+            neurite("import-onnx", str(onnx_file), "--output", str(work / "imported.safetensors"))
+            neurite("predict", str(work / "imported.safetensors"), str(samples), "--output", str(work / "outputs.safetensors"))
+            import_difference = float(np.abs(load_numpy(str(work / "outputs.safetensors"))["outputs"] - expected).max())
+
+            passed = max(onnx_difference, torch_difference, import_difference) <= TOLERANCE
             failures += not passed
             print(f"{name}: opset {proto.opset_import[0].version}, IR {proto.ir_version}, checker ok; {operators}")
             print(f"  max |onnxruntime − neurite| = {onnx_difference:.2e}   max |export-torch in PyTorch − neurite| = "
-                  f"{torch_difference:.2e}   on {len(images)} images: {'ok' if passed else 'FAILED'}")
+                  f"{torch_difference:.2e}   max |import-onnx − neurite| = {import_difference:.2e}   on {len(images)} images: "
+                  f"{'ok' if passed else 'FAILED'}")
+        failures += check_imports(work)
     print("all within", TOLERANCE if failures == 0 else f"{failures} model(s) FAILED")
     sys.exit(1 if failures else 0)
 
