@@ -183,7 +183,7 @@ struct ONNXImportTests {
         ([ONNXNode(operation: "Softmax", inputs: ["input"], outputs: ["output"], name: "", attributes: [.int("axis", 0)])],
          "cannot be imported: node 1 (Softmax) is over axis 0; Neurite's softmax is over the last"),
         ([ONNXNode(operation: "Reshape", inputs: ["input", "fixed"], outputs: ["output"], name: "")],
-         "cannot be imported: node 1 (Reshape) reshapes to [1, 6], which fixes the batch size; export with a dynamic batch dimension"),
+         "cannot be imported: node 1 (Reshape) reshapes to [1, 6], which fixes a batch size the graph's input does not; export with a dynamic batch dimension"),
         ([ONNXNode(operation: "Gemm", inputs: ["input", "w"], outputs: ["output"], name: "fc")],
          "cannot be imported: node 1 (Gemm 'fc') takes 4 features, but its input has samples of shape [6]"),
         ([ONNXNode(operation: "Gemm", inputs: ["input", "nan"], outputs: ["output"], name: "")],
@@ -233,6 +233,28 @@ struct ONNXImportTests {
             "\($0)" == "cannot be imported: the graph's input x has shape of rank 1; Neurite needs [batch, …sample]"
         }
         #expect(try ONNXImport(bytes: Self.model(inputDimensions: [nil, 3])).architecture.description == "relu")
+    }
+
+    /// An export traced on one sample without a dynamic dimension fixes the batch at 1 in its
+    /// input and its reshapes ([1, 2, 3], [1, -1]); the imported model takes any batch.
+    @Test func aBatchSizeFixedByTheExportIsTheBatch() throws {
+        var model = ONNXModel(inputShape: [6])
+        model.batchSize = 1
+        model.initializers = [
+            ONNXTensor(name: "image", shape: [3], values: .int64([1, 2, 3])), ONNXTensor(name: "flat", shape: [2], values: .int64([1, -1])),
+            ONNXTensor(name: "wrong", shape: [2], values: .int64([2, 3])),
+        ]
+        model.nodes = [
+            ONNXNode(operation: "Reshape", inputs: ["input", "image"], outputs: ["r"], name: ""),
+            ONNXNode(operation: "Reshape", inputs: ["r", "flat"], outputs: [ONNXModel.output], name: ""),
+        ]
+        let imported = try ONNXImport(bytes: model.encoded())
+        #expect(imported.architecture.description == "reshape(2, 3) flatten")
+        var generator = RandomGenerator(seed: 2)
+        let inputs = Tensor.randomNormal([4, 6], using: &generator)
+        #expect(try imported.model.predict(inputs).scalars == inputs.scalars)
+        model.nodes[0] = ONNXNode(operation: "Reshape", inputs: ["input", "wrong"], outputs: ["r"], name: "")
+        #expect(throws: InteropError.self) { try ONNXImport(bytes: model.encoded()) }
     }
 
     /// A ModelProto written field by field: input `x` of the given dimensions (`nil`: symbolic),

@@ -60,7 +60,7 @@ extension ONNXModel {
             throw InteropError.unsupportedONNX("the graph's input \(input.name) has shape [\(shape.map { $0.map(String.init) ?? "?" }.joined(separator: ", "))]; every dimension after the batch must be a fixed, positive size")
         }
         self.init(nodes: nodes, initializers: initializers, inputShape: sample)
-        (inputName, outputName, self.opset) = (input.name, output, opset)
+        (inputName, outputName, self.opset, batchSize) = (input.name, output, opset, shape[0])
     }
 
     /// A ValueInfoProto: the name, the dimensions (`nil` for a symbolic one such as `batch`; the

@@ -111,6 +111,9 @@ struct ONNXModel {
     var inputName = ONNXModel.input, outputName = ONNXModel.output
     /// The version of the default operator set the graph is written in.
     var opset = 17
+    /// The input's batch dimension where a file fixes it (an export traced with one batch size
+    /// and no dynamic dimension); `nil` when it is symbolic, as Neurite writes it.
+    var batchSize: Int?
 
     /// ModelProto: ir_version = 1, producer_name = 2, graph = 7, opset_import = 8
     /// (OperatorSetIdProto: domain = 1, version = 2). GraphProto: node = 1, name = 2,
@@ -123,22 +126,23 @@ struct ONNXModel {
             for node in nodes { graph.message(1) { node.encode(into: &$0) } }
             graph.string(2, "neurite")
             for tensor in initializers { graph.message(5) { tensor.encode(into: &$0) } }
-            graph.message(11) { Self.encodeValue(inputName, shape: inputShape, into: &$0) }
-            graph.message(12) { Self.encodeValue(outputName, shape: outputShape, into: &$0) }
+            graph.message(11) { Self.encodeValue(inputName, batch: batchSize, shape: inputShape, into: &$0) }
+            graph.message(12) { Self.encodeValue(outputName, batch: batchSize, shape: outputShape, into: &$0) }
         }
         writer.message(8) { $0.int(2, opset) }  // the default domain (empty string)
         return writer.bytes
     }
 
-    /// ValueInfoProto (name = 1, type = 2) of a float tensor `[batch] + shape`: TypeProto
-    /// tensor_type = 1 → elem_type = 1 (FLOAT), shape = 2 → dim = 1 → dim_value = 1 | dim_param = 2.
-    private static func encodeValue(_ name: String, shape: [Int], into writer: inout ProtobufWriter) {
+    /// ValueInfoProto (name = 1, type = 2) of a float tensor `[batch] + shape` (`batch` symbolic
+    /// when `nil`): TypeProto tensor_type = 1 → elem_type = 1 (FLOAT), shape = 2 → dim = 1 →
+    /// dim_value = 1 | dim_param = 2.
+    private static func encodeValue(_ name: String, batch: Int?, shape: [Int], into writer: inout ProtobufWriter) {
         writer.string(1, name)
         writer.message(2) { type in
             type.message(1) { tensor in
                 tensor.int(1, 1)
                 tensor.message(2) { dimensions in
-                    dimensions.message(1) { $0.string(2, "batch") }
+                    dimensions.message(1) { if let batch { $0.int(1, batch) } else { $0.string(2, "batch") } }
                     for size in shape { dimensions.message(1) { $0.int(1, size) } }
                 }
             }

@@ -36,13 +36,18 @@ public struct ONNXImport {
     /// The shape of one input sample: the graph input's shape after its batch dimension.
     public let sampleShape: [Int]
 
-    /// Reads the ONNX model in `url`.
-    /// - Throws: ``SerializationError/unreadable(_:reason:)`` when the file cannot be read; what
-    ///   ``init(bytes:)`` throws.
+    /// Reads the ONNX model in `url` (a file or a pipe).
+    /// - Throws: ``SerializationError/unreadable(_:reason:)`` when the file cannot be read, or
+    ///   when three times its size would exceed ``SizeLimit`` (its bytes, the weights decoded
+    ///   from them, the model built from those); what ``init(bytes:)`` throws.
     public init(contentsOf url: URL) throws {
         let data: Data
-        do { data = try Data(contentsOf: url, options: .mappedIfSafe) } catch {
-            throw SerializationError.unreadable(url, reason: describeFileError(error))
+        do {
+            data = try InputFile.contents(of: url) { size in
+                SizeLimit.problem(bytes: size.multipliedReportingOverflow(by: 3), what: "an ONNX file of \(size) bytes, its weights and the model")
+            }
+        } catch let failure as InputFile.Failure {
+            throw SerializationError.unreadable(url, reason: failure.reason)
         }
         try self.init(bytes: [UInt8](data))
     }

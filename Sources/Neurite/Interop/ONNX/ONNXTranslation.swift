@@ -260,8 +260,10 @@ struct ONNXTranslation {
         }
         let zeroCopies = try step.integer("allowzero", default: 0) == 0
         let input = shape + (unitDimensionsPending ? [1, 1] : [])
-        guard dimensions[0] == -1 || (dimensions[0] == 0 && zeroCopies) else {
-            throw step.unsupported("reshapes to \(dimensions), which fixes the batch size; export with a dynamic batch dimension")
+        // The batch stays where it is: -1, 0 (copy), or the batch size an export fixed throughout
+        // (a model traced on one sample reshapes to [1, 400]), which the imported model generalises.
+        guard dimensions[0] == -1 || (dimensions[0] == 0 && zeroCopies) || (graph.batchSize.map { $0 > 0 && $0 == dimensions[0] } ?? false) else {
+            throw step.unsupported("reshapes to \(dimensions), which fixes a batch size the graph's input does not; export with a dynamic batch dimension")
         }
         var sample = try Array(dimensions.dropFirst()).enumerated().map { offset, size -> Int in
             if size == 0 && zeroCopies {
