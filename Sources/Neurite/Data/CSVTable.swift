@@ -29,9 +29,7 @@ public struct CSVTable: Sendable {
         // cannot fit (a pipe: as soon as what it has sent cannot).
         let data: Data
         do {
-            data = try InputFile.contents(of: url) { size in
-                SizeLimit.problem(bytes: size.multipliedReportingOverflow(by: 2), what: "a file of \(size) bytes")
-            }
+            data = try InputFile.contents(of: url, bytesPerByte: 2, what: "a file")
         } catch let failure as InputFile.Failure {
             throw CSVError.unreadable(url, reason: failure.reason)
         }

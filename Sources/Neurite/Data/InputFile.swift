@@ -13,9 +13,19 @@ enum InputFile {
         let reason: String
     }
 
+    /// The bytes of `url`, refused before they are read (a pipe: as soon as what it has sent is
+    /// too much) when `bytesPerByte` bytes for each of them would exceed ``SizeLimit``: the
+    /// caller's count of what the file becomes in memory, its own bytes included. `what` names
+    /// the file in the reason ("a text" → "a text of 5000 bytes needs …").
+    /// - Throws: ``Failure`` with the reason.
+    static func contents(of url: URL, bytesPerByte: Int, what: String) throws -> Data {
+        try contents(of: url) { size in
+            SizeLimit.problem(bytes: size.multipliedReportingOverflow(by: bytesPerByte), what: "\(what) of \(size) bytes")
+        }
+    }
+
     /// The bytes of `url`. `problem` is the caller's memory check for a file of so many bytes:
     /// a reason to refuse it, or `nil`.
-    /// - Throws: ``Failure`` with the reason.
     static func contents(of url: URL, refusing problem: (Int) -> String?) throws -> Data {
         var status = stat()
         guard stat(url.path, &status) == 0 else { throw Failure(reason: errno == ENOENT ? "no such file" : currentErrorText()) }

@@ -39,7 +39,7 @@ public struct PNGImage: Sendable, Equatable {
         guard FileManager.default.fileExists(atPath: url.path) else { throw DataError.fileNotFound(url) }
         let data: Data
         do {
-            data = try InputFile.contents(of: url) { size in SizeLimit.problem(bytes: (size, false), what: "a file of \(size) bytes") }
+            data = try InputFile.contents(of: url, bytesPerByte: 1, what: "a file")
         } catch let failure as InputFile.Failure {
             throw DataError.unreadable(url, reason: failure.reason)
         }

@@ -71,9 +71,7 @@ public struct TextCorpus: Sendable {
         let bytesPerByte = 2 + MemoryLayout<Character>.stride + MemoryLayout<Int>.stride
         let data: Data
         do {
-            data = try InputFile.contents(of: url) { size in
-                SizeLimit.problem(bytes: size.multipliedReportingOverflow(by: bytesPerByte), what: "a text of \(size) bytes")
-            }
+            data = try InputFile.contents(of: url, bytesPerByte: bytesPerByte, what: "a text")
         } catch let failure as InputFile.Failure {
             throw DataError.unreadable(url, reason: failure.reason)
         }

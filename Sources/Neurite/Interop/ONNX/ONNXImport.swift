@@ -43,9 +43,7 @@ public struct ONNXImport {
     public init(contentsOf url: URL) throws {
         let data: Data
         do {
-            data = try InputFile.contents(of: url) { size in
-                SizeLimit.problem(bytes: size.multipliedReportingOverflow(by: 3), what: "an ONNX file of \(size) bytes, its weights and the model")
-            }
+            data = try InputFile.contents(of: url, bytesPerByte: 3, what: "an ONNX file")
         } catch let failure as InputFile.Failure {
             throw SerializationError.unreadable(url, reason: failure.reason)
         }
