@@ -82,6 +82,20 @@ struct ONNXImportTests {
         #expect(try imported.model.predict(input).scalars == [12.5, 17.5, 2.5, 2.5])
     }
 
+    /// Gemm's alpha scales the product and beta the bias; B is `[in, out]` without transB, as
+    /// Neurite writes it, and a bias of one value is broadcast. Computed here by hand.
+    @Test func gemmsScalesTranspositionAndBroadcastBiasAreApplied() throws {
+        var model = ONNXModel(inputShape: [2])
+        model.initializers = [ONNXTensor(name: "b", shape: [2, 3], values: .float([1, 2, 3, 4, 5, 6])), ONNXTensor(name: "c", shape: [1], values: .float([10]))]
+        model.nodes = [ONNXNode(operation: "Gemm", inputs: ["input", "b", "c"], outputs: [ONNXModel.output], name: "", attributes: [.float("alpha", 2), .float("beta", 0.5)])]
+        let imported = try ONNXImport(bytes: model.encoded())
+        #expect(imported.architecture.description == "dense(3)")
+        // [1, −1]·B = [1 − 4, 2 − 5, 3 − 6] = [−3, −3, −3]; × 2 + 0.5 × 10.
+        #expect(try imported.model.predict(Tensor(shape: [1, 2], scalars: [1, -1])).scalars == [-1, -1, -1])
+        model.nodes[0] = ONNXNode(operation: "Gemm", inputs: ["input", "b", "c"], outputs: [ONNXModel.output], name: "", attributes: [.float("alpha", 1e38), .int("transA", 0)])
+        #expect { try ONNXImport(bytes: model.encoded()) } throws: { "\($0)".contains("past the range of Float") }
+    }
+
     /// The forms protobuf allows for the same values read alike: packed and unpacked repeated
     /// fields, floats in `float_data` and in `raw_data`, doubles rounded, int32 as integers, an
     /// attribute without its `type`, and fields Neurite does not know skipped.

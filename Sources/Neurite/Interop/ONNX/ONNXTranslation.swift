@@ -95,10 +95,13 @@ struct ONNXTranslation {
         let alpha = try step.float("alpha", default: 1), beta = try step.float("beta", default: 1)
         let b = try matrix(step, input: 1)
         // PyTorch's Linear stores [out, in] and exports transB = 1; Neurite's Dense [in, out], transB = 0.
-        var weight = try step.integer("transB", default: 0) == 1 ? b : b.transposed()
-        if alpha != 1 { weight = weight * alpha }
+        var weight = try step.integer("transB", default: 0) != 0 ? b : b.transposed()
         var bias = try optionalBias(step, input: 2, units: weight.shape[0])
+        if alpha != 1 { weight = weight * alpha }
         if beta != 1, let scaled = bias { bias = scaled * beta }
+        guard weight.isFinite, bias?.isFinite ?? true else {
+            throw step.unsupported("scales its weights by alpha \(alpha) and its bias by beta \(beta) past the range of Float")
+        }
         try dense(step, weight: weight, bias: bias)
     }
 
