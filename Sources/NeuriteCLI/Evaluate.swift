@@ -6,7 +6,7 @@ struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure a saved model: an MNIST classifier on the MNIST test set (accuracy, loss, accuracy per class, the confusion matrix and per-class precision, recall and F1), a model of a CSV table on a table with its columns (the task's loss and metrics), a character language model on a text (loss, bits per character, perplexity, next-character accuracy).")
 
-    @Argument(help: "A model saved by 'neurite train --output'.")
+    @Argument(help: "A model saved by 'neurite train --output' (or an ONNX model, .onnx, read as 'neurite import-onnx' reads it).")
     var model: String
 
     @Argument(help: "What to measure it on: for a model of 'train csv', a table holding its feature and target columns, found by name; for one of 'train text', a UTF-8 text (- reads standard input).")

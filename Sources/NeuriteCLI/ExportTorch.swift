@@ -7,7 +7,7 @@ struct ExportTorch: ParsableCommand {
         commandName: "export-torch",
         abstract: "Write a saved model's parameters as a PyTorch state_dict and print the nn.Sequential it loads into.")
 
-    @Argument(help: "A model saved by 'neurite train --output' or 'neurite import-torch'.")
+    @Argument(help: "A model saved by 'neurite train --output' or 'neurite import-torch', or an ONNX model (.onnx): ONNX to PyTorch in one step.")
     var model: String
 
     @Argument(help: "Where to write the state_dict (.safetensors).")

@@ -18,7 +18,7 @@ struct Predict: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
 
-    @Argument(help: "A model saved by 'neurite train … --output'.")
+    @Argument(help: "A model saved by 'neurite train … --output' (or an ONNX model, .onnx).")
     var model: String
 
     @Argument(help: "A CSV file with the model's feature columns (- reads standard input), PNG pictures or an IDX image file for an MNIST model, or a .safetensors file holding a batch of inputs.")

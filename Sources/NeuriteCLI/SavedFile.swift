@@ -10,6 +10,7 @@ enum SavedFile {
 
     /// The model in `path`, of either kind.
     static func open(_ path: String) throws -> SavedFile {
+        if path.lowercased().hasSuffix(".onnx") { return .network(try SavedModel(path: path)) }
         let url = URL(fileURLWithPath: path)
         let (tensors, metadata) = try Safetensors.read(from: url)
         // The character model's loader checks its own metadata against its weights, so it reads

@@ -4,7 +4,8 @@ import Neurite
 
 /// A model file written by `neurite train`, with what it says about itself: the architecture
 /// and input shape to rebuild the network, and for a model trained on a table the task, the
-/// feature and target column names and the feature standardization.
+/// feature and target column names and the feature standardization. An ONNX file (`.onnx`)
+/// reads as one too, imported as `neurite import-onnx` would save it.
 struct SavedModel {
     /// The metadata keys of a self-describing model file.
     enum Key {
@@ -23,9 +24,16 @@ struct SavedModel {
     let metadata: [String: String]
     let tensors: [String: Tensor]
 
+    /// Whether the weights came from an ONNX file rather than a file of Neurite's.
+    private var isImported = false
+
     /// Reads the file and its architecture metadata (the weights are loaded by ``network()``).
     init(path: String) throws {
         let url = URL(fileURLWithPath: path)
+        if path.lowercased().hasSuffix(".onnx") {
+            try self.init(importing: url, path: path)
+            return
+        }
         let (tensors, metadata) = try Safetensors.read(from: url)
         if CharacterLanguageModel.isSaved(in: metadata) {
             throw CommandLineError(subject: path, message: "a character language model (neurite train text): 'neurite sample' writes text with it, 'neurite evaluate' measures it on a text; this command reads models of train mnist and train csv")
@@ -48,11 +56,24 @@ struct SavedModel {
         inputShape = shape
     }
 
+    /// The model of an ONNX file, with the metadata `neurite import-onnx` would save.
+    private init(importing url: URL, path: String) throws {
+        let imported: ONNXImport
+        do { imported = try ONNXImport(contentsOf: url) } catch let error as InteropError {
+            throw CommandLineError(subject: path, message: "\(error)")
+        }
+        try self.init(url: url, tensors: imported.model.state, metadata: [
+            Key.architecture: imported.architecture.description,
+            Key.inputShape: imported.sampleShape.map(String.init).joined(separator: ","),
+        ])
+        isImported = true
+    }
+
     /// The network with the file's weights, refused when a batch of `batchSize` samples would not
     /// fit in memory (the file's architecture and input shape can ask for any size).
     func network(batchSize: Int = 1) throws -> Sequential {
         let network = try architecture.build(inputShape: inputShape, seed: 0, batchSize: batchSize)
-        try network.load(from: url)
+        if isImported { try network.load(tensors) } else { try network.load(from: url) }
         return network
     }
 

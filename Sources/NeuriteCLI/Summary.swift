@@ -6,7 +6,7 @@ struct Summary: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print a model's layers, their output shapes and parameter counts.")
 
-    @Argument(help: "An architecture (\"dense(128, relu) dense(10)\", lenet, or a file holding one), or a model saved by 'neurite train'.")
+    @Argument(help: "An architecture (\"dense(128, relu) dense(10)\", lenet, or a file holding one), or a model saved by 'neurite train' (or an ONNX model, .onnx).")
     var model: String
 
     @Option(help: "One sample's shape, e.g. 784 or 1,28,28. Default: the shape stored in a saved model (a character model: a window of 32 characters), else 784 (an MNIST image).")

@@ -56,10 +56,20 @@ struct InteropCommandTests {
             var command = try NeuriteCommand.parseAsRoot(arguments)
             try command.run()
         }
-        let logits = try Safetensors.read(from: outputs).tensors["outputs"]!
         let expected = try Safetensors.read(from: samples).tensors["lenet.logits"]!
+        let logits = try Safetensors.read(from: outputs).tensors["outputs"]!
         #expect(logits.shape == [100, 10])
         #expect(zip(logits.scalars, expected.scalars).allSatisfy { abs($0 - $1) <= 1e-4 })
+        // The commands that read a model read the ONNX file itself as well: predict, and
+        // export-torch (ONNX to PyTorch in one step).
+        let direct = directory.appendingPathComponent("direct.safetensors"), torch = directory.appendingPathComponent("torch.safetensors")
+        for arguments in [["predict", onnx.path, samples.path, "--output", direct.path], ["export-torch", onnx.path, torch.path]] {
+            var command = try NeuriteCommand.parseAsRoot(arguments)
+            try command.run()
+        }
+        #expect(try Safetensors.read(from: direct).tensors["outputs"]!.scalars == logits.scalars)
+        let original = try Safetensors.read(from: Self.fixtures.appendingPathComponent("lenet.safetensors")).tensors
+        #expect(try Safetensors.read(from: torch).tensors["8.weight"]?.scalars == original["fc1.weight"]!.scalars)
 
         let refused = directory.appendingPathComponent("refused.safetensors")
         var notONNX = try NeuriteCommand.parseAsRoot(["import-onnx", samples.path, "--output", refused.path])
