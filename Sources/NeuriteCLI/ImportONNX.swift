@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Neurite
 
 struct ImportONNX: ParsableCommand {
@@ -20,10 +19,7 @@ struct ImportONNX: ParsableCommand {
 
     func run() throws {
         try OutputProbe.check(output, notOverwriting: [model])
-        let imported: ONNXImport
-        do { imported = try ONNXImport(contentsOf: URL(fileURLWithPath: model)) } catch let error as InteropError {
-            throw CommandLineError(subject: model, message: "\(error)")
-        }
+        let imported = try SavedModel.importONNX(model)
         try SavedModel.save(imported.model, architecture: imported.architecture, inputShape: imported.sampleShape, to: output)
         let shape = imported.sampleShape.map(String.init).joined(separator: ",")
         print("model: \(imported.architecture)  (\(imported.model.parameterCount) parameters), input shape \(shape)")

@@ -56,12 +56,16 @@ struct SavedModel {
         inputShape = shape
     }
 
-    /// The model of an ONNX file, with the metadata `neurite import-onnx` would save.
-    private init(importing url: URL, path: String) throws {
-        let imported: ONNXImport
-        do { imported = try ONNXImport(contentsOf: url) } catch let error as InteropError {
+    /// The ONNX file at `path` imported, its errors naming the file as every command's do.
+    static func importONNX(_ path: String) throws -> ONNXImport {
+        do { return try ONNXImport(contentsOf: URL(fileURLWithPath: path)) } catch let error as InteropError {
             throw CommandLineError(subject: path, message: "\(error)")
         }
+    }
+
+    /// The model of an ONNX file, with the metadata `neurite import-onnx` would save.
+    private init(importing url: URL, path: String) throws {
+        let imported = try Self.importONNX(path)
         try self.init(url: url, tensors: imported.model.state, metadata: [
             Key.architecture: imported.architecture.description,
             Key.inputShape: imported.sampleShape.map(String.init).joined(separator: ","),

@@ -38,8 +38,6 @@ struct ProtobufReader {
 
     var isAtEnd: Bool { position >= end }
     var count: Int { end - position }
-    /// The position in the file, for error messages.
-    var offset: Int { position }
 
     /// The next field, or `nil` at the end of the message.
     mutating func nextField() throws -> Field? {
@@ -94,7 +92,7 @@ struct ProtobufReader {
         return result
     }
 
-    func malformed(_ found: String, at offset: Int) -> InteropError {
+    private func malformed(_ found: String, at offset: Int) -> InteropError {
         .malformedONNX("\(found) at byte \(offset)")
     }
 }
