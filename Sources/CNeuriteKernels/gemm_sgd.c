@@ -9,7 +9,7 @@
  * cores' L2), 160–167 µs of a 1,927–1,992 µs step at batch 128 on the 2-core
  * VM (the twin's means, below). Fused, the gradient is never written or read
  * again, and the velocity's and weights' reads, prefetched when the tile
- * starts (gemm_avx512.c), overlap its arithmetic. In the C twin of the training step
+ * starts (gemm_avx512.c, gemm_avx2.c), overlap its arithmetic. In the C twin of the training step
  * (scripts/step_emulation.c, blocks of 32 steps alternated): the update went
  * from 160–167 µs to 3–4 µs (the biases'), the two weight gradients took 60–67
  * µs more, and the step ran 1.057× and 1.062× as fast (1.080× at batch 64 and
