@@ -1,5 +1,6 @@
 /*
- * AVX2+FMA kernel family: 6×16 micro-kernel, vector epilogue, kernel table.
+ * AVX2+FMA kernel family: 6×16 micro-kernel (storing its tile, or applying
+ * SGD's update to it: gemm_sgd.c), vector epilogue, kernel table.
  *
  * WHY 6×16: 12 ymm accumulators + 2 B vectors + 1 broadcast = 15 of the 16
  * ymm registers. Each k step issues 12 FMAs against 8 loads, enough
