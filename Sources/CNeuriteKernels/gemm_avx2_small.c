@@ -67,6 +67,45 @@ NK_AVX2 static void row1_w64(long K, const float *a, long sak, const float *b,
         store8(c + 8 * v, x[v], alpha, beta, m[v], w - 8 * v >= 8);
 }
 
+/* One row of C, w <= 16 columns (a 10-class output layer at batch 1). WHY
+ * not row1_w64 masked: its 8 chains are 8 column vectors, so 10 columns
+ * cost 8 masked loads and 8 FMAs per k for 2 vectors of use (1×128·128×10:
+ * 0.48 µs, ~8 cycles per k on Zen 3). Here K runs in 4 interleaved chains
+ * per column vector: 2 loads per k and still 8 chains to hide FMA latency. */
+NK_AVX2 static void row1_w16(long K, const float *a, long sak, const float *b,
+                             long ldb, float *c, long w, float alpha, float beta)
+{
+    const __m256i m0 = nk_mask8(w), m1 = nk_mask8(w - 8);
+    __m256 s00 = _mm256_setzero_ps(), s01 = s00, s02 = s00, s03 = s00,
+           s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+    /* Each loop is written out for its loads, so that no test on w is left
+     * inside it; the second vector's chains stay zero when w <= 8. */
+#define NK_W16_STEP(S0, S1, LOAD0, LOAD1, kk)                               \
+    { const float *bk = b + (kk) * ldb;                                     \
+      __m256 t = _mm256_broadcast_ss(a + (kk) * sak);                       \
+      S0 = _mm256_fmadd_ps(t, LOAD0, S0); S1 = _mm256_fmadd_ps(t, LOAD1, S1); }
+#define NK_W16_LOOP(LOAD0, LOAD1)                                           \
+    { long k = 0;                                                           \
+      for (; k + 4 <= K; k += 4) {                                          \
+          NK_W16_STEP(s00, s10, LOAD0, LOAD1, k)                            \
+          NK_W16_STEP(s01, s11, LOAD0, LOAD1, k + 1)                        \
+          NK_W16_STEP(s02, s12, LOAD0, LOAD1, k + 2)                        \
+          NK_W16_STEP(s03, s13, LOAD0, LOAD1, k + 3)                        \
+      }                                                                     \
+      for (; k < K; k++) NK_W16_STEP(s00, s10, LOAD0, LOAD1, k) }
+    const __m256 zero = _mm256_setzero_ps();
+    if (w == 16)     NK_W16_LOOP(_mm256_loadu_ps(bk), _mm256_loadu_ps(bk + 8))
+    else if (w > 8)  NK_W16_LOOP(_mm256_loadu_ps(bk), _mm256_maskload_ps(bk + 8, m1))
+    else if (w == 8) NK_W16_LOOP(_mm256_loadu_ps(bk), zero)
+    else             NK_W16_LOOP(_mm256_maskload_ps(bk, m0), zero)
+#undef NK_W16_LOOP
+#undef NK_W16_STEP
+    __m256 x0 = _mm256_add_ps(_mm256_add_ps(s00, s01), _mm256_add_ps(s02, s03));
+    __m256 x1 = _mm256_add_ps(_mm256_add_ps(s10, s11), _mm256_add_ps(s12, s13));
+    store8(c, x0, alpha, beta, m0, w >= 8);
+    if (w > 8) store8(c + 8, x1, alpha, beta, m1, w == 16);
+}
+
 /* Up to 4 rows (a[r] row pointers; unused ones alias row 0) × w <= 16
  * columns. Masked B loads only when w < 16. */
 NK_AVX2 static void rows4_w16(long K, const float *const a[4], long sak,
@@ -115,10 +154,14 @@ NK_AVX2 static void small_nn(const nk_gemm_args *g)
         for (int r = 0; r < 4; r++) a[r] = g->A + (i + (r < rows ? r : 0)) * sai;
         float *c = g->C + i * g->ldc;
         long j = 0;
-        if (rows == 1)          /* 1 row: all columns in (masked) 64-blocks */
-            for (; j < g->N; j += 64)
-                row1_w64(g->K, a[0], sak, g->B + j, g->ldb, c + j,
-                         g->N - j < 64 ? g->N - j : 64, g->alpha, g->beta);
+        if (rows == 1)          /* 1 row: 64-blocks, the last one masked or narrow */
+            for (; j < g->N; j += 64) {
+                long w = g->N - j < 64 ? g->N - j : 64;
+                if (w <= 16)
+                    row1_w16(g->K, a[0], sak, g->B + j, g->ldb, c + j, w, g->alpha, g->beta);
+                else
+                    row1_w64(g->K, a[0], sak, g->B + j, g->ldb, c + j, w, g->alpha, g->beta);
+            }
         for (; j < g->N; j += 16) {
             long w = g->N - j < 16 ? g->N - j : 16;
             rows4_w16(g->K, a, sak, g->B + j, g->ldb, c + j, g->ldc, rows, w,
