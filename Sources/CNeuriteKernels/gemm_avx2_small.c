@@ -7,7 +7,8 @@
  * memory:
  *  - op(B) = B (row-major K×N): broadcast A[i][k], FMA against rows of B.
  *    One row: blocks of 64 columns = 8 accumulators (latency needs >= 8 FMA
- *    chains); 2-4 rows: 16 columns × 4 rows.
+ *    chains), K cut in blocks that stay in L1, and at most 16 columns in
+ *    4 chains each; 2-4 rows: 16 columns × 4 rows.
  *  - op(B) = Bᵀ (B stored N×K), op(A) = A: dot products along k, tiles of
  *    2 rows × 4 columns = 8 accumulators.
  * Only alpha/beta are applied here; the driver runs the epilogue.
@@ -31,44 +32,84 @@ static inline NK_AVX2 void store8(float *c, __m256 x, float alpha, float beta,
     }
 }
 
-/* One row of C, w <= 64 columns: 8 accumulators (enough FMA chains to hide
- * latency); a partial block uses masked loads and keeps all 8 chains. */
-NK_AVX2 static void row1_w64(long K, const float *a, long sak, const float *b,
-                             long ldb, float *c, long w, float alpha, float beta)
+/* One row of C, 64 whole columns, over rows [0,K) of B: 8 accumulators
+ * (enough FMA chains to hide latency), resumed from sum[64] unless first,
+ * left there unless last, when they go to c. Each column is one chain over
+ * k in order whichever K block ends the call, so cutting K changes no bit. */
+NK_AVX2 static void row1_w64_part(long K, const float *a, long sak, const float *b, long ldb,
+                                  float *sum, int first, int last, float *c, float alpha, float beta)
+{
+    __m256 x[8];
+    for (int v = 0; v < 8; v++) x[v] = first ? _mm256_setzero_ps() : _mm256_loadu_ps(sum + 8 * v);
+    __m256 x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3], x4 = x[4], x5 = x[5], x6 = x[6], x7 = x[7], t;
+    for (long k = 0; k < K; k++, a += sak, b += ldb) {
+        t = _mm256_broadcast_ss(a);
+        x0 = _mm256_fmadd_ps(t, _mm256_loadu_ps(b), x0);      x1 = _mm256_fmadd_ps(t, _mm256_loadu_ps(b + 8), x1);
+        x2 = _mm256_fmadd_ps(t, _mm256_loadu_ps(b + 16), x2); x3 = _mm256_fmadd_ps(t, _mm256_loadu_ps(b + 24), x3);
+        x4 = _mm256_fmadd_ps(t, _mm256_loadu_ps(b + 32), x4); x5 = _mm256_fmadd_ps(t, _mm256_loadu_ps(b + 40), x5);
+        x6 = _mm256_fmadd_ps(t, _mm256_loadu_ps(b + 48), x6); x7 = _mm256_fmadd_ps(t, _mm256_loadu_ps(b + 56), x7);
+    }
+    __m256 y[8] = { x0, x1, x2, x3, x4, x5, x6, x7 };
+    for (int v = 0; v < 8; v++) {
+        if (last) store8(c + 8 * v, y[v], alpha, beta, nk_mask8(8), 1);
+        else _mm256_storeu_ps(sum + 8 * v, y[v]);
+    }
+}
+
+/* One row of C, its whole 64-column blocks (full columns, a multiple of
+ * 64), in groups of at most 1024 columns, each group over K in blocks of
+ * rows that fill 16 KiB.
+ *
+ * WHY blocks of K: 64 columns at a time, the row of C read B in one pass
+ * per block of columns, 256 bytes of each row of B at a 512-byte stride for
+ * 784×128 weights, the L2 streaming each half of every row into L1 in its
+ * own pass. A block of 32 rows of all 128 columns is 16 KiB: the second
+ * block of columns finds the rows in L1. The first layer of batch-1
+ * inference, 1×784·784×128 with bias and ReLU on 2 threads (each its half
+ * of K), alternated in one process on the AVX2 host: medians 3.60–3.78
+ * against 3.97–4.28 µs; with 8 or 64 KiB blocks about as fast as 16. */
+NK_AVX2 static void row1_full_blocks(const nk_gemm_args *g, const float *a, long sak, float *c, long full)
+{
+    float sum[1024];
+    for (long j0 = 0; j0 < full; j0 += 1024) {
+        long group = full - j0 < 1024 ? full - j0 : 1024;
+        long rows = 4096 / group < 8 ? 8 : 4096 / group;
+        for (long k0 = 0; k0 < g->K; k0 += rows) {
+            long kb = g->K - k0 < rows ? g->K - k0 : rows;
+            for (long j = j0; j < j0 + group; j += 64)
+                row1_w64_part(kb, a + k0 * sak, sak, g->B + k0 * g->ldb + j, g->ldb, sum + (j - j0),
+                              k0 == 0, k0 + kb >= g->K, c + j, g->alpha, g->beta);
+        }
+    }
+}
+
+/* One row of C, 16 < w < 64 columns, every load masked; 8 chains as in
+ * row1_w64_part. */
+NK_AVX2 static void row1_w64_masked(long K, const float *a, long sak, const float *b,
+                                    long ldb, float *c, long w, float alpha, float beta)
 {
     __m256 x0 = _mm256_setzero_ps(), x1 = x0, x2 = x0, x3 = x0,
            x4 = x0, x5 = x0, x6 = x0, x7 = x0, t;
-#define NK_R1_BODY(L0, L1, L2, L3, L4, L5, L6, L7)                          \
-        t = _mm256_broadcast_ss(a);                                         \
-        x0 = _mm256_fmadd_ps(t, L0, x0); x1 = _mm256_fmadd_ps(t, L1, x1);   \
-        x2 = _mm256_fmadd_ps(t, L2, x2); x3 = _mm256_fmadd_ps(t, L3, x3);   \
-        x4 = _mm256_fmadd_ps(t, L4, x4); x5 = _mm256_fmadd_ps(t, L5, x5);   \
-        x6 = _mm256_fmadd_ps(t, L6, x6); x7 = _mm256_fmadd_ps(t, L7, x7);
     __m256i m[8];
     for (int v = 0; v < 8; v++) m[v] = nk_mask8(w - 8 * v);
-    if (w == 64) {
-        for (long k = 0; k < K; k++, a += sak, b += ldb) {
-            NK_R1_BODY(_mm256_loadu_ps(b), _mm256_loadu_ps(b + 8),
-                       _mm256_loadu_ps(b + 16), _mm256_loadu_ps(b + 24),
-                       _mm256_loadu_ps(b + 32), _mm256_loadu_ps(b + 40),
-                       _mm256_loadu_ps(b + 48), _mm256_loadu_ps(b + 56))
-        }
-    } else {
-        for (long k = 0; k < K; k++, a += sak, b += ldb) {
-            NK_R1_BODY(_mm256_maskload_ps(b, m[0]), _mm256_maskload_ps(b + 8, m[1]),
-                       _mm256_maskload_ps(b + 16, m[2]), _mm256_maskload_ps(b + 24, m[3]),
-                       _mm256_maskload_ps(b + 32, m[4]), _mm256_maskload_ps(b + 40, m[5]),
-                       _mm256_maskload_ps(b + 48, m[6]), _mm256_maskload_ps(b + 56, m[7]))
-        }
+    for (long k = 0; k < K; k++, a += sak, b += ldb) {
+        t = _mm256_broadcast_ss(a);
+        x0 = _mm256_fmadd_ps(t, _mm256_maskload_ps(b, m[0]), x0);
+        x1 = _mm256_fmadd_ps(t, _mm256_maskload_ps(b + 8, m[1]), x1);
+        x2 = _mm256_fmadd_ps(t, _mm256_maskload_ps(b + 16, m[2]), x2);
+        x3 = _mm256_fmadd_ps(t, _mm256_maskload_ps(b + 24, m[3]), x3);
+        x4 = _mm256_fmadd_ps(t, _mm256_maskload_ps(b + 32, m[4]), x4);
+        x5 = _mm256_fmadd_ps(t, _mm256_maskload_ps(b + 40, m[5]), x5);
+        x6 = _mm256_fmadd_ps(t, _mm256_maskload_ps(b + 48, m[6]), x6);
+        x7 = _mm256_fmadd_ps(t, _mm256_maskload_ps(b + 56, m[7]), x7);
     }
-#undef NK_R1_BODY
     __m256 x[8] = { x0, x1, x2, x3, x4, x5, x6, x7 };
     for (int v = 0; v < 8 && 8 * v < w; v++)
         store8(c + 8 * v, x[v], alpha, beta, m[v], w - 8 * v >= 8);
 }
 
 /* One row of C, w <= 16 columns (a 10-class output layer at batch 1). WHY
- * not row1_w64 masked: its 8 chains are 8 column vectors, so 10 columns
+ * not row1_w64_masked: its 8 chains are 8 column vectors, so 10 columns
  * cost 8 masked loads and 8 FMAs per k for 2 vectors of use (1×128·128×10:
  * 0.48 µs, ~8 cycles per k on Zen 3). Here K runs in 4 interleaved chains
  * per column vector: 2 loads per k and still 8 chains to hide FMA latency. */
@@ -154,14 +195,15 @@ NK_AVX2 static void small_nn(const nk_gemm_args *g)
         for (int r = 0; r < 4; r++) a[r] = g->A + (i + (r < rows ? r : 0)) * sai;
         float *c = g->C + i * g->ldc;
         long j = 0;
-        if (rows == 1)          /* 1 row: 64-blocks, the last one masked or narrow */
-            for (; j < g->N; j += 64) {
-                long w = g->N - j < 64 ? g->N - j : 64;
-                if (w <= 16)
-                    row1_w16(g->K, a[0], sak, g->B + j, g->ldb, c + j, w, g->alpha, g->beta);
-                else
-                    row1_w64(g->K, a[0], sak, g->B + j, g->ldb, c + j, w, g->alpha, g->beta);
-            }
+        if (rows == 1) {        /* 1 row: 64-blocks, then a narrow or masked rest */
+            j = g->N / 64 * 64;
+            if (j) row1_full_blocks(g, a[0], sak, c, j);
+            if (j < g->N && g->N - j <= 16)
+                row1_w16(g->K, a[0], sak, g->B + j, g->ldb, c + j, g->N - j, g->alpha, g->beta);
+            else if (j < g->N)
+                row1_w64_masked(g->K, a[0], sak, g->B + j, g->ldb, c + j, g->N - j, g->alpha, g->beta);
+            j = g->N;
+        }
         for (; j < g->N; j += 16) {
             long w = g->N - j < 16 ? g->N - j : 16;
             rows4_w16(g->K, a, sak, g->B + j, g->ldb, c + j, g->ldc, rows, w,

@@ -125,6 +125,9 @@ struct MatrixKernelTests {
         // through the same routine as their transposed variants.
         #expect(Self.worstError(m: 64, n: 128, k: 784, seed: 1, epilogue: false) <= 1e-5)
         #expect(Self.worstError(m: 1, n: 128, k: 784, seed: 2, epilogue: false) <= 1e-5)
+        // One row wider than the AVX2 small path's groups of 1024 columns, each over K in blocks
+        // of rows, and a narrow rest.
+        #expect(Self.worstError(m: 1, n: 1100, k: 37, seed: 5, epilogue: true) <= 1e-5)
         // Batch 8 at the packing-free path's limit (AVX-512: 8 rows, one pass over B).
         #expect(Self.worstError(m: 8, n: 130, k: 300, seed: 4, epilogue: true) <= 1e-5)
         #expect(Self.worstError(m: 300, n: 257, k: 129, seed: 3, epilogue: true) <= 1e-5)
