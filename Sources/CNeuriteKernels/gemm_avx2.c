@@ -169,10 +169,12 @@ NK_AVX2 void nk_avx2_epilogue_row(float *c, long n, const float *bias, int act)
     }
 }
 
-/* Blocking, derived from the cache sizes (32 KiB L1d, 1 MiB L2 per core):
- * kc = 256 keeps a 16 KiB B micro-panel in L1; the mc×kc A block (144 KiB)
- * sits in L2; nc bounds the packed B block (kc×nc, 2 MiB) to L3. Not swept
- * further: single-thread speed is already 0.95-1.0× OpenBLAS at 256..2048.
+/* Blocking, derived from the cache sizes (32 KiB L1d; 1 MiB L2 per core
+ * where it was set, 512 KiB on the Zen 3 EPYC of stops 38–40, where these
+ * blocks fit as well): kc = 256 keeps a 16 KiB B micro-panel in L1; the
+ * mc×kc A block (144 KiB) sits in L2; nc bounds the packed B block (kc×nc,
+ * 2 MiB) to L3. Not swept further: single-thread speed is already
+ * 0.95-1.0× OpenBLAS at 256..2048.
  * small_max_m = 11 was measured: the packing-free path beats packing up to
  * M = 10-11 at K=784, N=128 (e.g. M=8: 21 µs vs 47 µs); at M=12 they tie. */
 #ifndef NK_AVX2_MC             /* overridable only for tuning runs */
