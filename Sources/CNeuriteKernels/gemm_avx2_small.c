@@ -66,9 +66,9 @@ NK_AVX2 static void row1_w64_part(long K, const float *a, long sak, const float 
  * own pass. A block of 32 rows of all 128 columns is 16 KiB: the second
  * block of columns finds the rows in L1. The first layer of batch-1
  * inference, 1×784·784×128 with bias and ReLU on 2 threads (each its half
- * of K), alternated in one process on the AVX2 host: medians 3.60–3.78
- * against 3.97–4.28 µs; blocks of 8 or 32 KiB about as fast as 16, of
- * 4 KiB slower. */
+ * of K), alternated in one process on the AVX2 host: medians 3.54–3.89
+ * against 3.97–4.28 µs (six runs); blocks of 8 or 32 KiB about as fast as
+ * 16, of 4 KiB slower. */
 NK_AVX2 static void row1_full_blocks(const nk_gemm_args *g, const float *a, long sak, float *c, long full)
 {
     float sum[1024];
