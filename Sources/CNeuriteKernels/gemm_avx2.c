@@ -19,14 +19,15 @@ void nk_avx2_pack_a(int trans, long mc, long kc, const float *A, long lda, float
 void nk_avx2_pack_b(int trans, long kc, long nc, const float *B, long ldb, float *dst);
 void nk_avx2_small(const nk_gemm_args *g);
 
-/* One k step: 2 B vectors, 6 broadcasts of A, 12 FMAs. */
+/* One k step: 2 B vectors (bs floats after the last step's: NR in a packed
+ * panel, ldb where B is read in place), 6 broadcasts of A, 12 FMAs. */
 #define NK_ROW(i, o)                                                        \
     t = _mm256_broadcast_ss(a + MR * (o) + (i));                            \
     c##i##0 = _mm256_fmadd_ps(t, b0, c##i##0);                              \
     c##i##1 = _mm256_fmadd_ps(t, b1, c##i##1);
 #define NK_STEP(o)                                                          \
-    b0 = _mm256_load_ps(b + NR * (o));                                      \
-    b1 = _mm256_load_ps(b + NR * (o) + 8);                                  \
+    b0 = _mm256_loadu_ps(b + bs * (o));                                     \
+    b1 = _mm256_loadu_ps(b + bs * (o) + 8);                                 \
     NK_ROW(0, o) NK_ROW(1, o) NK_ROW(2, o) NK_ROW(3, o) NK_ROW(4, o) NK_ROW(5, o)
 
 /* The tile's update by nk_sgd_update's rule, without FMA (sgd.c): the
@@ -64,7 +65,7 @@ static inline __attribute__((always_inline)) NK_AVX2 __m256i sgd8(__m256 g, floa
  * when the tile starts, their reads overlap the tile's arithmetic, where the
  * update after the store waited for them. */
 static inline __attribute__((always_inline)) NK_AVX2 int micro_6x16_body(
-    long kc, const float *restrict a, const float *restrict b, float *restrict c, long ldc,
+    long kc, const float *restrict a, const float *restrict b, long bs, float *restrict c, long ldc,
     int m, int n, float alpha, float beta, float *restrict w, float *restrict v, const nk_sgd_step *step)
 {
     /* C (or what updates it) is touched last; start fetching it now. A
@@ -86,10 +87,10 @@ static inline __attribute__((always_inline)) NK_AVX2 int micro_6x16_body(
            c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00,
            c50 = c00, c51 = c00, b0, b1, t;
     long k = 0;
-    for (; k + 4 <= kc; k += 4, a += 4 * MR, b += 4 * NR) {
+    for (; k + 4 <= kc; k += 4, a += 4 * MR, b += 4 * bs) {
         NK_STEP(0) NK_STEP(1) NK_STEP(2) NK_STEP(3)
     }
-    for (; k < kc; k++, a += MR, b += NR) {
+    for (; k < kc; k++, a += MR, b += bs) {
         NK_STEP(0)
     }
 
@@ -142,7 +143,14 @@ static inline __attribute__((always_inline)) NK_AVX2 int micro_6x16_body(
 NK_AVX2 static void micro_6x16(long kc, const float *restrict a, const float *restrict b, float *restrict c,
                                long ldc, int m, int n, float alpha, float beta)
 {
-    micro_6x16_body(kc, a, b, c, ldc, m, n, alpha, beta, NULL, NULL, NULL);
+    micro_6x16_body(kc, a, b, NR, c, ldc, m, n, alpha, beta, NULL, NULL, NULL);
+}
+
+/* B read where it lies, row k at b + k·ldb (gemm_block.c's nk_b_in_place). */
+NK_AVX2 static void micro_6x16_b_in_place(long kc, const float *restrict a, const float *restrict b, long ldb,
+                                          float *restrict c, long ldc, int m, int n, float alpha, float beta)
+{
+    micro_6x16_body(kc, a, b, ldb, c, ldc, m, n, alpha, beta, NULL, NULL, NULL);
 }
 
 NK_AVX2 static int micro_6x16_sgd(long kc, const float *a, const float *b, const float *c, long ldc, int m,
@@ -150,7 +158,7 @@ NK_AVX2 static int micro_6x16_sgd(long kc, const float *a, const float *b, const
                                   const nk_sgd_step *step)
 {
     /* C is only read (beta != 0: the earlier K blocks' sum). */
-    return micro_6x16_body(kc, a, b, (float *)c, ldc, m, n, alpha, beta, weight, velocity, step);
+    return micro_6x16_body(kc, a, b, NR, (float *)c, ldc, m, n, alpha, beta, weight, velocity, step);
 }
 
 NK_AVX2 void nk_avx2_epilogue_row(float *c, long n, const float *bias, int act)
@@ -194,6 +202,7 @@ const nk_kernel nk_kernel_avx2 = {
     .pack_b = nk_avx2_pack_b,
     .micro = micro_6x16,
     .micro_sgd = micro_6x16_sgd,
+    .micro_b_in_place = micro_6x16_b_in_place,
     .epilogue_row = nk_avx2_epilogue_row,
     .small = nk_avx2_small,
     .small_max_m = NK_AVX2_SMALL_MAX_M,

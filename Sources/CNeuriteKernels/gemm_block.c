@@ -83,6 +83,38 @@ static int nk_tile_sgd(const nk_kernel *kr, long kc, const float *a, const float
                          update->velocity ? update->velocity + offset : NULL, &update->step);
 }
 
+/* Where the packed path reads B in place (the family's micro_b_in_place):
+ * op(B) = B of whole nr-column panels, at most NK_IN_PLACE_B_MAX floats,
+ * and at most NK_IN_PLACE_B_MAX_M rows of A; not for the fused SGD tiles.
+ *
+ * WHY: a dense layer's forward product at a small batch packs all of its
+ * weight slice at every step, for a few row tiles: at batch 64 the K slice
+ * 64×392·392×128 copies 196 KB to use it 11 times. Those weights are
+ * already in this core's L2 (the weight gradient and the update of the step
+ * before wrote them there, gemm.c's K split), and the copy is a second
+ * 196 KB in an L2 of 512 KB that the velocity and the packed inputs share.
+ * Read in place, a B panel's rows are 512 bytes apart and come from L2 at
+ * each row tile rather than from L1, which two loads per 12 FMAs can afford.
+ * On the Zen 3 EPYC VM (AVX2), the slice alone on one thread: 84 µs
+ * fastest and 93 median against 87 and 100 packed (21 rounds each,
+ * alternated in one process). In the C twin of the batch-64 training step
+ * (scripts/step_emulation.c, blocks of 32 steps alternated), ten runs: the
+ * forward product 6–10 µs faster in each, the step 1.013–1.032× as fast;
+ * `neurite bench` processes alternated with the build before are too noisy
+ * for 2% (16 each: 0.98×; 12 each: 1.04×). At batch 256 the twin's step
+ * read 0.97–1.01× (the packed panel pays over more rows), hence the row limit;
+ * beyond L2 B would come from L3 at every row tile, hence the size limit
+ * (a quarter of a 1 MiB L2, half of a 512 KiB one; the library reads no
+ * cache sizes, and on a core with 256 KiB of L2 it is all of it). */
+#define NK_IN_PLACE_B_MAX (64L * 1024L)
+#define NK_IN_PLACE_B_MAX_M 128L
+
+static int nk_b_in_place(const nk_kernel *kr, const nk_gemm_args *g)
+{
+    return kr->micro_b_in_place && !g->tb && !g->update && g->N % kr->nr == 0 &&
+           g->M <= NK_IN_PLACE_B_MAX_M && g->K * g->N <= NK_IN_PLACE_B_MAX;
+}
+
 static void nk_gemm_packed(const nk_kernel *kr, const nk_gemm_args *g)
 {
     const long M = g->M, N = g->N, K = g->K, MR = kr->mr, NR = kr->nr;
@@ -101,6 +133,7 @@ static void nk_gemm_packed(const nk_kernel *kr, const nk_gemm_args *g)
         return;
     }
     const int epi = g->bias != NULL || g->act != NK_ACT_NONE;
+    const int b_in_place = nk_b_in_place(kr, g);
     nk_sgd_fusion *update = g->update;
     int finite = 1;
 
@@ -110,9 +143,10 @@ static void nk_gemm_packed(const nk_kernel *kr, const nk_gemm_args *g)
             long kc = nk_min(KC, K - pc);
             float beta = pc == 0 ? g->beta : 1.0f;  /* later blocks accumulate */
             int last = pc + kc >= K;
-            kr->pack_b(g->tb, kc, nc,
-                       g->tb ? g->B + jc * g->ldb + pc : g->B + pc * g->ldb + jc,
-                       g->ldb, pb);
+            if (!b_in_place)
+                kr->pack_b(g->tb, kc, nc,
+                           g->tb ? g->B + jc * g->ldb + pc : g->B + pc * g->ldb + jc,
+                           g->ldb, pb);
             for (long ic = 0; ic < M; ic += MC) {
                 long mc = nk_min(MC, M - ic);
                 kr->pack_a(g->ta, mc, kc,
@@ -130,8 +164,12 @@ static void nk_gemm_packed(const nk_kernel *kr, const nk_gemm_args *g)
                                                   m, n, g->alpha, beta, update);
                             continue;
                         }
-                        kr->micro(kc, pa + ir * kc, pb + jr * kc, c, g->ldc,
-                                  m, n, g->alpha, beta);
+                        if (b_in_place)
+                            kr->micro_b_in_place(kc, pa + ir * kc, g->B + pc * g->ldb + jc + jr, g->ldb,
+                                                 c, g->ldc, m, n, g->alpha, beta);
+                        else
+                            kr->micro(kc, pa + ir * kc, pb + jr * kc, c, g->ldc,
+                                      m, n, g->alpha, beta);
                         if (last && epi)   /* tile is still in L1 */
                             for (int i = 0; i < m; i++)
                                 kr->epilogue_row(c + i * g->ldc, n,

@@ -63,6 +63,10 @@ typedef struct {
     int (*micro_sgd)(long kc, const float *a, const float *b, const float *c, long ldc,
                      int m, int n, float alpha, float beta, float *weight, float *velocity,
                      const nk_sgd_step *step);
+    /* The micro-kernel reading B where it lies, a full nr-column panel whose row k
+     * is at b + k·ldb, instead of a packed panel (NULL: the family has none). */
+    void (*micro_b_in_place)(long kc, const float *a, const float *b, long ldb, float *c, long ldc,
+                             int m, int n, float alpha, float beta);
     /* c[0..n) = act(c + bias); bias may be NULL. */
     void (*epilogue_row)(float *c, long n, const float *bias, int act);
     /* Packing-free path for tiny M (NULL if the family has none). Computes
