@@ -102,7 +102,8 @@ static int nk_tile_sgd(const nk_kernel *kr, long kc, const float *a, const float
  * forward product 6–10 µs faster in each, the step 1.013–1.032× as fast;
  * `neurite bench` processes alternated with the build before are too noisy
  * for 2% (16 each: 0.98×; 12 each: 1.04×). At batch 256 the twin's step
- * read 0.97–1.01× (the packed panel pays over more rows), hence the row limit;
+ * read 0.97–1.03× in five runs, no clear gain (a packed panel serves 43 row
+ * tiles there), hence the row limit;
  * beyond L2 B would come from L3 at every row tile, hence the size limit
  * (a quarter of a 1 MiB L2, half of a 512 KiB one; the library reads no
  * cache sizes, and on a core with 256 KiB of L2 it is all of it). */
