@@ -69,12 +69,15 @@ NK_AVX2 static void row1_w64_part(long K, const float *a, long sak, const float 
  * of K), alternated in one process on the AVX2 host: medians 3.54–3.89
  * against 3.97–4.28 µs (six runs); blocks of 8 or 32 KiB about as fast as
  * 16, of 4 KiB slower. */
+#define ROW1_GROUP 1024          /* columns whose running sums stay on the stack (4 KiB) */
+#define ROW1_BLOCK_FLOATS 4096   /* a K block of a group's rows of B: 16 KiB */
+
 NK_AVX2 static void row1_full_blocks(const nk_gemm_args *g, const float *a, long sak, float *c, long full)
 {
-    float sum[1024];
-    for (long j0 = 0; j0 < full; j0 += 1024) {
-        long group = full - j0 < 1024 ? full - j0 : 1024;
-        long rows = 4096 / group < 8 ? 8 : 4096 / group;
+    float sum[ROW1_GROUP];
+    for (long j0 = 0; j0 < full; j0 += ROW1_GROUP) {
+        long group = full - j0 < ROW1_GROUP ? full - j0 : ROW1_GROUP;
+        long rows = ROW1_BLOCK_FLOATS / group < 8 ? 8 : ROW1_BLOCK_FLOATS / group;
         for (long k0 = 0; k0 < g->K; k0 += rows) {
             long kb = g->K - k0 < rows ? g->K - k0 : rows;
             for (long j = j0; j < j0 + group; j += 64)
@@ -195,17 +198,16 @@ NK_AVX2 static void small_nn(const nk_gemm_args *g)
         const float *a[4];
         for (int r = 0; r < 4; r++) a[r] = g->A + (i + (r < rows ? r : 0)) * sai;
         float *c = g->C + i * g->ldc;
-        long j = 0;
         if (rows == 1) {        /* 1 row: 64-blocks, then a narrow or masked rest */
-            j = g->N / 64 * 64;
-            if (j) row1_full_blocks(g, a[0], sak, c, j);
-            if (j < g->N && g->N - j <= 16)
-                row1_w16(g->K, a[0], sak, g->B + j, g->ldb, c + j, g->N - j, g->alpha, g->beta);
-            else if (j < g->N)
-                row1_w64_masked(g->K, a[0], sak, g->B + j, g->ldb, c + j, g->N - j, g->alpha, g->beta);
-            j = g->N;
+            long full = g->N / 64 * 64, rest = g->N - full;
+            if (full) row1_full_blocks(g, a[0], sak, c, full);
+            if (rest > 16)
+                row1_w64_masked(g->K, a[0], sak, g->B + full, g->ldb, c + full, rest, g->alpha, g->beta);
+            else if (rest)
+                row1_w16(g->K, a[0], sak, g->B + full, g->ldb, c + full, rest, g->alpha, g->beta);
+            continue;
         }
-        for (; j < g->N; j += 16) {
+        for (long j = 0; j < g->N; j += 16) {
             long w = g->N - j < 16 ? g->N - j : 16;
             rows4_w16(g->K, a, sak, g->B + j, g->ldb, c + j, g->ldc, rows, w,
                       g->alpha, g->beta);
